@@ -1,0 +1,113 @@
+package hapc.action;
+
+import hapc.HapcException;
+import hapc.config.ConfigFiles;
+import hapc.config.StatsSocketLocator;
+import hapc.request.Request;
+import hapc.runtime.AdminSocket;
+import hapc.runtime.LiveServers;
+import hapc.runtime.MasterCli;
+import hapc.runtime.Process;
+import hapc.runtime.RuntimeApi;
+import hapc.runtime.SocketTarget;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * What an action needs beyond its request: the way to the running HAProxy (found once, on
+ * first use), a trace for --verbose, and the warnings collected on the way.
+ */
+public final class Context {
+    public static final String DEFAULT_ADMIN_SOCKET = "/var/lib/haproxy/admin.sock";
+    public static final String DEFAULT_MASTER_SOCKET = "/run/haproxy-master.sock";
+
+    private final Request request;
+    private final Consumer<String> trace;
+    private final List<String> warnings = new ArrayList<>();
+    private LiveServers live;
+
+    public Context(Request request, Consumer<String> trace) {
+        this.request = request;
+        this.trace = trace;
+    }
+
+    public Request request() {
+        return request;
+    }
+
+    public Consumer<String> trace() {
+        return trace;
+    }
+
+    public List<String> warnings() {
+        return warnings;
+    }
+
+    public LiveServers live() {
+        if (live == null) {
+            RuntimeApi api = new RuntimeApi(socket(adminSocketTarget()));
+            live = new LiveServers(api, masterFor(api));
+        }
+        return live;
+    }
+
+    public AdminSocket socket(SocketTarget target) {
+        return new AdminSocket(target, request.socketTimeout(), trace);
+    }
+
+    /** The -k socket, else the config's {@code stats socket ... level admin}, else the default path. */
+    SocketTarget adminSocketTarget() {
+        if (request.socket() != null) {
+            return SocketTarget.parse(request.socket());
+        }
+        boolean configGiven = !request.configs().isEmpty();
+        if (configGiven || Files.isRegularFile(Path.of(ConfigFiles.DEFAULT))) {
+            var found = StatsSocketLocator.adminSocket(ConfigFiles.expand(request.configs()));
+            if (found.isPresent()) {
+                trace.accept("admin socket from the config: " + found.get());
+                return SocketTarget.parse(found.get());
+            }
+            warnings.add("the config has no 'stats socket ... level admin' line; using " + DEFAULT_ADMIN_SOCKET);
+        }
+        return SocketTarget.parse(DEFAULT_ADMIN_SOCKET);
+    }
+
+    /**
+     * The master CLI, when one is given or the default one exists. It must belong to the same
+     * HAProxy as the admin socket (its current worker is the one behind the admin socket):
+     * counting another HAProxy's old workers would be wrong in both directions.
+     */
+    MasterCli masterFor(RuntimeApi api) {
+        boolean explicit = request.masterSocket() != null;
+        String spelling = explicit ? request.masterSocket() : DEFAULT_MASTER_SOCKET;
+        if (!explicit && !Files.exists(Path.of(spelling))) {
+            return null;
+        }
+        MasterCli master = new MasterCli(socket(SocketTarget.parse(spelling)));
+        try {
+            int workerPid = api.workerPid();
+            boolean same = master.processes().stream()
+                    .anyMatch(p -> p.pid() == workerPid && p.role() == Process.Role.CURRENT);
+            if (same) {
+                return master;
+            }
+            String why = "the master CLI at " + spelling + " does not list the worker behind the admin socket (pid "
+                    + workerPid + ") as current: it belongs to another HAProxy";
+            if (explicit) {
+                throw new HapcException(hapc.ErrorKind.SOCKET, why);
+            }
+            warnings.add(why + "; old workers are not counted");
+            return null;
+        } catch (HapcException e) {
+            if (explicit || e.kind() == hapc.ErrorKind.NOT_FOUND) {
+                throw e;
+            }
+            warnings.add("the master CLI at " + spelling + " could not be used (" + e.getMessage()
+                    + "); sessions of old workers are not counted");
+            return null;
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package hapc.model;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One server of one backend as HAProxy sees it right now. Sessions and queue are summed over
+ * every live worker, old ones included.
+ */
+public record Server(
+        String backend,
+        String name,
+        AdminBits admin,
+        OperationalState operational,
+        String status,
+        int weight,
+        String address,
+        Integer port,
+        long sessions,
+        long queued,
+        String checkStatus) {
+
+    public AdminState adminState() {
+        return admin.state();
+    }
+
+    public Server withAdmin(AdminBits bits) {
+        return new Server(backend, name, bits, operational, status, weight, address, port, sessions, queued,
+                checkStatus);
+    }
+
+    public Server withLoad(long newSessions, long newQueued) {
+        return new Server(backend, name, admin, operational, status, weight, address, port, newSessions, newQueued,
+                checkStatus);
+    }
+
+    public Map<String, Object> toJson() {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("name", name);
+        json.put("backend", backend);
+        json.put("admin_state", admin.state().jsonName());
+        json.put("admin_state_source", admin.source());
+        json.put("admin_state_bits", admin.value());
+        json.put("operational_state", operational.jsonName());
+        json.put("status", status);
+        json.put("weight", weight);
+        json.put("address", address);
+        json.put("port", port);
+        json.put("sessions", sessions);
+        json.put("queued", queued);
+        json.put("check_status", checkStatus);
+        return json;
+    }
+}

@@ -1,0 +1,55 @@
+package hapc.request;
+
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The ten actions of the contract, each with the request fields it accepts beyond the common
+ * ones. The same table drives the command line and the JSON-in path, so the two cannot drift.
+ */
+public enum Action {
+    LIST_BACKENDS("list-backends", Set.of(Field.LINKS), Set.of()),
+    LIST_FRONTENDS("list-frontends", Set.of(), Set.of()),
+    LIST_CONFIG_BACKENDS("list-config-backends", Set.of(Field.FRONTEND), Set.of()),
+    LIST_SERVERS("list-servers", Set.of(Field.BACKEND, Field.DETAILS), Set.of(Field.BACKEND)),
+    LIST_CONNECTIONS("list-connections", Set.of(Field.BACKEND, Field.SERVER), Set.of(Field.BACKEND, Field.SERVER)),
+    ENABLE_SERVER("enable-server", Set.of(Field.BACKEND, Field.SERVER), Set.of(Field.BACKEND, Field.SERVER)),
+    DRAIN_SERVER("drain-server", Set.of(Field.BACKEND, Field.SERVER, Field.WAIT, Field.TIMEOUT),
+            Set.of(Field.BACKEND, Field.SERVER)),
+    STOP_SERVER("stop-server", Set.of(Field.BACKEND, Field.SERVER), Set.of(Field.BACKEND, Field.SERVER)),
+    CHECK_SAFE_TO_REMOVE("check-safe-to-remove", Set.of(Field.BACKEND, Field.SERVER),
+            Set.of(Field.BACKEND, Field.SERVER)),
+    RELOAD_HAPROXY("reload-haproxy", Set.of(Field.HAPROXY_BIN), Set.of());
+
+    private final String cliName;
+    private final Set<Field> specificFields;
+    private final Set<Field> requiredFields;
+
+    Action(String cliName, Set<Field> specificFields, Set<Field> requiredFields) {
+        this.cliName = cliName;
+        this.specificFields = specificFields;
+        this.requiredFields = requiredFields;
+    }
+
+    public String cliName() {
+        return cliName;
+    }
+
+    public boolean accepts(Field field) {
+        return field.common() || specificFields.contains(field);
+    }
+
+    public Set<Field> requiredFields() {
+        return requiredFields;
+    }
+
+    /** Whether the action can change HAProxy, and so reports {@code check_mode}. */
+    public boolean mutates() {
+        return this == ENABLE_SERVER || this == DRAIN_SERVER || this == STOP_SERVER || this == RELOAD_HAPROXY;
+    }
+
+    public static Optional<Action> byName(String name) {
+        return Arrays.stream(values()).filter(a -> a.cliName.equals(name)).findFirst();
+    }
+}

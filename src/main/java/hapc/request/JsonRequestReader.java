@@ -1,0 +1,205 @@
+package hapc.request;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.Error;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+import hapc.HapcException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The JSON-in path: one strict JSON document, validated against the action's published request
+ * schema. Loaded only when --json-in is used, so the command-line path never pays for Jackson's
+ * data binding or the schema validator.
+ */
+public final class JsonRequestReader {
+    /** Generous for any real request, small enough that a hostile one cannot exhaust memory. */
+    static final int MAX_BYTES = 4 * 1024 * 1024;
+    private static final int MAX_NESTING = 32;
+
+    private final ObjectMapper mapper = JsonMapper.builder()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .build();
+
+    public JsonRequestReader() {
+        mapper.getFactory().setStreamReadConstraints(
+                StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).maxStringLength(MAX_BYTES).build());
+    }
+
+    /** Reads the document from a path, or from {@code stdin} when the path is "-". */
+    public static byte[] slurp(String source, InputStream stdin) {
+        try (InputStream in = source.equals("-") ? stdin : Files.newInputStream(Path.of(source))) {
+            byte[] bytes = in.readNBytes(MAX_BYTES + 1);
+            if (bytes.length > MAX_BYTES) {
+                throw HapcException.invalid("the JSON request is larger than " + MAX_BYTES / (1024 * 1024) + " MiB");
+            }
+            return bytes;
+        } catch (IOException | java.nio.file.InvalidPathException e) {
+            throw HapcException.invalid("cannot read the JSON request from " + source + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Parses and validates. {@code fromCommandLine} holds fields given as options as well; a
+     * field given both ways is refused.
+     */
+    public Request read(byte[] document, String actionFromCommandLine, Map<Field, Object> fromCommandLine) {
+        ObjectNode root = parse(document);
+        if (actionFromCommandLine != null) {
+            if (root.has("action")) {
+                throw HapcException.invalid("the action is given both on the command line and in the JSON request");
+            }
+            root.put("action", actionFromCommandLine);
+        }
+        for (Map.Entry<Field, Object> option : fromCommandLine.entrySet()) {
+            String name = option.getKey().jsonName();
+            if (root.has(name)) {
+                throw HapcException.invalid("field " + name + " is given both on the command line and in the JSON request");
+            }
+            root.set(name, mapper.valueToTree(option.getValue()));
+        }
+        Action action = actionOf(root);
+        Map<Field, Object> values = typedValues(root);
+        checkNamesFirst(values);
+        validate(action, root);
+        return Request.of(action, values);
+    }
+
+    private ObjectNode parse(byte[] document) {
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(document)).toString();
+        } catch (CharacterCodingException e) {
+            throw HapcException.invalid("the JSON request is not valid UTF-8");
+        }
+        if (text.isBlank()) {
+            throw HapcException.invalid("the JSON request is empty");
+        }
+        JsonNode node;
+        try {
+            node = mapper.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw HapcException.invalid("the request is not one valid JSON document: " + e.getOriginalMessage()
+                    + location(e));
+        }
+        if (!(node instanceof ObjectNode object)) {
+            throw HapcException.invalid("the JSON request must be an object, not " + kindOf(node));
+        }
+        return object;
+    }
+
+    private static String location(JsonProcessingException e) {
+        return e.getLocation() == null ? ""
+                : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+    }
+
+    private static String kindOf(JsonNode node) {
+        return node == null ? "nothing" : node.getNodeType().name().toLowerCase();
+    }
+
+    private static Action actionOf(ObjectNode root) {
+        JsonNode action = root.get("action");
+        if (action == null) {
+            throw HapcException.invalid("the JSON request has no \"action\"");
+        }
+        if (!action.isTextual()) {
+            throw HapcException.invalid("\"action\" must be a string, not " + kindOf(action));
+        }
+        return Action.byName(action.asText()).orElseThrow(() -> HapcException.invalid(
+                "unknown action " + Names.quoteForMessage(action.asText())));
+    }
+
+    /** Typed values of the known fields whose JSON type is right; the schema reports the rest. */
+    private static Map<Field, Object> typedValues(ObjectNode root) {
+        Map<Field, Object> values = new EnumMap<>(Field.class);
+        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> entry = it.next();
+            Field.byJsonName(entry.getKey()).ifPresent(field -> {
+                Object value = typed(field, entry.getValue());
+                if (value != null) {
+                    values.put(field, value);
+                }
+            });
+        }
+        return values;
+    }
+
+    private static Object typed(Field field, JsonNode node) {
+        return switch (field.type()) {
+            case FLAG -> node.isBoolean() ? node.booleanValue() : null;
+            case SECONDS -> node.isNumber() ? node.doubleValue() : null;
+            case NAME, PATH -> node.isTextual() ? node.textValue() : null;
+            case PATHS -> {
+                if (node.isTextual()) {
+                    yield node.textValue();
+                }
+                if (!node.isArray()) {
+                    yield null;
+                }
+                List<String> list = new ArrayList<>();
+                for (JsonNode item : node) {
+                    if (!item.isTextual()) {
+                        yield null;
+                    }
+                    list.add(item.textValue());
+                }
+                yield list;
+            }
+        };
+    }
+
+    /** A bad name gets the allow-list's message, which says which character is wrong. */
+    private static void checkNamesFirst(Map<Field, Object> values) {
+        values.forEach((field, value) -> {
+            if (field.type() == Field.Type.NAME) {
+                Names.require(field.jsonName(), (String) value);
+            }
+        });
+    }
+
+    private static void validate(Action action, ObjectNode root) {
+        List<Error> errors = schema(action).validate(root);
+        if (!errors.isEmpty()) {
+            throw HapcException.invalid("the request does not match the " + action.cliName() + " request schema: "
+                    + errors.stream().limit(5).map(Error::toString).collect(Collectors.joining("; ")));
+        }
+    }
+
+    private static Schema schema(Action action) {
+        String resource = "/schemas/" + action.cliName() + ".request.schema.json";
+        try (InputStream in = JsonRequestReader.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("schema missing from the jar: " + resource);
+            }
+            return SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(in);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + resource, e);
+        }
+    }
+}

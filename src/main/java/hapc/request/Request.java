@@ -1,0 +1,126 @@
+package hapc.request;
+
+import hapc.HapcException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One validated request, whichever way it came in (command line or JSON). Every rule that
+ * relates fields to each other or to the action is checked in {@link #of}, and only there.
+ *
+ * @param socket        admin socket as given, or null to discover it from the config
+ * @param configs       haproxy.cfg files or directories, empty for the default
+ * @param masterSocket  master CLI socket as given, or null for the default when present
+ */
+public record Request(
+        Action action,
+        String backend,
+        String server,
+        boolean details,
+        boolean links,
+        boolean waitForSessions,
+        Duration timeout,
+        String socket,
+        List<String> configs,
+        String masterSocket,
+        Duration socketTimeout,
+        String frontend,
+        String haproxyBin,
+        boolean checkMode,
+        boolean verbose) {
+
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_SOCKET_TIMEOUT = Duration.ofSeconds(10);
+    /** Longer than any sane drain; keeps Duration arithmetic far from overflow. */
+    private static final double MAX_SECONDS = 7 * 24 * 3600;
+
+    /**
+     * Builds a request from already-typed values (String, Boolean, Double, List of String).
+     * Callers have checked JSON types; this checks presence, ranges, names and applicability.
+     */
+    public static Request of(Action action, Map<Field, Object> values) {
+        for (Field field : values.keySet()) {
+            if (!action.accepts(field)) {
+                throw HapcException.invalid(field.optionLabel() + " (" + field.jsonName() + ") does not apply to "
+                        + action.cliName());
+            }
+        }
+        for (Field field : action.requiredFields()) {
+            if (!values.containsKey(field)) {
+                throw HapcException.invalid(action.cliName() + " needs " + field.optionLabel() + " ("
+                        + field.jsonName() + ")");
+            }
+        }
+        return new Request(
+                action,
+                name(values, Field.BACKEND),
+                name(values, Field.SERVER),
+                flag(values, Field.DETAILS),
+                flag(values, Field.LINKS),
+                flag(values, Field.WAIT),
+                seconds(values, Field.TIMEOUT, DEFAULT_TIMEOUT, true),
+                path(values, Field.SOCKET),
+                paths(values, Field.CONFIG),
+                path(values, Field.MASTER_SOCKET),
+                seconds(values, Field.SOCKET_TIMEOUT, DEFAULT_SOCKET_TIMEOUT, false),
+                name(values, Field.FRONTEND),
+                path(values, Field.HAPROXY_BIN),
+                flag(values, Field.CHECK_MODE),
+                flag(values, Field.VERBOSE));
+    }
+
+    private static String name(Map<Field, Object> values, Field field) {
+        Object value = values.get(field);
+        return value == null ? null : Names.require(field.jsonName(), (String) value);
+    }
+
+    private static boolean flag(Map<Field, Object> values, Field field) {
+        return Boolean.TRUE.equals(values.get(field));
+    }
+
+    private static String path(Map<Field, Object> values, Field field) {
+        Object value = values.get(field);
+        return value == null ? null : checkPath(field, (String) value);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> paths(Map<Field, Object> values, Field field) {
+        Object value = values.get(field);
+        if (value == null) {
+            return List.of();
+        }
+        List<String> list = value instanceof String single ? List.of(single) : (List<String>) value;
+        if (list.isEmpty()) {
+            throw HapcException.invalid(field.jsonName() + " is an empty list");
+        }
+        list.forEach(p -> checkPath(field, p));
+        return List.copyOf(list);
+    }
+
+    private static String checkPath(Field field, String path) {
+        if (path.isEmpty()) {
+            throw HapcException.invalid(field.jsonName() + " is an empty path");
+        }
+        if (path.indexOf('\0') >= 0 || path.indexOf('\n') >= 0) {
+            throw HapcException.invalid(field.jsonName() + " path contains a NUL or newline character");
+        }
+        if (path.length() > 4096) {
+            throw HapcException.invalid(field.jsonName() + " path is longer than 4096 characters");
+        }
+        return path;
+    }
+
+    private static Duration seconds(Map<Field, Object> values, Field field, Duration fallback, boolean zeroAllowed) {
+        Object value = values.get(field);
+        if (value == null) {
+            return fallback;
+        }
+        double seconds = ((Number) value).doubleValue();
+        if (!Double.isFinite(seconds) || seconds < 0 || (!zeroAllowed && seconds == 0) || seconds > MAX_SECONDS) {
+            throw HapcException.invalid(field.jsonName() + " must be a number of seconds "
+                    + (zeroAllowed ? "from 0" : "above 0") + " to " + (long) MAX_SECONDS + ", not " + value);
+        }
+        return Duration.ofNanos((long) (seconds * 1e9));
+    }
+}

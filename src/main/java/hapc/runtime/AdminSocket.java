@@ -1,0 +1,164 @@
+package hapc.runtime;
+
+import hapc.ErrorKind;
+import hapc.HapcException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The one place that does I/O with an HAProxy CLI (admin socket or master CLI).
+ *
+ * <p>One exchange is one connection: the commands joined by {@code ;} on ONE line (from 3.0
+ * only the first line of a non-interactive connection runs), then everything HAProxy writes
+ * until it closes. Every exchange is bounded by a deadline, and running out of time is an
+ * error, never a short answer. A failed exchange is never re-sent: a write may already have
+ * taken effect.
+ */
+public final class AdminSocket {
+    private final SocketTarget target;
+    private final Duration timeout;
+    private final Consumer<String> trace;
+
+    public AdminSocket(SocketTarget target, Duration timeout, Consumer<String> trace) {
+        this.target = target;
+        this.timeout = timeout;
+        this.trace = trace;
+    }
+
+    public SocketTarget target() {
+        return target;
+    }
+
+    /**
+     * Sends the commands as one line and returns one answer per command, in order. Commands are
+     * built by this package from validated names; the check here is a second line of defence.
+     */
+    public List<Answer> exchange(List<String> commands) {
+        for (String command : commands) {
+            if (command.isEmpty() || command.chars().anyMatch(c -> c == ';' || c == '\n' || c == '\r' || c == 0)) {
+                throw new IllegalArgumentException("refusing to send a command with a separator: " + command);
+            }
+        }
+        String line = String.join("; ", commands);
+        trace.accept("-> " + target + ": " + line);
+        long started = System.nanoTime();
+        String text = transfer((line + "\n").getBytes(StandardCharsets.UTF_8));
+        trace.accept("<- " + text.length() + " bytes in " + (System.nanoTime() - started) / 1_000_000 + " ms");
+        return split(commands, text);
+    }
+
+    private String transfer(byte[] request) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (SocketChannel channel = open(); Selector selector = Selector.open()) {
+            channel.configureBlocking(false);
+            SelectionKey key = channel.register(selector, 0);
+            if (!channel.connect(target.address())) {
+                await(selector, key, SelectionKey.OP_CONNECT, deadline, "connecting");
+                channel.finishConnect();
+            }
+            ByteBuffer out = ByteBuffer.wrap(request);
+            while (out.hasRemaining()) {
+                if (channel.write(out) == 0) {
+                    await(selector, key, SelectionKey.OP_WRITE, deadline, "sending the command");
+                }
+            }
+            // The master CLI keeps a connection open until the client has finished sending;
+            // the admin socket does not mind either way.
+            channel.shutdownOutput();
+            ByteArrayOutputStream answer = new ByteArrayOutputStream(8192);
+            ByteBuffer in = ByteBuffer.allocate(64 * 1024);
+            while (true) {
+                int n = channel.read(in);
+                if (n < 0) {
+                    return answer.toString(StandardCharsets.UTF_8);
+                }
+                if (n == 0) {
+                    await(selector, key, SelectionKey.OP_READ, deadline, "reading the answer (" + answer.size()
+                            + " bytes so far)");
+                    continue;
+                }
+                answer.write(in.array(), 0, in.position());
+                in.clear();
+            }
+        } catch (IOException e) {
+            throw connectionFailure(e);
+        }
+    }
+
+    private SocketChannel open() throws IOException {
+        if (!target.isUnix()) {
+            return SocketChannel.open();
+        }
+        if (!Files.exists(target.unixPath())) {
+            throw new HapcException(ErrorKind.SOCKET, "no HAProxy socket at " + target.unixPath()
+                    + ": is HAProxy running, and is this the path of its 'stats socket' line?");
+        }
+        if (Files.isRegularFile(target.unixPath()) || Files.isDirectory(target.unixPath())) {
+            throw new HapcException(ErrorKind.SOCKET, target.unixPath() + " is not a socket");
+        }
+        return SocketChannel.open(StandardProtocolFamily.UNIX);
+    }
+
+    private void await(Selector selector, SelectionKey key, int operation, long deadline, String doing)
+            throws IOException {
+        key.interestOps(operation);
+        while (true) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new HapcException(ErrorKind.TIMEOUT, "HAProxy at " + target + " did not finish answering within "
+                        + seconds(timeout) + " s while " + doing + " (see --socket-timeout)");
+            }
+            selector.select(Math.max(1, left / 1_000_000));
+            if (!selector.selectedKeys().isEmpty()) {
+                selector.selectedKeys().clear();
+                return;
+            }
+        }
+    }
+
+    private HapcException connectionFailure(IOException e) {
+        String reason = String.valueOf(e.getMessage());
+        if (reason.contains("Permission denied") || e instanceof java.nio.file.AccessDeniedException) {
+            return new HapcException(ErrorKind.PERMISSION, "permission denied on " + target
+                    + ": run hapc as a user allowed to use it, e.g. give the socket 'mode 660 group haproxy' in the "
+                    + "'stats socket' line and add the operator to that group", e);
+        }
+        if (reason.contains("Connection refused")) {
+            return new HapcException(ErrorKind.SOCKET, "nothing listens on " + target
+                    + " (connection refused): HAProxy is not running, or the socket file is stale", e);
+        }
+        return new HapcException(ErrorKind.SOCKET, "talking to HAProxy at " + target + " failed: " + reason, e);
+    }
+
+    /** Each command's answer ends with an empty line; a missing one means the answer was cut. */
+    private List<Answer> split(List<String> commands, String text) {
+        List<Answer> answers = new ArrayList<>(commands.size());
+        int start = 0;
+        while (answers.size() < commands.size()) {
+            int end = text.startsWith("\n", start) ? start : text.indexOf("\n\n", start);
+            if (end < 0) {
+                throw new HapcException(ErrorKind.HAPROXY, "HAProxy's answer at " + target + " was cut off after "
+                        + answers.size() + " of " + commands.size() + " commands (" + text.length() + " bytes)");
+            }
+            answers.add(new Answer(commands.get(answers.size()), text.substring(start, end)));
+            start = end + (end == start ? 1 : 2);
+        }
+        return answers;
+    }
+
+    static String seconds(Duration duration) {
+        double s = duration.toNanos() / 1e9;
+        return s == Math.rint(s) ? String.valueOf((long) s) : String.valueOf(s);
+    }
+}

@@ -1,0 +1,103 @@
+package hapc.runtime;
+
+import hapc.ErrorKind;
+import hapc.HapcException;
+import hapc.request.Names;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The master CLI of an HAProxy in master-worker mode. hapc needs it for what the admin socket
+ * cannot show: the OLD workers that still hold sessions after a reload, and the reload itself.
+ */
+public final class MasterCli {
+    private static final Pattern PROC_LINE = Pattern.compile(
+            "^(\\d+)\\s+(\\S+)\\s+(\\d+)(?:\\s+\\[failed:\\s*(\\d+)\\])?\\s+(\\S+)(?:\\s+(\\S+))?");
+
+    private final AdminSocket socket;
+
+    public MasterCli(AdminSocket socket) {
+        this.socket = socket;
+    }
+
+    public SocketTarget target() {
+        return socket.target();
+    }
+
+    public List<Process> processes() {
+        List<Process> processes = parseProcesses(socket.exchange(List.of("show proc")).get(0).text());
+        if (processes.stream().noneMatch(p -> p.role() == Process.Role.MASTER)) {
+            throw new HapcException(ErrorKind.HAPROXY, "the master CLI at " + socket.target()
+                    + " did not list a master process in 'show proc': is it a master CLI?");
+        }
+        return processes;
+    }
+
+    /** {@code show proc}: sections "# workers", "# old workers", "# programs" follow the master line. */
+    static List<Process> parseProcesses(String text) {
+        List<Process> processes = new ArrayList<>();
+        String section = "";
+        for (String line : text.split("\n")) {
+            if (line.startsWith("#")) {
+                section = line.startsWith("#<") ? "" : line.substring(1).strip();
+                continue;
+            }
+            Matcher m = PROC_LINE.matcher(line.strip());
+            if (!m.find() || section.equals("programs")) {
+                continue;
+            }
+            Process.Role role = m.group(2).equals("master") ? Process.Role.MASTER
+                    : section.equals("old workers") ? Process.Role.OLD : Process.Role.CURRENT;
+            processes.add(new Process(Integer.parseInt(m.group(1)), role, Integer.valueOf(m.group(3)),
+                    m.group(4) == null ? null : Integer.valueOf(m.group(4)), m.group(5), m.group(6)));
+        }
+        return processes;
+    }
+
+    /**
+     * The load each old worker still carries on the servers of a backend. A worker that never
+     * had the backend (it was added by the reload) answers "No such proxy": it holds nothing.
+     */
+    public Map<Integer, Map<String, ServerLoad>> oldWorkerLoads(List<Process> oldWorkers, String backend) {
+        Map<Integer, Map<String, ServerLoad>> loads = new LinkedHashMap<>();
+        if (oldWorkers.isEmpty()) {
+            return loads;
+        }
+        List<String> commands = new ArrayList<>();
+        for (Process worker : oldWorkers) {
+            commands.add("@!" + worker.pid() + " " + RuntimeApi.statCommand(backend));
+        }
+        List<Answer> answers = socket.exchange(commands);
+        for (int i = 0; i < oldWorkers.size(); i++) {
+            Answer answer = answers.get(i);
+            Map<String, ServerLoad> perServer = new LinkedHashMap<>();
+            if (answer.text().startsWith("#")) {
+                RuntimeApi.statRows(backend, answer).forEach((name, row) -> perServer.put(name, row.load()));
+            }
+            loads.put(oldWorkers.get(i).pid(), perServer);
+        }
+        return loads;
+    }
+
+    /** Kills a server's sessions in old workers, which the admin socket cannot reach. */
+    public void shutdownSessions(List<Process> oldWorkers, String backend, String server) {
+        if (oldWorkers.isEmpty()) {
+            return;
+        }
+        List<String> commands = new ArrayList<>();
+        for (Process worker : oldWorkers) {
+            commands.add("@!" + worker.pid() + " shutdown sessions server " + Names.require("backend", backend) + "/"
+                    + Names.require("server", server));
+        }
+        socket.exchange(commands);
+    }
+
+    /** Sends {@code reload}; from 2.7 the answer starts with {@code Success=1} or {@code Success=0}. */
+    public String reload() {
+        return socket.exchange(List.of("reload")).get(0).text();
+    }
+}

@@ -1,0 +1,115 @@
+package hapc.runtime;
+
+import hapc.ErrorKind;
+import hapc.HapcException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A table HAProxy prints with a {@code # name name ...} header line: {@code show stat} (CSV) and
+ * {@code show servers state} (space separated). Columns are found by NAME, never by position:
+ * fields were added in almost every HAProxy version.
+ */
+public final class Table {
+    private final Map<String, Integer> columns;
+    private final List<String[]> rows;
+
+    private Table(Map<String, Integer> columns, List<String[]> rows) {
+        this.columns = columns;
+        this.rows = rows;
+    }
+
+    /** {@code show stat}: CSV with a trailing comma on every line. */
+    public static Table csv(String text) {
+        return parse(text, ',');
+    }
+
+    /** {@code show servers state}: a format-number line, then the header, then rows. */
+    public static Table spaced(String text) {
+        return parse(text, ' ');
+    }
+
+    private static Table parse(String text, char separator) {
+        Map<String, Integer> columns = null;
+        List<String[]> rows = new ArrayList<>();
+        int start = 0;
+        int length = text.length();
+        while (start < length) {
+            int end = text.indexOf('\n', start);
+            if (end < 0) {
+                end = length;
+            }
+            if (end > start) {
+                if (text.charAt(start) == '#') {
+                    if (columns == null) {
+                        columns = header(text.substring(start + 1, end).strip(), separator);
+                    }
+                } else if (columns != null) {
+                    rows.add(fields(text, start, end, separator, columns.size()));
+                }
+            }
+            start = end + 1;
+        }
+        if (columns == null) {
+            throw new HapcException(ErrorKind.HAPROXY, "HAProxy's answer has no '#' header line: "
+                    + text.substring(0, Math.min(200, text.length())));
+        }
+        return new Table(columns, rows);
+    }
+
+    private static Map<String, Integer> header(String line, char separator) {
+        Map<String, Integer> columns = new HashMap<>();
+        String[] names = fields(line, 0, line.length(), separator, 16);
+        for (int i = 0; i < names.length; i++) {
+            columns.putIfAbsent(names[i], i);
+        }
+        return columns;
+    }
+
+    /** Splits without regular expressions: the full stat dump of a big HAProxy is tens of MB. */
+    static String[] fields(String text, int start, int end, char separator, int expected) {
+        List<String> out = new ArrayList<>(expected + 1);
+        int fieldStart = start;
+        for (int i = start; i < end; i++) {
+            if (text.charAt(i) == separator) {
+                if (separator != ' ' || i > fieldStart) {
+                    out.add(text.substring(fieldStart, i));
+                }
+                fieldStart = i + 1;
+            }
+        }
+        if (fieldStart < end) {
+            out.add(text.substring(fieldStart, end));
+        }
+        return out.toArray(new String[0]);
+    }
+
+    public List<String[]> rows() {
+        return rows;
+    }
+
+    public boolean has(String column) {
+        return columns.containsKey(column);
+    }
+
+    /** The cell, or "" when the column is absent in this HAProxy version or the row is short. */
+    public String get(String[] row, String column) {
+        Integer index = columns.get(column);
+        return index == null || index >= row.length ? "" : row[index];
+    }
+
+    public long number(String[] row, String column) {
+        String value = get(row, column);
+        if (value.isEmpty() || value.equals("-")) {
+            return 0;
+        }
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new HapcException(ErrorKind.HAPROXY, "HAProxy printed '" + value + "' in column " + column
+                    + " where a number was expected");
+        }
+    }
+}
