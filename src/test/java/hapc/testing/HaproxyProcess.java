@@ -1,0 +1,178 @@
+package hapc.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * A real HAProxy started by a test, in master-worker mode, in its own temporary directory with
+ * an admin socket ({@code admin.sock}, level admin), a user-level socket ({@code user.sock})
+ * and a master CLI ({@code master.sock}). The test gives the config below {@code global}.
+ */
+public final class HaproxyProcess implements AutoCloseable {
+    private final String binary;
+    private final Path dir;
+    private final Path config;
+    private final java.lang.Process process;
+    private final List<Socket> clients = new ArrayList<>();
+
+    private HaproxyProcess(String binary, Path dir, Path config, java.lang.Process process) {
+        this.binary = binary;
+        this.dir = dir;
+        this.config = config;
+        this.process = process;
+    }
+
+    /** @param proxies the sections after global and defaults: frontends, backends, listens */
+    public static HaproxyProcess start(String binary, String proxies) {
+        try {
+            Path dir = Files.createTempDirectory("hapc-test-");
+            Path config = dir.resolve("haproxy.cfg");
+            Files.writeString(config, globalAndDefaults(dir) + proxies);
+            return startWith(binary, dir, config);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static String globalAndDefaults(Path dir) {
+        return """
+                global
+                    stats socket %1$s/admin.sock mode 600 level admin
+                    stats socket %1$s/user.sock mode 600 level user
+                    stats timeout 30s
+                defaults
+                    mode http
+                    timeout connect 2s
+                    timeout client 60s
+                    timeout server 60s
+                """.formatted(dir);
+    }
+
+    public static HaproxyProcess startWith(String binary, Path dir, Path config) throws IOException {
+        java.lang.Process process = new ProcessBuilder(binary, "-W", "-S", dir.resolve("master.sock").toString(),
+                "-f", config.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("haproxy.log").toFile())
+                .start();
+        HaproxyProcess haproxy = new HaproxyProcess(binary, dir, config, process);
+        haproxy.awaitReady();
+        return haproxy;
+    }
+
+    private void awaitReady() {
+        boolean ready = waitUntil(Duration.ofSeconds(15), () -> {
+            if (!process.isAlive()) {
+                return true;
+            }
+            try {
+                return RawSocket.ask(adminSocket(), "show info").contains("Pid:")
+                        && RawSocket.ask(masterSocket(), "show proc").contains("worker");
+            } catch (UncheckedIOException e) {
+                return false;
+            }
+        });
+        if (!ready || !process.isAlive()) {
+            String log;
+            try {
+                log = Files.readString(dir.resolve("haproxy.log"));
+            } catch (IOException e) {
+                log = "(no log)";
+            }
+            close();
+            throw new IllegalStateException("HAProxy (" + binary + ") did not start:\n" + log);
+        }
+    }
+
+    public String binary() {
+        return binary;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public Path config() {
+        return config;
+    }
+
+    public Path adminSocket() {
+        return dir.resolve("admin.sock");
+    }
+
+    public Path userSocket() {
+        return dir.resolve("user.sock");
+    }
+
+    public Path masterSocket() {
+        return dir.resolve("master.sock");
+    }
+
+    public String version() {
+        return RawSocket.ask(adminSocket(), "show info").lines().filter(l -> l.startsWith("Version:"))
+                .findFirst().orElse("Version: ?").substring(8).trim();
+    }
+
+    /** Opens a client connection to a frontend port and keeps it open until closed or teardown. */
+    public Socket connect(int port) {
+        try {
+            Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
+            clients.add(socket);
+            return socket;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Waits (bounded) until a server's scur, read from the admin socket, equals the count. */
+    public void awaitSessions(String backend, String server, int count) {
+        if (!waitUntil(Duration.ofSeconds(10), () -> RawSocket.sessions(adminSocket(), backend, server) == count)) {
+            throw new AssertionError("scur of " + backend + "/" + server + " never reached " + count + ", it is "
+                    + RawSocket.sessions(adminSocket(), backend, server));
+        }
+    }
+
+    public static boolean waitUntil(Duration limit, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return condition.getAsBoolean();
+    }
+
+    @Override
+    public void close() {
+        for (Socket client : clients) {
+            try {
+                client.close();
+            } catch (IOException e) {
+                // already gone
+            }
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+    }
+}

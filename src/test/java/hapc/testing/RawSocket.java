@@ -1,0 +1,95 @@
+package hapc.testing;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The tests' own, independent way to read HAProxy's state: a plain blocking unix socket and
+ * string splitting. Tests check HAProxy's state through this, never through hapc's answer.
+ */
+public final class RawSocket {
+    private RawSocket() {
+    }
+
+    public static String ask(Path socket, String command) {
+        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            channel.connect(UnixDomainSocketAddress.of(socket));
+            channel.write(ByteBuffer.wrap((command + "\n").getBytes(StandardCharsets.UTF_8)));
+            channel.shutdownOutput();
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteBuffer buffer = ByteBuffer.allocate(65536);
+            while (channel.read(buffer) >= 0) {
+                out.write(buffer.array(), 0, buffer.position());
+                buffer.clear();
+            }
+            return out.toString(StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("asking " + socket + ": " + command, e);
+        }
+    }
+
+    /** {@code srv_admin_state} of a server from {@code show servers state}, or -1 if absent. */
+    public static int adminBits(Path socket, String backend, String server) {
+        String text = ask(socket, "show servers state " + backend);
+        List<String> header = null;
+        for (String line : text.split("\n")) {
+            if (line.startsWith("# ")) {
+                header = List.of(line.substring(2).trim().split(" "));
+            } else if (header != null && !line.isBlank()) {
+                String[] f = line.trim().split(" ");
+                if (f[header.indexOf("be_name")].equals(backend) && f[header.indexOf("srv_name")].equals(server)) {
+                    return Integer.parseInt(f[header.indexOf("srv_admin_state")]);
+                }
+            }
+        }
+        return -1;
+    }
+
+    /** The whole {@code show servers state} dump: what "nothing changed" is compared on. */
+    public static String serversState(Path socket) {
+        // srv_time_since_last_change moves with the clock; drop it so equal states compare equal.
+        List<String> out = new ArrayList<>();
+        List<String> header = null;
+        for (String line : ask(socket, "show servers state").split("\n")) {
+            if (line.startsWith("# ")) {
+                header = List.of(line.substring(2).trim().split(" "));
+                out.add(line);
+            } else if (header != null && !line.isBlank()) {
+                String[] f = line.trim().split(" ");
+                f[header.indexOf("srv_time_since_last_change")] = "_";
+                out.add(String.join(" ", f));
+            }
+        }
+        return String.join("\n", out);
+    }
+
+    /** A column of a server's {@code show stat} line (e.g. scur, qcur, status), or null. */
+    public static String stat(Path socket, String backend, String server, String column) {
+        String text = ask(socket, "show stat " + backend + " 4 -1");
+        List<String> header = null;
+        for (String line : text.split("\n")) {
+            if (line.startsWith("# ")) {
+                header = List.of(line.substring(2).split(","));
+            } else if (header != null && !line.isBlank()) {
+                String[] f = line.split(",", -1);
+                if (f[0].equals(backend) && f[1].equals(server)) {
+                    return f[header.indexOf(column)];
+                }
+            }
+        }
+        return null;
+    }
+
+    public static int sessions(Path socket, String backend, String server) {
+        return Integer.parseInt(stat(socket, backend, server, "scur"));
+    }
+}
