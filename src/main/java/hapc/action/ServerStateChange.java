@@ -89,7 +89,7 @@ public final class ServerStateChange implements ActionHandler {
     private String message(String id, Server before, boolean changed, boolean checkMode) {
         String was = before.adminState().jsonName();
         if (!changed) {
-            return id + " is already " + wanted.jsonName() + "; nothing sent to HAProxy.";
+            return id + " is already in state " + wanted.jsonName() + "; nothing sent to HAProxy.";
         }
         String verbed = wanted.verbed() + (killSessions ? " and its sessions killed" : "");
         return checkMode ? "Check mode: " + id + " would be " + verbed + " (it is " + was + ")."

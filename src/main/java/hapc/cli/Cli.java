@@ -40,6 +40,7 @@ public final class Cli {
 
     public int run(String... argv) {
         Action action = null;
+        boolean checkMode = false;
         boolean text = false;
         boolean verbose = false;
         Outcome outcome;
@@ -58,6 +59,7 @@ public final class Cli {
             action = arguments.actionName() == null ? null : Action.byName(arguments.actionName()).orElse(null);
             Request request = toRequest(arguments);
             action = request.action();
+            checkMode = request.checkMode();
             verbose = request.verbose();
             Context context = new Context(request, verbose ? line -> err.println("hapc: " + line) : line -> { });
             outcome = handler(request).run(context);
@@ -73,6 +75,9 @@ public final class Cli {
             if (verbose) {
                 e.printStackTrace(err);
             }
+        }
+        if (action != null && action.mutates()) {
+            outcome.put("check_mode", checkMode);
         }
         if (text) {
             TextWriter.write(outcome.fields(), out);

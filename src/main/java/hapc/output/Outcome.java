@@ -24,6 +24,9 @@ public final class Outcome {
         fields.put("changed", false);
         fields.put("failed", false);
         fields.put("msg", "");
+        if (action != null && action.mutates()) {
+            fields.put("check_mode", false);
+        }
     }
 
     public static Outcome failure(Action action, HapcException error) {

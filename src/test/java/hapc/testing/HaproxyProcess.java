@@ -33,10 +33,15 @@ public final class HaproxyProcess implements AutoCloseable {
 
     /** @param proxies the sections after global and defaults: frontends, backends, listens */
     public static HaproxyProcess start(String binary, String proxies) {
+        return start(binary, "", proxies);
+    }
+
+    /** @param extraGlobal lines added to the global section (indented by the caller) */
+    public static HaproxyProcess start(String binary, String extraGlobal, String proxies) {
         try {
             Path dir = Files.createTempDirectory("hapc-test-");
             Path config = dir.resolve("haproxy.cfg");
-            Files.writeString(config, globalAndDefaults(dir) + proxies);
+            Files.writeString(config, globalAndDefaults(dir).replace("defaults\n", extraGlobal + "defaults\n") + proxies);
             return startWith(binary, dir, config);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

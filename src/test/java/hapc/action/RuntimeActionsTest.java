@@ -1,0 +1,342 @@
+package hapc.action;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import hapc.testing.BackendServer;
+import hapc.testing.HapcRun;
+import hapc.testing.HaproxyProcess;
+import hapc.testing.HaproxyVersions;
+import hapc.testing.Ports;
+import hapc.testing.RawSocket;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The runtime actions against a real HAProxy (2.6, and 3.0 when available). Every claim is
+ * checked on HAProxy's own state through {@link RawSocket}, not on hapc's answer.
+ */
+class RuntimeActionsTest {
+    private final BackendServer backend = new BackendServer();
+    private final List<HaproxyProcess> started = new ArrayList<>();
+    private int tcpPort;
+
+    static List<String> versions() {
+        return HaproxyVersions.all();
+    }
+
+    @AfterEach
+    void stop() {
+        started.forEach(HaproxyProcess::close);
+        backend.close();
+    }
+
+    private HaproxyProcess haproxy(String binary) {
+        tcpPort = Ports.free();
+        HaproxyProcess haproxy = HaproxyProcess.start(binary, """
+                frontend fe
+                    bind 127.0.0.1:%1$d
+                    default_backend web
+                backend web
+                    server web-1 127.0.0.1:%2$d
+                    server web-10 127.0.0.1:%2$d
+                    server off 127.0.0.1:%2$d disabled
+                backend other
+                    server web-1 127.0.0.1:%2$d
+                listen db
+                    mode tcp
+                    bind 127.0.0.1:%3$d
+                    server db1 127.0.0.1:%2$d
+                """.formatted(Ports.free(), backend.port(), tcpPort));
+        started.add(haproxy);
+        return haproxy;
+    }
+
+    private static String[] args(HaproxyProcess haproxy, String... rest) {
+        String[] all = new String[rest.length + 4];
+        all[0] = "-k";
+        all[1] = haproxy.adminSocket().toString();
+        all[2] = "--master-socket";
+        all[3] = haproxy.masterSocket().toString();
+        System.arraycopy(rest, 0, all, 4, rest.length);
+        return all;
+    }
+
+    @ParameterizedTest
+    @MethodSource("versions")
+    void listServersReportsEveryServerWithItsStateFromTheBitSet(String binary) {
+        HaproxyProcess haproxy = haproxy(binary);
+        HapcRun run = HapcRun.run(args(haproxy, "list-servers", "-b", "web", "-d"));
+        assertEquals(0, run.exit(), run.stdout());
+        JsonNode servers = run.json().get("servers");
+        assertEquals(List.of("web-1", "web-10", "off"), names(servers));
+        assertEquals("ready", servers.get(0).get("admin_state").asText());
+        assertEquals(0, RawSocket.adminBits(haproxy.adminSocket(), "web", "web-1"));
+        // 'disabled' in the config: HAProxy sets forced maint + the config marker (0x05).
+        assertEquals(5, RawSocket.adminBits(haproxy.adminSocket(), "web", "off"));
+        assertEquals("maint", servers.get(2).get("admin_state").asText());
+        assertEquals("config", servers.get(2).get("admin_state_source").asText());
+        assertEquals(backend.port(), servers.get(0).get("port").asInt());
+        assertEquals("127.0.0.1", servers.get(0).get("address").asText());
+    }
+
+    @ParameterizedTest
+    @MethodSource("versions")
+    void listServersWithoutDetailsGivesNames(String binary) {
+        HaproxyProcess haproxy = haproxy(binary);
+        HapcRun run = HapcRun.run(args(haproxy, "list-servers", "-b", "other"));
+        assertEquals(0, run.exit());
+        assertEquals(List.of("web-1"), names(run.json().get("servers")));
+        assertFalse(run.json().get("servers").get(0).has("admin_state"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("versions")
+    void listBackendsListsTheRunningBackends(String binary) {
+        HaproxyProcess haproxy = haproxy(binary);
+        HapcRun run = HapcRun.run(args(haproxy, "list-backends"));
+        assertEquals(0, run.exit());
+        List<String> expected = new ArrayList<>();
+        for (String line : RawSocket.ask(haproxy.adminSocket(), "show backend").split("\n")) {
+            if (!line.isBlank() && !line.startsWith("#")) {
+                expected.add(line.strip());
+            }
+        }
+        assertEquals(expected, names(run.json().get("backends")));
+        assertTrue(expected.containsAll(List.of("web", "other", "db")), expected.toString());
+    }
+
+    @ParameterizedTest
+    @MethodSource("versions")
+    void drainChangesOnlyTheNamedServerOfTheNamedBackendAndIsIdempotent(String binary) {
+        HaproxyProcess haproxy = haproxy(binary);
+        HapcRun first = HapcRun.run(args(haproxy, "drain-server", "-b", "web", "-s", "web-1"));
+        assertEquals(0, first.exit(), first.stdout());
+        assertTrue(first.changed());
+        assertEquals(0x08, RawSocket.adminBits(haproxy.adminSocket(), "web", "web-1"));
+        assertEquals(0, RawSocket.adminBits(haproxy.adminSocket(), "web", "web-10"), "prefix match");
+        assertEquals(0, RawSocket.adminBits(haproxy.adminSocket(), "other", "web-1"), "same name, other backend");
+        assertEquals("ready", first.json().at("/before/admin_state").asText());
+        assertEquals("drain", first.json().at("/after/admin_state").asText());
+        assertEquals("drain", first.json().at("/diff/after/admin_state").asText());
+
+        String stateBefore = RawSocket.serversState(haproxy.adminSocket());
+        HapcRun second = HapcRun.run(args(haproxy, "-v", "drain-server", "-b", "web", "-s", "web-1"));
+        assertEquals(0, second.exit());
+        assertFalse(second.changed());
+        assertFalse(second.stderr().contains("set server"), "nothing is sent when already drained:\n" + second.stderr());
+        assertEquals(stateBefore, RawSocket.serversState(haproxy.adminSocket()));
+    }
+
+    @ParameterizedTest
+    @MethodSource("versions")
+    void enableBringsBackAConfigDisabledServerAndTheLeftoverConfigBitMeansReady(String binary) {
+        HaproxyProcess haproxy = haproxy(binary);
+        HapcRun enable = HapcRun.run(args(haproxy, "enable-server", "-b", "web", "-s", "off"));
+        assertEquals(0, enable.exit(), enable.stdout());
+        assertTrue(enable.changed());
+        // HAProxy keeps 0x04 as a marker after 'state ready'; the server is in rotation.
+        assertEquals(0x04, RawSocket.adminBits(haproxy.adminSocket(), "web", "off"));
+        assertEquals("ready", enable.json().at("/after/admin_state").asText());
+
+        HapcRun again = HapcRun.run(args(haproxy, "enable-server", "-b", "web", "-s", "off"));
+        assertEquals(0, again.exit());
+        assertFalse(again.changed(), "0x04 alone is ready: nothing to do");
+    }
+
+    @ParameterizedTest
+    @MethodSource("versions")
+    void checkModeSendsNothingThatChangesHaproxyButSaysWhatWouldChange(String binary) {
+        HaproxyProcess haproxy = haproxy(binary);
+        Socket client = haproxy.connect(tcpPort);
+        haproxy.awaitSessions("db", "db1", 1);
+        String before = RawSocket.serversState(haproxy.adminSocket());
+
+        HapcRun drain = HapcRun.run(args(haproxy, "-C", "drain-server", "-b", "web", "-s", "web-1", "-w"));
+        HapcRun stop = HapcRun.run(args(haproxy, "--check", "stop-server", "-b", "db", "-s", "db1"));
+        HapcRun enable = HapcRun.run(args(haproxy, "-C", "enable-server", "-b", "web", "-s", "off"));
+
+        assertEquals(before, RawSocket.serversState(haproxy.adminSocket()));
+        assertEquals(1, RawSocket.sessions(haproxy.adminSocket(), "db", "db1"), "check mode killed no session");
+        for (HapcRun run : List.of(drain, stop, enable)) {
+            assertEquals(0, run.exit(), run.stdout());
+            assertTrue(run.changed(), run.stdout());
+            assertTrue(run.json().get("check_mode").asBoolean());
+        }
+        assertEquals("drain", drain.json().at("/after/admin_state").asText());
+        assertEquals("maint", stop.json().at("/after/admin_state").asText());
+        assertEquals(0, stop.json().at("/after/sessions").asInt());
+        assertEquals(1, stop.json().at("/before/sessions").asInt());
+        assertEquals("ready", enable.json().at("/after/admin_state").asText());
+        assertTrue(client.isConnected());
+    }
+
+    @ParameterizedTest
+    @MethodSource("versions")
+    void aHeldTcpSessionIsCountedBlocksRemovalAndIsKilledByStop(String binary) throws Exception {
+        HaproxyProcess haproxy = haproxy(binary);
+        Socket client = haproxy.connect(tcpPort);
+        haproxy.awaitSessions("db", "db1", 1);
+
+        HapcRun connections = HapcRun.run(args(haproxy, "list-connections", "-b", "db", "-s", "db1"));
+        assertEquals(0, connections.exit());
+        assertEquals(1, connections.json().get("sessions").asInt());
+
+        HapcRun.run(args(haproxy, "drain-server", "-b", "db", "-s", "db1"));
+        HapcRun check = HapcRun.run(args(haproxy, "check-safe-to-remove", "-b", "db", "-s", "db1"));
+        assertEquals(3, check.exit(), check.stdout());
+        assertFalse(check.json().get("safe").asBoolean());
+        assertEquals(1, check.json().get("sessions").asInt());
+        assertTrue(check.json().get("reasons").get(0).asText().contains("1 session"), check.stdout());
+
+        HapcRun stop = HapcRun.run(args(haproxy, "stop-server", "-b", "db", "-s", "db1"));
+        assertEquals(0, stop.exit(), stop.stdout());
+        assertTrue(stop.json().get("sessions_killed").asBoolean());
+        haproxy.awaitSessions("db", "db1", 0);
+        assertEquals(0x01, RawSocket.adminBits(haproxy.adminSocket(), "db", "db1") & 0x01);
+        assertEquals(-1, client.getInputStream().read(), "the client saw its connection closed");
+
+        HapcRun safe = HapcRun.run(args(haproxy, "check-safe-to-remove", "-b", "db", "-s", "db1"));
+        assertEquals(0, safe.exit(), safe.stdout());
+        assertTrue(safe.json().get("safe").asBoolean());
+    }
+
+    @ParameterizedTest
+    @MethodSource("versions")
+    void checkSafeToRemoveSaysNotSafeForAReadyServerWithoutSessions(String binary) {
+        HaproxyProcess haproxy = haproxy(binary);
+        HapcRun check = HapcRun.run(args(haproxy, "check-safe-to-remove", "-b", "web", "-s", "web-1"));
+        assertEquals(3, check.exit());
+        assertTrue(check.json().get("reasons").get(0).asText().contains("ready"));
+        assertEquals(0, RawSocket.adminBits(haproxy.adminSocket(), "web", "web-1"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("versions")
+    void drainWaitReturnsSoonAfterTheLastSessionEnds(String binary) throws Exception {
+        HaproxyProcess haproxy = haproxy(binary);
+        Socket client = haproxy.connect(tcpPort);
+        haproxy.awaitSessions("db", "db1", 1);
+
+        CompletableFuture<HapcRun> drain = CompletableFuture.supplyAsync(
+                () -> HapcRun.run(args(haproxy, "drain-server", "-b", "db", "-s", "db1", "-w", "-t", "20")));
+        assertTrue(HaproxyProcess.waitUntil(java.time.Duration.ofSeconds(10),
+                () -> RawSocket.adminBits(haproxy.adminSocket(), "db", "db1") == 0x08));
+        Thread.sleep(500);
+        assertFalse(drain.isDone(), "the wait must not end while the session is open");
+        long closed = System.nanoTime();
+        client.close();
+        HapcRun run = drain.get(15, TimeUnit.SECONDS);
+        long afterClose = (System.nanoTime() - closed) / 1_000_000;
+
+        assertEquals(0, run.exit(), run.stdout());
+        assertEquals(0, RawSocket.sessions(haproxy.adminSocket(), "db", "db1"));
+        assertEquals(0, run.json().get("sessions_left").asInt());
+        assertTrue(run.json().get("waited").asBoolean());
+        assertTrue(afterClose < 500, "returned " + afterClose + " ms after the session ended");
+    }
+
+    @ParameterizedTest
+    @MethodSource("versions")
+    void drainWaitTimesOutWithExit1AndLeavesTheServerDrained(String binary) {
+        HaproxyProcess haproxy = haproxy(binary);
+        haproxy.connect(tcpPort);
+        haproxy.awaitSessions("db", "db1", 1);
+        long start = System.nanoTime();
+        HapcRun run = HapcRun.run(args(haproxy, "drain-server", "-b", "db", "-s", "db1", "--wait", "--timeout", "1"));
+        long tookMillis = (System.nanoTime() - start) / 1_000_000;
+
+        assertEquals(1, run.exit(), run.stdout());
+        assertEquals("timeout", run.errorKind());
+        assertTrue(run.msg().contains("stays drained"), run.msg());
+        assertEquals(1, run.json().get("sessions_left").asInt());
+        assertTrue(run.changed(), "the drain itself happened");
+        assertEquals(0x08, RawSocket.adminBits(haproxy.adminSocket(), "db", "db1"));
+        assertEquals(1, RawSocket.sessions(haproxy.adminSocket(), "db", "db1"));
+        assertTrue(tookMillis >= 1000 && tookMillis < 5000, "took " + tookMillis + " ms");
+    }
+
+    @ParameterizedTest
+    @MethodSource("versions")
+    void unknownBackendOrServerIsExit2AndChangesNothing(String binary) {
+        HaproxyProcess haproxy = haproxy(binary);
+        String before = RawSocket.serversState(haproxy.adminSocket());
+        for (String[] bad : List.of(
+                new String[] {"drain-server", "-b", "nosuch", "-s", "web-1"},
+                new String[] {"drain-server", "-b", "web", "-s", "web-100"},
+                new String[] {"stop-server", "-b", "web", "-s", "web"},
+                new String[] {"enable-server", "-b", "fe", "-s", "web-1"},
+                new String[] {"list-servers", "-b", "nosuch"},
+                new String[] {"check-safe-to-remove", "-b", "web", "-s", "nosuch"})) {
+            HapcRun run = HapcRun.run(args(haproxy, bad));
+            assertEquals(2, run.exit(), run.stdout());
+            assertEquals("not_found", run.errorKind(), run.stdout());
+            assertTrue(run.msg().contains("no backend") || run.msg().contains("no server"), run.msg());
+        }
+        assertEquals(before, RawSocket.serversState(haproxy.adminSocket()));
+    }
+
+    @ParameterizedTest
+    @MethodSource("versions")
+    void illegalNamesAreRefusedBeforeAnythingIsSent(String binary) {
+        HaproxyProcess haproxy = haproxy(binary);
+        String before = RawSocket.serversState(haproxy.adminSocket());
+        for (String name : List.of("web-1; set server web/web-10 state maint", "web/web-1", "a b", "x\ny", "")) {
+            HapcRun run = HapcRun.run(args(haproxy, "-v", "stop-server", "-b", "web", "-s", name));
+            assertEquals(2, run.exit(), run.stdout());
+            assertEquals("invalid_request", run.errorKind());
+            assertTrue(run.msg().startsWith("server name"), run.msg());
+            assertEquals("", run.stderr(), "nothing was sent");
+        }
+        assertEquals(before, RawSocket.serversState(haproxy.adminSocket()));
+    }
+
+    @ParameterizedTest
+    @MethodSource("versions")
+    void aUserLevelSocketGivesAPermissionError(String binary) {
+        HaproxyProcess haproxy = haproxy(binary);
+        HapcRun run = HapcRun.run("-k", haproxy.userSocket().toString(), "drain-server", "-b", "web", "-s", "web-1");
+        assertEquals(1, run.exit(), run.stdout());
+        assertEquals("permission", run.errorKind());
+        assertTrue(run.msg().contains("level admin"), run.msg());
+        assertEquals(0, RawSocket.adminBits(haproxy.adminSocket(), "web", "web-1"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("versions")
+    void theJsonRequestPathDoesTheSameAsTheCommandLine(String binary) {
+        HaproxyProcess haproxy = haproxy(binary);
+        String request = """
+                {"action": "drain-server", "backend": "web", "server": "web-10",
+                 "socket": "%s", "master_socket": "%s", "socket_timeout": 5}
+                """.formatted(haproxy.adminSocket(), haproxy.masterSocket());
+        HapcRun run = HapcRun.runWithInput(request, "--json-in", "-");
+        assertEquals(0, run.exit(), run.stdout());
+        assertTrue(run.changed());
+        assertEquals(0x08, RawSocket.adminBits(haproxy.adminSocket(), "web", "web-10"));
+
+        HapcRun conflict = HapcRun.runWithInput(request, "--json-in", "-", "-k", "/tmp/x.sock");
+        assertEquals(2, conflict.exit());
+        assertTrue(conflict.msg().contains("socket"), conflict.msg());
+
+        HapcRun cliSocket = HapcRun.runWithInput(
+                "{\"action\":\"enable-server\",\"backend\":\"web\",\"server\":\"web-10\"}",
+                "--json-in", "-", "-k", haproxy.adminSocket().toString());
+        assertEquals(0, cliSocket.exit(), cliSocket.stdout());
+        assertEquals(0, RawSocket.adminBits(haproxy.adminSocket(), "web", "web-10"));
+    }
+
+    private static List<String> names(JsonNode items) {
+        List<String> names = new ArrayList<>();
+        items.forEach(item -> names.add(item.get("name").asText()));
+        return names;
+    }
+}
