@@ -46,7 +46,7 @@ public final class CdsTraining {
     private CdsTraining() {
     }
 
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) throws IOException, ClassNotFoundException {
         Path dir = Files.createTempDirectory("hapc-cds-");
         try {
             new CdsTraining().train(dir, args.length > 0 && args[0].equals("--show"));
@@ -58,7 +58,10 @@ public final class CdsTraining {
     }
 
     /** @param show print the answers (to check what the training exercises) instead of discarding them */
-    private void train(Path dir, boolean show) throws IOException {
+    private void train(Path dir, boolean show) throws IOException, ClassNotFoundException {
+        // What hapc.Main does before Cli.run, so that those classes are archived too.
+        System.console();
+        Class.forName("hapc.Main", false, CdsTraining.class.getClassLoader());
         Path socket = dir.resolve("admin.sock");
         Path request = dir.resolve("request.json");
         Files.writeString(request, "{\"action\":\"drain-server\",\"backend\":\"app\",\"server\":\"s2\",\"check_mode\":true}");
