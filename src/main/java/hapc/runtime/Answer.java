@@ -13,7 +13,7 @@ public record Answer(String command, String text) {
 
     public boolean isError() {
         Matcher m = SEVERITY.matcher(text);
-        if (m.find()) {
+        if (m.lookingAt()) {
             return Integer.parseInt(m.group(1)) <= 3 || isUnknownCommand();
         }
         return isUnknownCommand();
@@ -30,7 +30,7 @@ public record Answer(String command, String text) {
     /** The text without its severity prefix, first line only for multi-line help dumps. */
     public String message() {
         Matcher m = SEVERITY.matcher(text);
-        String body = m.find() ? m.group(2) : text;
+        String body = m.lookingAt() ? m.group(2) : text;
         int newline = body.indexOf('\n');
         return (newline >= 0 ? body.substring(0, newline) : body).strip();
     }

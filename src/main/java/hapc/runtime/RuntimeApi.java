@@ -146,7 +146,7 @@ public final class RuntimeApi {
         if (answer.isError()) {
             throw answer.message().startsWith("No such proxy") ? noSuchBackend(backend) : refused(answer);
         }
-        Table table = Table.csv(answer.text());
+        Table table = Table.csv(answer.text(), backend);
         Map<String, StatRow> rows = new LinkedHashMap<>();
         for (String[] row : table.rows()) {
             if (!table.get(row, "pxname").equals(backend) || !table.get(row, "type").equals("2")) {

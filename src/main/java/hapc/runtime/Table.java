@@ -23,15 +23,25 @@ public final class Table {
 
     /** {@code show stat}: CSV with a trailing comma on every line. */
     public static Table csv(String text) {
-        return parse(text, ',');
+        return parse(text, ',', null);
+    }
+
+    /**
+     * {@code show stat}, keeping only the rows whose first field ({@code pxname}) is the given
+     * proxy: the other rows are skipped without being split, so even a full dump of a large
+     * HAProxy costs little more than scanning it for line ends.
+     */
+    public static Table csv(String text, String proxy) {
+        return parse(text, ',', proxy + ",");
     }
 
     /** {@code show servers state}: a format-number line, then the header, then rows. */
     public static Table spaced(String text) {
-        return parse(text, ' ');
+        return parse(text, ' ', null);
     }
 
-    private static Table parse(String text, char separator) {
+    /** @param rowPrefix when not null, only the data rows that start with it are kept */
+    private static Table parse(String text, char separator, String rowPrefix) {
         Map<String, Integer> columns = null;
         List<String[]> rows = new ArrayList<>();
         int start = 0;
@@ -46,7 +56,7 @@ public final class Table {
                     if (columns == null) {
                         columns = header(text.substring(start + 1, end).strip(), separator);
                     }
-                } else if (columns != null) {
+                } else if (columns != null && (rowPrefix == null || text.startsWith(rowPrefix, start))) {
                     rows.add(fields(text, start, end, separator, columns.size()));
                 }
             }
