@@ -45,6 +45,20 @@ public final class AdminSocket {
      * built by this package from validated names; the check here is a second line of defence.
      */
     public List<Answer> exchange(List<String> commands) {
+        return exchange(commands, false);
+    }
+
+    /**
+     * {@link #exchange} for a line that changes HAProxy. When the exchange fails after the line
+     * went out (no answer in time, the answer cut off, the connection reset), the change may
+     * well have been applied: the error says so instead of letting "failed" read as "nothing
+     * happened", and hapc still never re-sends it.
+     */
+    public List<Answer> exchangeChange(List<String> commands) {
+        return exchange(commands, true);
+    }
+
+    private List<Answer> exchange(List<String> commands, boolean changes) {
         for (String command : commands) {
             if (command.isEmpty() || command.chars().anyMatch(c -> c == ';' || c == '\n' || c == '\r' || c == 0)) {
                 throw new IllegalArgumentException("refusing to send a command with a separator: " + command);
@@ -53,12 +67,27 @@ public final class AdminSocket {
         String line = String.join("; ", commands);
         trace.accept("-> " + target + ": " + line);
         long started = System.nanoTime();
-        String text = transfer((line + "\n").getBytes(StandardCharsets.UTF_8));
-        trace.accept("<- " + text.length() + " bytes in " + (System.nanoTime() - started) / 1_000_000 + " ms");
-        return split(commands, text);
+        Sent sent = new Sent();
+        try {
+            String text = transfer((line + "\n").getBytes(StandardCharsets.UTF_8), sent);
+            trace.accept("<- " + text.length() + " bytes in " + (System.nanoTime() - started) / 1_000_000 + " ms");
+            return split(commands, text);
+        } catch (HapcException e) {
+            if (!changes || !sent.any) {
+                throw e;
+            }
+            throw new HapcException(e.kind(), e.getMessage() + "; the change was sent ('" + line
+                    + "') and HAProxy may have applied it: check the server's state (hapc list-servers -d) before"
+                    + " trying again", e.getCause() == null ? e : e.getCause(), e.partial());
+        }
     }
 
-    private String transfer(byte[] request) {
+    /** Whether any byte of the command line has gone out: from then on a change may have happened. */
+    private static final class Sent {
+        boolean any;
+    }
+
+    private String transfer(byte[] request, Sent sent) {
         long deadline = System.nanoTime() + timeout.toNanos();
         try (SocketChannel channel = open(); Selector selector = Selector.open()) {
             channel.configureBlocking(false);
@@ -69,7 +98,9 @@ public final class AdminSocket {
             }
             ByteBuffer out = ByteBuffer.wrap(request);
             while (out.hasRemaining()) {
-                if (channel.write(out) == 0) {
+                int written = channel.write(out);
+                sent.any |= written > 0;
+                if (written == 0) {
                     await(selector, key, SelectionKey.OP_WRITE, deadline, "sending the command");
                 }
             }
@@ -148,6 +179,14 @@ public final class AdminSocket {
         while (answers.size() < commands.size()) {
             int end = text.startsWith("\n", start) ? start : text.indexOf("\n\n", start);
             if (end < 0) {
+                // An old HAProxy may hang up right after "Unknown command": say that, not "cut off".
+                answers.add(new Answer(commands.get(answers.size()), text.substring(start)));
+                for (Answer answer : answers) {
+                    if (answer.isUnknownCommand()) {
+                        throw RuntimeApi.refused(answer);
+                    }
+                }
+                answers.remove(answers.size() - 1);
                 throw new HapcException(ErrorKind.HAPROXY, "HAProxy's answer at " + target + " was cut off after "
                         + answers.size() + " of " + commands.size() + " commands (" + text.length() + " bytes)");
             }

@@ -93,7 +93,7 @@ public final class MasterCli {
             commands.add("@!" + worker.pid() + " shutdown sessions server " + Names.require("backend", backend) + "/"
                     + Names.require("server", server));
         }
-        socket.exchange(commands);
+        socket.exchangeChange(commands);
     }
 
     /** Sends {@code reload}; from 2.7 the answer starts with {@code Success=1} or {@code Success=0}. */
