@@ -32,7 +32,7 @@ import net.jqwik.api.lifecycle.AfterContainer;
  * and paths are clean, or exit 2 with one JSON answer, never an exception escaping. Valid
  * requests are not executed.
  */
-class JsonRequestProperties {
+class JsonRequestPropertyTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final AtomicInteger VALID = new AtomicInteger();
@@ -40,7 +40,7 @@ class JsonRequestProperties {
 
     @AfterContainer
     static void report() {
-        System.out.println("JsonRequestProperties: " + (VALID.get() + REFUSED.get()) + " documents, " + VALID.get()
+        System.out.println("JsonRequestPropertyTest: " + (VALID.get() + REFUSED.get()) + " documents, " + VALID.get()
                 + " valid requests, " + REFUSED.get() + " refused with exit 2");
     }
 
@@ -98,7 +98,7 @@ class JsonRequestProperties {
         Arbitrary<Integer> damage = Arbitraries.frequencyOf(
                 Tuple.of(6, Arbitraries.just(0)), Tuple.of(1, Arbitraries.integers().between(1, 5)));
         return Combinators.combine(object, damage, Arbitraries.integers().between(0, 1000))
-                .as(JsonRequestProperties::damaged);
+                .as(JsonRequestPropertyTest::damaged);
     }
 
     /**

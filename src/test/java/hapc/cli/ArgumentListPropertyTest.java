@@ -33,13 +33,13 @@ import net.jqwik.api.lifecycle.AfterContainer;
  * (an action, its required options, a few extras, then some noise), so that valid requests are
  * common and the invariant is tested on both sides.
  */
-class ArgumentListProperties {
+class ArgumentListPropertyTest {
     private static final AtomicInteger VALID = new AtomicInteger();
     private static final AtomicInteger REFUSED = new AtomicInteger();
 
     @AfterContainer
     static void report() {
-        System.out.println("ArgumentListProperties: " + (VALID.get() + REFUSED.get()) + " argument lists, "
+        System.out.println("ArgumentListPropertyTest: " + (VALID.get() + REFUSED.get()) + " argument lists, "
                 + VALID.get() + " valid requests, " + REFUSED.get() + " refused with exit 2");
     }
 

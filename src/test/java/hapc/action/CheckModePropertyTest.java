@@ -30,7 +30,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * they were, on every HAProxy version available. --verbose traces every line sent, so the
  * property also checks that no changing command ever went out.
  */
-class CheckModeProperties {
+class CheckModePropertyTest {
     /** backend/server targets: every admin state, a listen section, unknown names. */
     private static final List<String[]> TARGETS = List.of(
             new String[] {"web", "ready1"}, new String[] {"web", "drained"}, new String[] {"web", "stopped"},
@@ -74,7 +74,7 @@ class CheckModeProperties {
     static void stop() {
         HAPROXIES.forEach(HaproxyProcess::close);
         backend.close();
-        System.out.println("CheckModeProperties: " + CALLS.get() + " check-mode calls on " + HAPROXIES.size()
+        System.out.println("CheckModePropertyTest: " + CALLS.get() + " check-mode calls on " + HAPROXIES.size()
                 + " HAProxy versions");
     }
 
