@@ -87,10 +87,13 @@ final class ProxyBuilder {
         }
     }
 
-    /** The defaults a section starts from: the one named with 'from', else the last one read. */
+    /**
+     * The defaults a section starts from: the one named with 'from'; else, for a proxy, the last
+     * defaults section read, and for a defaults section nothing (it resets every setting).
+     */
     private Defaults start(Section section) {
         if (section.from() == null) {
-            return lastDefaults;
+            return section.kind() == SectionKind.DEFAULTS ? Defaults.NONE : lastDefaults;
         }
         Defaults named = namedDefaults.get(section.from());
         if (named == null) {
