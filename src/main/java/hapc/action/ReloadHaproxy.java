@@ -48,22 +48,41 @@ public final class ReloadHaproxy implements ActionHandler {
     private static final long POLL_MILLIS = 100;
 
     private final Systemctl systemctl;
+    private final Duration minimumLimit;
 
     public ReloadHaproxy() {
-        this(new Systemctl("systemctl"));
+        this(new Systemctl("systemctl"), MIN_RELOAD_LIMIT);
     }
 
-    /** @param systemctl how to reload when there is no master CLI (tests give a stand-in) */
-    public ReloadHaproxy(Systemctl systemctl) {
+    /**
+     * @param systemctl    how to reload when there is no master CLI (tests give a stand-in)
+     * @param minimumLimit the least time a reload is given to show a new worker
+     */
+    public ReloadHaproxy(Systemctl systemctl, Duration minimumLimit) {
         this.systemctl = systemctl;
+        this.minimumLimit = minimumLimit;
     }
 
     @Override
     public Outcome run(Context context) {
+        Map<String, Object> partial = new LinkedHashMap<>();
+        partial.put("check_mode", context.request().checkMode());
+        try {
+            return reload(context, partial);
+        } catch (HapcException e) {
+            if (e.partial().containsKey("check_mode")) {
+                throw e;
+            }
+            // Every answer of a mutating action says whether it ran in check mode, failures too.
+            Map<String, Object> fields = new LinkedHashMap<>(partial);
+            fields.putAll(e.partial());
+            throw new HapcException(e.kind(), e.getMessage(), e.getCause() != null ? e.getCause() : e, fields);
+        }
+    }
+
+    private Outcome reload(Context context, Map<String, Object> partial) {
         long started = System.nanoTime();
         Request request = context.request();
-        Map<String, Object> partial = new LinkedHashMap<>();
-        partial.put("check_mode", request.checkMode());
 
         // 1. Validate with the binary itself; its own words are the answer when it refuses.
         HaproxyBinary binary = HaproxyBinary.locate(request.haproxyBin());
@@ -87,8 +106,8 @@ public final class ReloadHaproxy implements ActionHandler {
         HaproxyConfig config = context.config();
 
         // 2. Who runs now, and the states a reload would lose.
-        Duration limit = request.socketTimeout().compareTo(MIN_RELOAD_LIMIT) > 0 ? request.socketTimeout()
-                : MIN_RELOAD_LIMIT;
+        Duration limit = request.socketTimeout().compareTo(minimumLimit) > 0 ? request.socketTimeout()
+                : minimumLimit;
         AdminSocket master = masterSocket(context);
         List<Process> before;
         WorkerCli current;

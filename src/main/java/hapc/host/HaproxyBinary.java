@@ -26,8 +26,12 @@ public final class HaproxyBinary {
         this.path = path;
     }
 
-    /** The binary given with --haproxy-bin, or {@code haproxy} searched on PATH. */
+    /** The binary given with --haproxy-bin (a bare name is searched on PATH), else {@code haproxy} on PATH. */
     public static HaproxyBinary locate(String given) {
+        if (given != null && !given.contains("/")) {
+            return onPath(given).orElseThrow(() -> new HapcException(ErrorKind.CONFIG, "--haproxy-bin " + given
+                    + ": no such program on PATH"));
+        }
         if (given != null) {
             if (!Files.isExecutable(Path.of(given))) {
                 throw new HapcException(ErrorKind.CONFIG, "--haproxy-bin " + given + " is not an executable file");
@@ -40,6 +44,10 @@ public final class HaproxyBinary {
 
     /** {@code haproxy} from PATH, when there is one. */
     public static Optional<HaproxyBinary> onPath() {
+        return onPath("haproxy");
+    }
+
+    private static Optional<HaproxyBinary> onPath(String name) {
         String pathVariable = System.getenv("PATH");
         if (pathVariable == null) {
             return Optional.empty();
@@ -48,7 +56,7 @@ public final class HaproxyBinary {
             if (dir.isEmpty()) {
                 continue;
             }
-            Path candidate = Path.of(dir, "haproxy");
+            Path candidate = Path.of(dir, name);
             if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
                 return Optional.of(new HaproxyBinary(candidate.toString()));
             }
