@@ -7,8 +7,11 @@ import hapc.action.CheckSafeToRemove;
 import hapc.action.Context;
 import hapc.action.DrainServer;
 import hapc.action.ListBackends;
+import hapc.action.ListConfigBackends;
 import hapc.action.ListConnections;
+import hapc.action.ListFrontends;
 import hapc.action.ListServers;
+import hapc.action.ReloadHaproxy;
 import hapc.action.ServerStateChange;
 import hapc.output.JsonWriter;
 import hapc.output.Outcome;
@@ -110,9 +113,9 @@ public final class Cli {
             case DRAIN_SERVER -> new DrainServer(terminal ? new WaitProgressPrinter(err) : p -> { });
             case STOP_SERVER -> ServerStateChange.stop();
             case CHECK_SAFE_TO_REMOVE -> new CheckSafeToRemove();
-            case LIST_FRONTENDS, LIST_CONFIG_BACKENDS, RELOAD_HAPROXY -> context -> {
-                throw HapcException.usage(request.action().cliName() + " is not implemented yet");
-            };
+            case LIST_FRONTENDS -> new ListFrontends();
+            case LIST_CONFIG_BACKENDS -> new ListConfigBackends();
+            case RELOAD_HAPROXY -> new ReloadHaproxy();
         };
     }
 
