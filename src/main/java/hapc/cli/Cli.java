@@ -46,6 +46,7 @@ public final class Cli {
         boolean checkMode = false;
         boolean text = false;
         boolean verbose = false;
+        Context context = null;
         Outcome outcome;
         try {
             Arguments arguments = ArgumentParser.parse(argv);
@@ -64,9 +65,8 @@ public final class Cli {
             action = request.action();
             checkMode = request.checkMode();
             verbose = request.verbose();
-            Context context = new Context(request, verbose ? line -> err.println("hapc: " + line) : line -> { });
+            context = new Context(request, verbose ? line -> err.println("hapc: " + line) : line -> { });
             outcome = handler(request).run(context);
-            context.warnings().forEach(outcome::warn);
         } catch (HapcException e) {
             outcome = Outcome.failure(action, e);
             if (verbose && e.getCause() != null) {
@@ -78,6 +78,10 @@ public final class Cli {
             if (verbose) {
                 e.printStackTrace(err);
             }
+        }
+        if (context != null) {
+            // What was noticed on the way matters most when the call failed.
+            context.warnings().forEach(outcome::warn);
         }
         if (action != null && action.mutates()) {
             outcome.put("check_mode", checkMode);
