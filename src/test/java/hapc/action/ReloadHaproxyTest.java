@@ -232,6 +232,14 @@ class ReloadHaproxyTest {
             JsonNode json = MAPPER.valueToTree(outcome.fields());
             HapcRun.assertValid(json);
             assertEquals("systemctl", json.get("method").asText(), json.toString());
+            // The master re-executes itself on USR2: its CLI is back a moment later.
+            assertTrue(HaproxyProcess.waitUntil(Duration.ofSeconds(10), () -> {
+                try {
+                    return Procs.currentWorker(haproxy.masterSocket()) != before;
+                } catch (RuntimeException e) {
+                    return false;
+                }
+            }), "a new worker behind the master");
             int after = Procs.currentWorker(haproxy.masterSocket());
             assertNotEquals(before, after);
             assertTrue(json.get("workers_after").toString().contains("\"pid\":" + after), json.toString());

@@ -356,8 +356,8 @@ class RuntimeActionsTest {
         HapcRun viaConfig = HapcRun.run("-c", haproxy.config().toString(), "-v", "--master-socket",
                 haproxy.masterSocket().toString(), "enable-server", "-b", "db", "-s", "db1");
         assertEquals(0, viaConfig.exit(), viaConfig.stdout());
-        assertTrue(viaConfig.stderr().contains("admin socket from the config: " + haproxy.adminSocket()),
-                viaConfig.stderr());
+        assertTrue(viaConfig.stderr().contains("admin socket from the config")
+                && viaConfig.stderr().contains(": " + haproxy.adminSocket() + "\n"), viaConfig.stderr());
         assertEquals(0, RawSocket.adminBits(haproxy.adminSocket(), "db", "db1"));
     }
 

@@ -10,7 +10,12 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class StatsSocketLocatorTest {
+/** Finding the admin socket in the config: the default of -k. */
+class AdminSocketInConfigTest {
+    private static Optional<String> adminSocket(List<Path> files) {
+        return HaproxyConfig.read(files, name -> null, () -> null).adminSocket().map(StatsSocket::address);
+    }
+
     @TempDir
     Path dir;
 
@@ -26,13 +31,13 @@ class StatsSocketLocatorTest {
                 frontend fe
                     stats socket /run/not-global.sock level admin
                 """);
-        assertEquals(Optional.of("/run/haproxy/admin.sock"), StatsSocketLocator.adminSocket(List.of(cfg)));
+        assertEquals(Optional.of("/run/haproxy/admin.sock"), adminSocket(List.of(cfg)));
     }
 
     @Test
     void noAdminSocketAtAll() throws IOException {
         Path cfg = Files.writeString(dir.resolve("haproxy.cfg"), "global\n    stats socket /run/u.sock level user\n");
-        assertEquals(Optional.empty(), StatsSocketLocator.adminSocket(List.of(cfg)));
+        assertEquals(Optional.empty(), adminSocket(List.of(cfg)));
     }
 
     @Test
@@ -44,6 +49,6 @@ class StatsSocketLocatorTest {
         assertEquals(List.of(conf.resolve("10-a.cfg"), conf.resolve("20-b.cfg")),
                 ConfigFiles.expand(List.of(conf.toString())));
         assertEquals(Optional.of("/run/a.sock"),
-                StatsSocketLocator.adminSocket(ConfigFiles.expand(List.of(conf.toString()))));
+                adminSocket(ConfigFiles.expand(List.of(conf.toString()))));
     }
 }
