@@ -59,11 +59,7 @@ public final class AdminSocket {
     }
 
     private List<Answer> exchange(List<String> commands, boolean changes) {
-        for (String command : commands) {
-            if (command.isEmpty() || command.chars().anyMatch(c -> c == ';' || c == '\n' || c == '\r' || c == 0)) {
-                throw new IllegalArgumentException("refusing to send a command with a separator: " + command);
-            }
-        }
+        commands.forEach(AdminSocket::exchangeCheck);
         String line = String.join("; ", commands);
         trace.accept("-> " + target + ": " + line);
         long started = System.nanoTime();
@@ -79,6 +75,25 @@ public final class AdminSocket {
             throw new HapcException(e.kind(), e.getMessage() + "; the change was sent ('" + line
                     + "') and HAProxy may have applied it: check the server's state (hapc list-servers -d) before"
                     + " trying again", e.getCause() == null ? e : e.getCause(), e.partial());
+        }
+    }
+
+    /**
+     * Sends one command and returns everything HAProxy wrote, unsplit. For the master CLI's
+     * {@code reload}, which up to 2.6 answers nothing at all (not even the empty line), so an
+     * empty answer is an answer here, not a cut-off one.
+     */
+    public String exchangeWhole(String command) {
+        exchangeCheck(command);
+        trace.accept("-> " + target + ": " + command);
+        String text = transfer((command + "\n").getBytes(StandardCharsets.UTF_8), new Sent());
+        trace.accept("<- " + text.length() + " bytes");
+        return text;
+    }
+
+    private static void exchangeCheck(String command) {
+        if (command.isEmpty() || command.chars().anyMatch(c -> c == ';' || c == '\n' || c == '\r' || c == 0)) {
+            throw new IllegalArgumentException("refusing to send a command with a separator: " + command);
         }
     }
 
