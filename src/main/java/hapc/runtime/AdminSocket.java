@@ -26,6 +26,13 @@ import java.util.function.Consumer;
  * taken effect.
  */
 public final class AdminSocket {
+    /**
+     * Far above any answer hapc asks for (the whole {@code show stat} of a 10,000-backend HAProxy
+     * is about 25 MB), far below what would exhaust the heap: something that streams without end
+     * is not an HAProxy answering, and must fail as such rather than as an OutOfMemoryError.
+     */
+    static final int MAX_ANSWER_BYTES = 128 * 1024 * 1024;
+
     private final SocketTarget target;
     private final Duration timeout;
     private final Consumer<String> trace;
@@ -135,6 +142,10 @@ public final class AdminSocket {
                     continue;
                 }
                 answer.write(in.array(), 0, in.position());
+                if (answer.size() > MAX_ANSWER_BYTES) {
+                    throw new HapcException(ErrorKind.HAPROXY, "the answer at " + target + " goes on past "
+                            + MAX_ANSWER_BYTES / (1024 * 1024) + " MiB: is this an HAProxy CLI socket?");
+                }
                 in.clear();
             }
         } catch (IOException e) {

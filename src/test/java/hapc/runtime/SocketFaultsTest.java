@@ -148,6 +148,32 @@ class SocketFaultsTest {
         }
     }
 
+    /** A peer that keeps talking, a byte now and then, never finishing: the deadline is for the whole exchange. */
+    @Test
+    void aSocketThatTricklesForeverIsBoundedBySocketTimeout() {
+        try (FakeHaproxySocket trickling = FakeHaproxySocket.streaming(() -> {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return "1\n".getBytes(StandardCharsets.UTF_8);
+        })) {
+            failing("timeout", "within 1 s while reading the answer", 3000, "-k", trickling.path().toString(),
+                    "--socket-timeout", "1", "list-servers", "-b", "web");
+        }
+    }
+
+    /** A peer that streams without end, fast: a bounded answer size, not an OutOfMemoryError. */
+    @Test
+    void aSocketThatStreamsWithoutEndIsRefusedBeforeMemoryRunsOut() {
+        byte[] chunk = "web,web-1,2,0,\n".repeat(4096).getBytes(StandardCharsets.UTF_8);
+        try (FakeHaproxySocket flood = FakeHaproxySocket.streaming(() -> chunk)) {
+            failing("haproxy", "goes on past 128 MiB", 20_000, "-k", flood.path().toString(), "--socket-timeout",
+                    "30", "list-servers", "-b", "web");
+        }
+    }
+
     /** The master CLI hanging must not hang a call that has a working admin socket. */
     @Test
     void aMasterSocketThatNeverAnswersIsBoundedToo() {

@@ -36,12 +36,19 @@ public final class FakeHaproxySocket implements AutoCloseable {
     private final Path path;
     private final ServerSocketChannel listener;
     private final Behaviour behaviour;
+    /** When set, every connection gets these chunks, one after another, until hapc hangs up. */
+    private final java.util.function.Supplier<byte[]> stream;
     private final AtomicInteger connections = new AtomicInteger();
     private final List<String> lines = new CopyOnWriteArrayList<>();
     private final List<SocketChannel> held = new CopyOnWriteArrayList<>();
 
     public FakeHaproxySocket(Behaviour behaviour) {
+        this(behaviour, null);
+    }
+
+    private FakeHaproxySocket(Behaviour behaviour, java.util.function.Supplier<byte[]> stream) {
         this.behaviour = behaviour;
+        this.stream = stream;
         try {
             dir = Files.createTempDirectory("hapc-fake-");
             path = dir.resolve("admin.sock");
@@ -58,6 +65,11 @@ public final class FakeHaproxySocket implements AutoCloseable {
     /** Answers every connection with the same text. */
     public static FakeHaproxySocket answering(String text) {
         return new FakeHaproxySocket((n, line) -> text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Answers with the chunks the supplier gives, without end (it may sleep to trickle). */
+    public static FakeHaproxySocket streaming(java.util.function.Supplier<byte[]> chunks) {
+        return new FakeHaproxySocket((n, line) -> null, chunks);
     }
 
     /** Accepts, reads, and never answers nor closes: a hung HAProxy. */
@@ -111,6 +123,16 @@ public final class FakeHaproxySocket implements AutoCloseable {
         try {
             String line = readLine(channel);
             lines.add(line);
+            if (stream != null) {
+                while (listener.isOpen()) {
+                    ByteBuffer chunk = ByteBuffer.wrap(stream.get());
+                    while (chunk.hasRemaining()) {
+                        channel.write(chunk);
+                    }
+                }
+                channel.close();
+                return;
+            }
             byte[] answer = behaviour.answer(number, line);
             if (answer == null) {
                 held.add(channel);
