@@ -65,6 +65,10 @@ public final class CdsTraining {
         Path socket = dir.resolve("admin.sock");
         Path request = dir.resolve("request.json");
         Files.writeString(request, "{\"action\":\"drain-server\",\"backend\":\"app\",\"server\":\"s2\",\"check_mode\":true}");
+        Path config = dir.resolve("haproxy.cfg");
+        Files.writeString(config, "global\n    stats socket " + socket + " mode 600 level admin\ndefaults\n    mode http\n"
+                + "frontend www\n    bind 127.0.0.1:8080\n    default_backend app\n"
+                + "backend app\n    server s1 127.0.0.1:8001\n    server s2 127.0.0.1:8002\n    server s3 127.0.0.1:8003\n");
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             server.bind(UnixDomainSocketAddress.of(socket));
             Thread answering = new Thread(() -> serve(server), "fake-haproxy");
@@ -84,6 +88,10 @@ public final class CdsTraining {
                 {"enable-server", "-b", "app", "-s", "s1", "-k", k},
                 {"stop-server", "-b", "app", "-s", "s3", "-k", k},
                 {"list-servers", "-b", "nosuch", "-k", k},
+                {"list-servers", "-b", "app", "-c", config.toString()},
+                {"list-backends", "-l", "-c", config.toString()},
+                {"list-frontends", "-c", config.toString()},
+                {"list-config-backends", "-c", config.toString()},
                 {"list-connections", "-b", "app", "-s", "nosuch", "-k", k},
                 {"--json-in", request.toString(), "-k", k},
                 {"no-such-action"},

@@ -7,8 +7,11 @@ import hapc.action.CheckSafeToRemove;
 import hapc.action.Context;
 import hapc.action.DrainServer;
 import hapc.action.ListBackends;
+import hapc.action.ListConfigBackends;
 import hapc.action.ListConnections;
+import hapc.action.ListFrontends;
 import hapc.action.ListServers;
+import hapc.action.ReloadHaproxy;
 import hapc.action.ServerStateChange;
 import hapc.output.JsonWriter;
 import hapc.output.Outcome;
@@ -43,6 +46,7 @@ public final class Cli {
         boolean checkMode = false;
         boolean text = false;
         boolean verbose = false;
+        Context context = null;
         Outcome outcome;
         try {
             Arguments arguments = ArgumentParser.parse(argv);
@@ -61,9 +65,8 @@ public final class Cli {
             action = request.action();
             checkMode = request.checkMode();
             verbose = request.verbose();
-            Context context = new Context(request, verbose ? line -> err.println("hapc: " + line) : line -> { });
+            context = new Context(request, verbose ? line -> err.println("hapc: " + line) : line -> { });
             outcome = handler(request).run(context);
-            context.warnings().forEach(outcome::warn);
         } catch (HapcException e) {
             outcome = Outcome.failure(action, e);
             if (verbose && e.getCause() != null) {
@@ -75,6 +78,10 @@ public final class Cli {
             if (verbose) {
                 e.printStackTrace(err);
             }
+        }
+        if (context != null) {
+            // What was noticed on the way matters most when the call failed.
+            context.warnings().forEach(outcome::warn);
         }
         if (action != null && action.mutates()) {
             outcome.put("check_mode", checkMode);
@@ -88,7 +95,8 @@ public final class Cli {
         return outcome.exitStatus();
     }
 
-    private Request toRequest(Arguments arguments) {
+    /** Package-private for the parser's property tests: the request an argument list makes. */
+    Request toRequest(Arguments arguments) {
         if (arguments.jsonIn() != null) {
             byte[] document = JsonRequestReader.slurp(arguments.jsonIn(), in);
             return new JsonRequestReader().read(document, arguments.actionName(), arguments.values());
@@ -110,9 +118,9 @@ public final class Cli {
             case DRAIN_SERVER -> new DrainServer(terminal ? new WaitProgressPrinter(err) : p -> { });
             case STOP_SERVER -> ServerStateChange.stop();
             case CHECK_SAFE_TO_REMOVE -> new CheckSafeToRemove();
-            case LIST_FRONTENDS, LIST_CONFIG_BACKENDS, RELOAD_HAPROXY -> context -> {
-                throw HapcException.usage(request.action().cliName() + " is not implemented yet");
-            };
+            case LIST_FRONTENDS -> new ListFrontends();
+            case LIST_CONFIG_BACKENDS -> new ListConfigBackends();
+            case RELOAD_HAPROXY -> new ReloadHaproxy();
         };
     }
 

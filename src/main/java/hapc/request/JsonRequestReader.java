@@ -41,7 +41,7 @@ import java.util.stream.Collectors;
 public final class JsonRequestReader {
     /** Generous for any real request, small enough that a hostile one cannot exhaust memory. */
     static final int MAX_BYTES = 4 * 1024 * 1024;
-    private static final int MAX_NESTING = 32;
+    static final int MAX_NESTING = 32;
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
@@ -63,6 +63,10 @@ public final class JsonRequestReader {
                 throw HapcException.invalid("the JSON request is larger than " + MAX_BYTES / (1024 * 1024) + " MiB");
             }
             return bytes;
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw HapcException.invalid("cannot read the JSON request from " + source + ": no such file");
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw HapcException.invalid("cannot read the JSON request from " + source + ": permission denied");
         } catch (IOException | java.nio.file.InvalidPathException e) {
             throw HapcException.invalid("cannot read the JSON request from " + source + ": " + e.getMessage());
         }
@@ -89,7 +93,7 @@ public final class JsonRequestReader {
         }
         Action action = actionOf(root);
         Map<Field, Object> values = typedValues(root);
-        checkNamesFirst(values);
+        checkNamesAndPathsFirst(values);
         validate(action, root);
         return Request.of(action, values);
     }
@@ -111,13 +115,13 @@ public final class JsonRequestReader {
         try (JsonParser parser = json.createParser(text)) {
             node = tree(parser, parser.nextToken());
             if (parser.nextToken() != null) {
-                throw HapcException.invalid("the request is not one valid JSON document: something follows it"
-                        + " (line " + parser.currentLocation().getLineNr() + ", column "
-                        + parser.currentLocation().getColumnNr() + ")");
+                throw HapcException.invalid("the request is not one valid JSON document: something follows the end"
+                        + " of the document; exactly one JSON object is expected (line "
+                        + parser.currentLocation().getLineNr() + ", column " + parser.currentLocation().getColumnNr()
+                        + ")");
             }
         } catch (JsonProcessingException e) {
-            throw HapcException.invalid("the request is not one valid JSON document: " + e.getOriginalMessage()
-                    + location(e));
+            throw HapcException.invalid("the request is not one valid JSON document: " + JsonErrors.describe(e));
         } catch (IOException e) {
             throw HapcException.invalid("the request is not one valid JSON document: " + e.getMessage());
         }
@@ -185,11 +189,6 @@ public final class JsonRequestReader {
         return NODES.textNode(String.valueOf(value));
     }
 
-    private static String location(JsonProcessingException e) {
-        return e.getLocation() == null ? ""
-                : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
-    }
-
     private static String kindOf(JsonNode node) {
         return node == null ? "nothing" : node.getNodeType().name().toLowerCase();
     }
@@ -245,11 +244,22 @@ public final class JsonRequestReader {
         };
     }
 
-    /** A bad name gets the allow-list's message, which says which character is wrong. */
-    private static void checkNamesFirst(Map<Field, Object> values) {
+    /**
+     * A bad name gets the allow-list's message, which says which character is wrong, and a bad
+     * path says NUL, newline or length in words: the schema's own message for these is a regular
+     * expression and, for the config field, three lines about oneOf.
+     */
+    @SuppressWarnings("unchecked")
+    private static void checkNamesAndPathsFirst(Map<Field, Object> values) {
         values.forEach((field, value) -> {
-            if (field.type() == Field.Type.NAME) {
-                Names.require(field.jsonName(), (String) value);
+            switch (field.type()) {
+                case NAME -> Names.require(field.jsonName(), (String) value);
+                case PATH -> Request.checkPath(field, (String) value);
+                case PATHS -> {
+                    List<String> paths = value instanceof String single ? List.of(single) : (List<String>) value;
+                    paths.forEach(path -> Request.checkPath(field, path));
+                }
+                default -> { }
             }
         });
     }
@@ -258,8 +268,14 @@ public final class JsonRequestReader {
         List<Error> errors = schema(action).validate(root);
         if (!errors.isEmpty()) {
             throw HapcException.invalid("the request does not match the " + action.cliName() + " request schema: "
-                    + errors.stream().limit(5).map(Error::toString).collect(Collectors.joining("; ")));
+                    + errors.stream().limit(5).map(JsonRequestReader::describe).collect(Collectors.joining("; ")));
         }
+    }
+
+    /** "/wait: string found, boolean expected"; a problem of the whole document has no location. */
+    private static String describe(Error error) {
+        String where = error.getInstanceLocation() == null ? "" : error.getInstanceLocation().toString();
+        return where.isEmpty() || where.equals("$") ? error.getMessage() : where + ": " + error.getMessage();
     }
 
     private static Schema schema(Action action) {
