@@ -92,18 +92,39 @@ ask() {
   printf '%s\n' "$2" | timeout 30 socat -t 30 - "UNIX-CONNECT:$1"
 }
 
-# timings NAME::COMMAND...: hyperfine over the commands (whole process, no shell in between,
-# warm-up runs first), then one Markdown table row per command: median, min, max and the mean CPU
-# time (user + system) in ms. RUNS (default 40) runs each. Extra hyperfine options in HF_OPTS.
-# The export is kept in $tmp/last.json for the caller's ratios.
+# hyperfine_rounds ARGS...: hyperfine (whole process, no shell in between) in ROUNDS rounds
+# (default 5) of RUNS/ROUNDS runs of every command, each round after warm-up runs, so that a
+# change of the machine's load during the measurement hits all commands alike; the rounds'
+# times are merged into $tmp/last.json (per command: median, min, max of all runs, mean CPU).
+hyperfine_rounds() {
+  local rounds=${ROUNDS:-5} r files=()
+  local per=$(( (${RUNS:-40} + rounds - 1) / rounds ))
+  for r in $(seq "$rounds"); do
+    hyperfine -N --warmup "${WARMUP:-3}" --runs "$per" --export-json "$tmp/round$r.json" "$@" \
+      >"$tmp/hyperfine.log" 2>&1 || { cat "$tmp/hyperfine.log" >&2; return 1; }
+    files+=("$tmp/round$r.json")
+  done
+  jq -s '[.[].results] | transpose | map({
+      command: .[0].command, times: (map(.times) | add),
+      user: (map(.user) | add / length), system: (map(.system) | add / length)})
+    | map(. + {min: (.times | min), max: (.times | max),
+        median: (.times | sort | if length % 2 == 1 then .[(length - 1) / 2] else (.[length / 2 - 1] + .[length / 2]) / 2 end)})
+    | {results: .}' "${files[@]}" >"$tmp/last.json"
+}
+
+# table_rows: one Markdown row per command of $tmp/last.json.
+table_rows() {
+  jq -r '.results[] | "| \(.command) | \(.median * 1000 | round) | \(.min * 1000 | round) | \(.max * 1000 | round) | \((.user + .system) * 1000 | round) | \(.times | length) |"' \
+    "$tmp/last.json"
+}
+
+# timings NAME::COMMAND...: hyperfine_rounds over the commands, then one Markdown row per
+# command: median, min, max and the mean CPU time (user + system) in ms over RUNS runs.
 timings() {
   local args=() spec
   for spec in "$@"; do args+=(-n "${spec%%::*}" "${spec#*::}"); done
-  # shellcheck disable=SC2086
-  hyperfine -N --warmup "${WARMUP:-5}" --runs "${RUNS:-40}" ${HF_OPTS:-} --export-json "$tmp/last.json" \
-    "${args[@]}" >"$tmp/hyperfine.log" 2>&1 || { cat "$tmp/hyperfine.log" >&2; return 1; }
-  jq -r '.results[] | "| \(.command) | \(.median * 1000 | round) | \(.min * 1000 | round) | \(.max * 1000 | round) | \((.user + .system) * 1000 | round) | \(.times | length) |"' \
-    "$tmp/last.json"
+  hyperfine_rounds "${args[@]}"
+  table_rows
 }
 timings_header() {
   echo "| command | median ms | min ms | max ms | CPU ms (user+sys, mean) | runs |"
