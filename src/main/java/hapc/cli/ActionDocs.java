@@ -10,7 +10,8 @@ import java.util.List;
  *
  * @param summary     one line, lower case, no full stop: the overview's column
  * @param description what it does and what to expect, in sentences
- * @param examples    command lines that work as written (with a demo HAProxy's names)
+ * @param examples    command lines that work as written (with a demo HAProxy's names); a
+ *                    long one continues on an indented line after a pipe or &&
  */
 record ActionDocs(String summary, String description, List<Example> examples) {
 
@@ -36,14 +37,14 @@ record ActionDocs(String summary, String description, List<Example> examples) {
                     "Lists the backends and listen sections of haproxy.cfg with their servers (name, address, port). "
                             + "With --frontend, only the backends that frontend routes to. Reads the configuration, "
                             + "not the running HAProxy.",
-                    List.of(new Example("hapc list-config-backends -f www | jq -r '.backends[].servers[].name'", null)));
+                    List.of(new Example("hapc list-config-backends -f www |\n    jq -r '.backends[].servers[].name'", null)));
             case LIST_SERVERS -> new ActionDocs(
                     "servers of a backend (-d: state)",
                     "Lists the servers of a backend of the running HAProxy. With --details, each server comes with "
                             + "its admin state (ready, drain, maint), operational state, HAProxy's status text, weight, "
                             + "address, port, current sessions and queue.",
                     List.of(new Example("hapc list-servers -b web -d --text", "a table of states, sessions and weights"),
-                            new Example("hapc list-servers -b web -d | jq -r '.servers[] | select(.admin_state != \"ready\") | .name'",
+                            new Example("hapc list-servers -b web -d |\n    jq -r '.servers[] | select(.admin_state != \"ready\") | .name'",
                                     "the servers out of rotation")));
             case LIST_CONNECTIONS -> new ActionDocs(
                     "sessions and queue of one server",
@@ -66,7 +67,7 @@ record ActionDocs(String summary, String description, List<Example> examples) {
                             + "deadline it fails with exit status 1 and the server stays drained. At a terminal, "
                             + "the wait shows its progress on stderr.",
                     List.of(new Example("hapc drain-server -b web -s web1 --wait --timeout 120", null),
-                            new Example("hapc drain-server -b web -s web1 -w && hapc check-safe-to-remove -b web -s web1",
+                            new Example("hapc drain-server -b web -s web1 -w &&\n    hapc check-safe-to-remove -b web -s web1",
                                     "drain, then make sure")));
             case STOP_SERVER -> new ActionDocs(
                     "out now, sessions killed (maint)",
@@ -79,7 +80,7 @@ record ActionDocs(String summary, String description, List<Example> examples) {
                             + "nothing queued in any worker, old ones included. When it is not safe, reasons says "
                             + "why and the exit status is 3; this is an answer, not a failure.",
                     List.of(new Example("hapc check-safe-to-remove -b web -s web1 | jq -r '.reasons[]'", null),
-                            new Example("until hapc check-safe-to-remove -b web -s web1 >/dev/null; do sleep 5; done",
+                            new Example("until hapc check-safe-to-remove -b web -s web1 >/dev/null\ndo sleep 5; done",
                                     "exit status 3 means not yet")));
             case RELOAD_HAPROXY -> new ActionDocs(
                     "validate, reload, keep states",

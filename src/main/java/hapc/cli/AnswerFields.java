@@ -1,7 +1,8 @@
 package hapc.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import hapc.request.Action;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,14 +29,26 @@ final class AnswerFields {
             if (in == null) {
                 throw new IllegalStateException("schema missing from the jar: " + resource);
             }
-            JsonNode properties = new ObjectMapper().readTree(in).path("properties");
             List<String> names = new ArrayList<>();
             Set<String> common = Set.copyOf(COMMON);
-            properties.fieldNames().forEachRemaining(name -> {
-                if (!common.contains(name)) {
-                    names.add(name);
+            try (JsonParser json = new JsonFactory().createParser(in)) {
+                json.nextToken();
+                while (json.nextToken() == JsonToken.FIELD_NAME) {
+                    String field = json.currentName();
+                    json.nextToken();
+                    if (field.equals("properties")) {
+                        while (json.nextToken() == JsonToken.FIELD_NAME) {
+                            if (!common.contains(json.currentName())) {
+                                names.add(json.currentName());
+                            }
+                            json.nextToken();
+                            json.skipChildren();
+                        }
+                        return names;
+                    }
+                    json.skipChildren();
                 }
-            });
+            }
             return names;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

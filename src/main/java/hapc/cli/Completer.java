@@ -1,7 +1,8 @@
 package hapc.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import hapc.request.Action;
 import hapc.request.Field;
 import java.io.ByteArrayInputStream;
@@ -119,12 +120,33 @@ final class Completer {
         PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
         new Cli(new ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8), nowhere,
                 Terminal.NONE).run(args.toArray(String[]::new));
+        return namesIn(out.toByteArray(), listField);
+    }
+
+    /** The "name" of each object in the answer's top-level list, read with the streaming parser (cheap per TAB). */
+    static List<String> namesIn(byte[] answer, String listField) {
         List<String> names = new ArrayList<>();
-        try {
-            for (JsonNode item : new ObjectMapper().readTree(out.toByteArray()).path(listField)) {
-                if (item.path("name").isTextual()) {
-                    names.add(item.get("name").asText());
+        try (JsonParser json = new JsonFactory().createParser(answer)) {
+            if (json.nextToken() != JsonToken.START_OBJECT) {
+                return names;
+            }
+            while (json.nextToken() == JsonToken.FIELD_NAME) {
+                String field = json.currentName();
+                JsonToken value = json.nextToken();
+                if (field.equals(listField) && value == JsonToken.START_ARRAY) {
+                    while (json.nextToken() == JsonToken.START_OBJECT) {
+                        while (json.nextToken() == JsonToken.FIELD_NAME) {
+                            String key = json.currentName();
+                            if (json.nextToken() == JsonToken.VALUE_STRING && key.equals("name")) {
+                                names.add(json.getText());
+                            } else {
+                                json.skipChildren();
+                            }
+                        }
+                    }
+                    return names;
                 }
+                json.skipChildren();
             }
         } catch (IOException e) {
             return List.of();

@@ -2,6 +2,7 @@ package hapc.cli;
 
 import hapc.ErrorKind;
 import hapc.output.Outcome;
+import hapc.request.Action;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,6 +20,13 @@ record ExitStatusDocs(int status, String meaning, List<String> kinds) {
                 new ExitStatusDocs(1, "the operation failed: socket unreachable, permission, timeout, HAProxy refused, reload failed, drain wait expired", kindsWith(1)),
                 new ExitStatusDocs(2, "invalid request: usage, schema violation, illegal name, unknown backend or server; nothing was sent", kindsWith(2)),
                 new ExitStatusDocs(Outcome.NOT_SAFE, "check-safe-to-remove answered \"not safe\"", List.of()));
+    }
+
+    /** The statuses one action can end with: "not safe" belongs to check-safe-to-remove alone. */
+    static List<ExitStatusDocs> of(Action action) {
+        return all().stream()
+                .filter(s -> s.status() != Outcome.NOT_SAFE || action == Action.CHECK_SAFE_TO_REMOVE)
+                .toList();
     }
 
     private static List<String> kindsWith(int status) {

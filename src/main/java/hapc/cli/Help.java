@@ -43,7 +43,7 @@ final class Help {
         help.append("\nOptions:\n");
         options(help, OptionSpec.all());
         help.append('\n');
-        exitStatus(help);
+        exitStatus(help, null);
         help.append("\nExamples:\n");
         for (String example : List.of(
                 "hapc list-servers -b web -d -o text",
@@ -61,22 +61,29 @@ final class Help {
         StringBuilder help = new StringBuilder();
         help.append("usage: hapc ").append(synopsis(action)).append(" [OPTIONS]\n\n");
         help.append(Wrap.wrap(docs.description(), "", ""));
-        help.append("\nOptions:\n");
-        options(help, OptionSpec.forAction(action));
+        List<OptionSpec> own = OptionSpec.forAction(action).stream().filter(o -> o.field() != null && !o.field().common())
+                .toList();
+        if (!own.isEmpty()) {
+            help.append("\nOptions:\n");
+            options(help, own);
+        }
         help.append('\n');
+        help.append(Wrap.wrap("Also: " + OptionSpec.forAction(action).stream()
+                .filter(o -> o.field() == null || o.field().common())
+                .map(OptionSpec::shortestForm).collect(Collectors.joining(", ")) + " (hapc --help).", "", "  "));
         help.append(Wrap.wrap("As JSON (--json-in): {\"action\":\"" + action.cliName() + "\"" + requiredJson(action)
                 + "} plus any of " + optionalJson(action) + ".", "", "  "));
         help.append(Wrap.wrap("Answer: action, changed, failed, msg" + (action.mutates() ? ", check_mode" : "")
                 + ", and " + String.join(", ", AnswerFields.of(action)) + "; error {kind, message} when failed.",
                 "", "  "));
         help.append('\n');
-        exitStatus(help);
+        exitStatus(help, action);
         help.append("\nExamples:\n");
         for (ActionDocs.Example example : docs.examples()) {
             if (example.comment() != null) {
                 help.append("  # ").append(example.comment()).append('\n');
             }
-            help.append("  ").append(example.command()).append('\n');
+            help.append("  ").append(example.command().replace("\n", "\n  ")).append('\n');
         }
         return help.toString();
     }
@@ -101,9 +108,10 @@ final class Help {
         }
     }
 
-    private static void exitStatus(StringBuilder help) {
+    /** @param action when given, only the statuses that action can end with */
+    private static void exitStatus(StringBuilder help, Action action) {
         help.append("Exit status:\n");
-        for (ExitStatusDocs status : ExitStatusDocs.all()) {
+        for (ExitStatusDocs status : action == null ? ExitStatusDocs.all() : ExitStatusDocs.of(action)) {
             help.append(Wrap.wrap(status.meaning(), "  " + status.status() + "  ", "     "));
         }
     }
