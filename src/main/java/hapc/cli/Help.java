@@ -14,6 +14,11 @@ import java.util.stream.Collectors;
  */
 final class Help {
     private static final int ACTION_COLUMN = 44;
+    static final List<String> EXAMPLES = List.of(
+            "hapc list-servers -b web -d -o text",
+            "hapc drain-server -b web -s web1 --wait --timeout 120",
+            "hapc check-safe-to-remove -b web -s web1 | jq -r '.reasons[]'",
+            "echo '{\"action\":\"enable-server\",\"backend\":\"web\",\"server\":\"web1\"}' |\n    hapc --json-in -");
 
     private Help() {
     }
@@ -45,12 +50,8 @@ final class Help {
         help.append('\n');
         exitStatus(help, null);
         help.append("\nExamples:\n");
-        for (String example : List.of(
-                "hapc list-servers -b web -d -o text",
-                "hapc drain-server -b web -s web1 --wait --timeout 120",
-                "hapc check-safe-to-remove -b web -s web1 | jq -r '.reasons[]'",
-                "echo '{\"action\":\"enable-server\",\"backend\":\"web\",\"server\":\"web1\"}' | hapc --json-in -")) {
-            help.append("  ").append(example).append('\n');
+        for (String example : EXAMPLES) {
+            help.append("  ").append(example.replace("\n", "\n  ")).append('\n');
         }
         help.append("\nSee hapc(1) for the JSON contract and the socket setup.\n");
         return help.toString();

@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -275,7 +274,20 @@ public final class ManPage {
 
     private static void examples(Roff man) {
         man.macro(".SH EXAMPLES");
-        List<String[]> examples = new ArrayList<>(List.of(
+        for (String[] example : workflows()) {
+            man.macro(".PP");
+            man.text(example[0]);
+            man.verbatim(example[1]);
+        }
+        man.macro(".PP");
+        man.text("The socket is found in " + ConfigFiles.DEFAULT + " in these examples; add -k PATH when it is not. "
+                + "Drain waits default to " + Request.DEFAULT_TIMEOUT.toSeconds() + " seconds, and one exchange "
+                + "with HAProxy to " + Request.DEFAULT_SOCKET_TIMEOUT.toSeconds() + ".");
+    }
+
+    /** The EXAMPLES section: what it shows, then the shell lines. */
+    static List<String[]> workflows() {
+        return List.of(
                 new String[] {"Take web1 out of rotation, wait up to five minutes for its sessions to end, make sure, "
                         + "then put it back after the work:",
                     "hapc drain-server -b web -s web1 --wait --timeout 300\n"
@@ -293,15 +305,6 @@ public final class ManPage {
                         + "exit status 2):",
                     "hapc enable-server -b web -s nosuch | jq -r .error.message"},
                 new String[] {"The same as a table, at a terminal:",
-                    "hapc list-servers -b web -d -o text"}));
-        for (String[] example : examples) {
-            man.macro(".PP");
-            man.text(example[0]);
-            man.verbatim(example[1]);
-        }
-        man.macro(".PP");
-        man.text("The socket is found in " + ConfigFiles.DEFAULT + " in these examples; add -k PATH when it is not. "
-                + "Drain waits default to " + Request.DEFAULT_TIMEOUT.toSeconds() + " seconds, and one exchange "
-                + "with HAProxy to " + Request.DEFAULT_SOCKET_TIMEOUT.toSeconds() + ".");
+                    "hapc list-servers -b web -d -o text"});
     }
 }
