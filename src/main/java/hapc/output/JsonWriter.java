@@ -18,10 +18,11 @@ import java.util.Map;
  * cost start-up time on every call.
  */
 public final class JsonWriter {
-    /** For a person at a terminal: jq's layout (two-space indent, one array item a line, "key": value). */
+    /** For a person at a terminal: jq's layout (two-space indent, one array item a line, "key": value, [] and {}). */
     private static final PrettyPrinter PRETTY = new DefaultPrettyPrinter()
             .withArrayIndenter(DefaultIndenter.SYSTEM_LINEFEED_INSTANCE)
-            .withSeparators(Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER));
+            .withSeparators(Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER)
+                    .withArrayEmptySeparator("").withObjectEmptySeparator(""));
 
     private JsonWriter() {
     }
