@@ -18,7 +18,10 @@ _hapc() {
         words+=("")
     fi
     local cur=${words[${#words[@]}-1]}
-    mapfile -t reply < <("${words[0]:-hapc}" --complete -- "${words[@]:1}" 2>/dev/null)
+    # The hapc being completed answers (~/bin/hapc as typed: the tilde is not expanded yet).
+    local hapc=${words[0]:-hapc}
+    hapc=${hapc/#\~/$HOME}
+    mapfile -t reply < <("$hapc" --complete -- "${words[@]:1}" 2>/dev/null)
     COMPREPLY=()
     case ${reply[0]-} in
     files)

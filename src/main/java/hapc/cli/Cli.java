@@ -47,7 +47,7 @@ public final class Cli {
         if (argv.length > 0 && argv[0].equals(Completer.FLAG)) {
             return complete(argv);
         }
-        WaitProgressPrinter progress = terminal.stderr() ? new WaitProgressPrinter(err) : null;
+        WaitProgressPrinter progress = null;
         Action action = null;
         boolean checkMode = false;
         boolean text = false;
@@ -70,6 +70,10 @@ public final class Cli {
             action = request.action();
             checkMode = request.checkMode();
             verbose = request.verbose();
+            if (terminal.stderr() && !verbose) {
+                // With -v the trace goes to stderr line by line; a rewritten line would garble it.
+                progress = new WaitProgressPrinter(err);
+            }
             Context context = new Context(request, verbose ? line -> err.println("hapc: " + line) : line -> { });
             outcome = handler(request, progress).run(context);
             context.warnings().forEach(outcome::warn);

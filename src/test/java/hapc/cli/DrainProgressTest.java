@@ -71,6 +71,15 @@ class DrainProgressTest {
     }
 
     @Test
+    void verboseTraceReplacesTheProgressLine() {
+        CliRun run = CliRun.run(new Terminal(false, true), "-v", "-k", haproxy.adminSocket().toString(),
+                "drain-server", "-b", "db", "-s", "db1", "-w", "-t", "0.3");
+        assertEquals(1, run.exit());
+        assertTrue(run.stderr().startsWith("hapc: "), run.stderr());
+        assertTrue(!run.stderr().contains("\r"), "no rewritten line inside the trace: " + run.stderr());
+    }
+
+    @Test
     void theRealProgramDecidesFromItsOwnStderr() {
         String args = "hapc -k " + haproxy.adminSocket() + " drain-server -b db -s db1 -w -t 0.3";
         // stdout to a file, stderr on the terminal: progress shows in the terminal.
