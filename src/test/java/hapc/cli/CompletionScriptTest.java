@@ -3,7 +3,7 @@ package hapc.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import hapc.testing.BackendServer;
-import hapc.testing.HapcProcess;
+import hapc.testing.ShellRun;
 import hapc.testing.HaproxyProcess;
 import hapc.testing.HaproxyVersions;
 import hapc.testing.Ports;
@@ -47,13 +47,13 @@ class CompletionScriptTest {
     private static List<String> tab(String line, String... words) {
         StringBuilder array = new StringBuilder();
         for (String word : words) {
-            array.append(HapcProcess.quote(word)).append(' ');
+            array.append(ShellRun.quote(word)).append(' ');
         }
-        String script = "source " + HapcProcess.quote(Path.of("completion/hapc.bash").toAbsolutePath().toString())
-                + "\nCOMP_LINE=" + HapcProcess.quote(line) + "; COMP_POINT=${#COMP_LINE}"
+        String script = "source " + ShellRun.quote(Path.of("completion/hapc.bash").toAbsolutePath().toString())
+                + "\nCOMP_LINE=" + ShellRun.quote(line) + "; COMP_POINT=${#COMP_LINE}"
                 + "\nCOMP_WORDS=(" + array + "); COMP_CWORD=$((${#COMP_WORDS[@]} - 1))"
                 + "\n_hapc; printf '%s\\n' \"${COMPREPLY[@]}\"";
-        HapcProcess run = HapcProcess.shell(script);
+        ShellRun run = ShellRun.shell(script);
         assertEquals(0, run.exit(), run.stderr());
         assertEquals("", run.stderr());
         return run.output().lines().filter(l -> !l.isEmpty()).toList();

@@ -7,7 +7,7 @@ import hapc.testing.BackendServer;
 import hapc.testing.CliRun;
 import hapc.testing.HaproxyProcess;
 import hapc.testing.HaproxyVersions;
-import hapc.testing.HapcProcess;
+import hapc.testing.ShellRun;
 import hapc.testing.Ports;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -83,10 +83,10 @@ class DrainProgressTest {
     void theRealProgramDecidesFromItsOwnStderr() {
         String args = "hapc -k " + haproxy.adminSocket() + " drain-server -b db -s db1 -w -t 0.3";
         // stdout to a file, stderr on the terminal: progress shows in the terminal.
-        HapcProcess onTerminal = HapcProcess.onTerminal(args + " > /dev/null");
+        ShellRun onTerminal = ShellRun.onTerminal(args + " > /dev/null");
         assertTrue(onTerminal.output().contains("hapc: draining db/db1: 1 session"), onTerminal.output());
         // stderr to a pipe: no progress, only the answer.
-        HapcProcess piped = HapcProcess.shell(args);
+        ShellRun piped = ShellRun.shell(args);
         assertEquals(1, piped.exit());
         assertEquals("", piped.stderr());
         assertEquals(List.of("timeout"), piped.output().lines().map(l -> l.replaceAll(".*\"kind\":\"([a-z_]+)\".*", "$1"))

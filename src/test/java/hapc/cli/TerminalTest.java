@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import hapc.testing.HapcProcess;
+import hapc.testing.ShellRun;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,7 +31,7 @@ class TerminalTest {
 
     @Test
     void jsonIsIndentedWhenStdoutIsATerminal() throws Exception {
-        HapcProcess run = HapcProcess.onTerminal(ANSWER);
+        ShellRun run = ShellRun.onTerminal(ANSWER);
         String transcript = run.output().replace("\r\n", "\n");
         assertTrue(transcript.startsWith("{\n  \"action\": \"list-servers\",\n"), transcript);
         assertEquals("invalid_request", new ObjectMapper().readTree(transcript).at("/error/kind").asText());
@@ -40,20 +40,20 @@ class TerminalTest {
     @Test
     void jsonIsIndentedWhenOnlyStdinIsRedirected() {
         // System.console() is null here (stdin is not a terminal): the person still reads stdout.
-        String transcript = HapcProcess.onTerminal(ANSWER + " < /dev/null").output().replace("\r\n", "\n");
+        String transcript = ShellRun.onTerminal(ANSWER + " < /dev/null").output().replace("\r\n", "\n");
         assertTrue(transcript.startsWith("{\n  \"action\""), transcript);
     }
 
     @Test
     void jsonIsOneLineWhenStdoutIsAPipeEvenWithStdinAndStderrOnATerminal() {
-        String transcript = HapcProcess.onTerminal(ANSWER + " | cat").output();
+        String transcript = ShellRun.onTerminal(ANSWER + " | cat").output();
         assertEquals(1, transcript.strip().lines().count(), transcript);
         assertTrue(transcript.startsWith("{\"action\":\"list-servers\","), transcript);
     }
 
     @Test
     void jsonIsOneLineWithoutAnyTerminal() {
-        HapcProcess run = HapcProcess.shell(ANSWER);
+        ShellRun run = ShellRun.shell(ANSWER);
         assertEquals(2, run.exit());
         assertEquals(1, run.output().lines().count(), run.output());
         assertEquals("", run.stderr());

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  *
  * @param output what the command wrote on stdout (for a terminal run: the terminal's transcript)
  */
-public record HapcProcess(int exit, String output, String stderr) {
+public record ShellRun(int exit, String output, String stderr) {
     private static Path binDir;
 
     /** A directory holding an executable {@code hapc} that runs the classes under test. */
@@ -38,7 +38,7 @@ public record HapcProcess(int exit, String output, String stderr) {
     }
 
     /** Runs a bash command line with that hapc first on the PATH; stdin, stdout and stderr are pipes. */
-    public static HapcProcess shell(String command) {
+    public static ShellRun shell(String command) {
         return start(List.of("bash", "-c", command));
     }
 
@@ -47,11 +47,11 @@ public record HapcProcess(int exit, String output, String stderr) {
      * stderr are the terminal unless the command redirects them. Returns the terminal's
      * transcript, line ends as the terminal got them (\r\n).
      */
-    public static HapcProcess onTerminal(String command) {
+    public static ShellRun onTerminal(String command) {
         return start(List.of("script", "-qefc", "bash -c " + quote(command), "/dev/null"));
     }
 
-    private static HapcProcess start(List<String> argv) {
+    private static ShellRun start(List<String> argv) {
         try {
             Path err = Files.createTempFile("hapc-stderr-", ".txt");
             ProcessBuilder builder = new ProcessBuilder(argv).redirectError(err.toFile())
@@ -66,7 +66,7 @@ public record HapcProcess(int exit, String output, String stderr) {
             }
             String stderr = Files.readString(err);
             Files.delete(err);
-            return new HapcProcess(process.exitValue(), out, stderr);
+            return new ShellRun(process.exitValue(), out, stderr);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
