@@ -2,7 +2,9 @@ package hapc.action;
 
 import hapc.HapcException;
 import hapc.config.ConfigFiles;
-import hapc.config.StatsSocketLocator;
+import hapc.config.HaproxyConfig;
+import hapc.config.HaproxyVersion;
+import hapc.host.HaproxyBinary;
 import hapc.request.Request;
 import hapc.runtime.AdminSocket;
 import hapc.runtime.LiveServers;
@@ -28,6 +30,7 @@ public final class Context {
     private final Consumer<String> trace;
     private final List<String> warnings = new ArrayList<>();
     private LiveServers live;
+    private HaproxyConfig config;
 
     public Context(Request request, Consumer<String> trace) {
         this.request = request;
@@ -58,6 +61,31 @@ public final class Context {
         return new AdminSocket(target, request.socketTimeout(), trace);
     }
 
+    /**
+     * The config (-c, else the default file), read once. Its warnings join the answer's: a
+     * line hapc could not understand may be why it found the wrong socket or backend.
+     */
+    public HaproxyConfig config() {
+        if (config == null) {
+            config = HaproxyConfig.read(ConfigFiles.expand(request.configs()), System::getenv, this::haproxyVersion);
+            config.warnings().forEach(w -> warnings.add("config " + w));
+        }
+        return config;
+    }
+
+    /** The version of --haproxy-bin, else of haproxy on PATH, for .if version_atleast(); null if unknown. */
+    private HaproxyVersion haproxyVersion() {
+        try {
+            var binary = request.haproxyBin() != null ? java.util.Optional.of(HaproxyBinary.locate(request.haproxyBin()))
+                    : HaproxyBinary.onPath();
+            HaproxyVersion version = binary.map(HaproxyBinary::version).orElse(null);
+            trace.accept("HAProxy version for .if conditions: " + (version == null ? "unknown" : version));
+            return version;
+        } catch (HapcException e) {
+            return null;
+        }
+    }
+
     /** The -k socket, else the config's {@code stats socket ... level admin}, else the default path. */
     SocketTarget adminSocketTarget() {
         if (request.socket() != null) {
@@ -65,10 +93,10 @@ public final class Context {
         }
         boolean configGiven = !request.configs().isEmpty();
         if (configGiven || Files.isRegularFile(Path.of(ConfigFiles.DEFAULT))) {
-            var found = StatsSocketLocator.adminSocket(ConfigFiles.expand(request.configs()));
+            var found = config().adminSocket();
             if (found.isPresent()) {
-                trace.accept("admin socket from the config: " + found.get());
-                return SocketTarget.parse(found.get());
+                trace.accept("admin socket from the config (" + found.get().origin() + "): " + found.get().address());
+                return SocketTarget.parse(found.get().address());
             }
             warnings.add("the config has no 'stats socket ... level admin' line; using " + DEFAULT_ADMIN_SOCKET);
         }

@@ -9,6 +9,9 @@ import java.util.Map;
 public final class ListBackends implements ActionHandler {
     @Override
     public Outcome run(Context context) {
+        if (context.request().links()) {
+            return BackendLinks.list(context);
+        }
         List<String> names = context.live().api().backendNames();
         List<Map<String, Object>> backends = names.stream().map(name -> Map.<String, Object>of("name", name)).toList();
         return new Outcome(Action.LIST_BACKENDS)

@@ -7,8 +7,11 @@ import hapc.action.CheckSafeToRemove;
 import hapc.action.Context;
 import hapc.action.DrainServer;
 import hapc.action.ListBackends;
+import hapc.action.ListConfigBackends;
 import hapc.action.ListConnections;
+import hapc.action.ListFrontends;
 import hapc.action.ListServers;
+import hapc.action.ReloadHaproxy;
 import hapc.action.ServerStateChange;
 import hapc.output.JsonWriter;
 import hapc.output.Outcome;
@@ -52,6 +55,7 @@ public final class Cli {
         boolean checkMode = false;
         boolean text = false;
         boolean verbose = false;
+        Context context = null;
         Outcome outcome;
         try {
             Arguments arguments = ArgumentParser.parse(argv);
@@ -74,9 +78,8 @@ public final class Cli {
                 // With -v the trace goes to stderr line by line; a rewritten line would garble it.
                 progress = new WaitProgressPrinter(err);
             }
-            Context context = new Context(request, verbose ? line -> err.println("hapc: " + line) : line -> { });
+            context = new Context(request, verbose ? line -> err.println("hapc: " + line) : line -> { });
             outcome = handler(request, progress).run(context);
-            context.warnings().forEach(outcome::warn);
         } catch (HapcException e) {
             outcome = Outcome.failure(action, e);
             if (verbose && e.getCause() != null) {
@@ -91,6 +94,10 @@ public final class Cli {
         }
         if (progress != null) {
             progress.finish();
+        }
+        if (context != null) {
+            // What was noticed on the way matters most when the call failed.
+            context.warnings().forEach(outcome::warn);
         }
         if (action != null && action.mutates()) {
             outcome.put("check_mode", checkMode);
@@ -138,9 +145,9 @@ public final class Cli {
             case DRAIN_SERVER -> new DrainServer(progress != null ? progress : p -> { });
             case STOP_SERVER -> ServerStateChange.stop();
             case CHECK_SAFE_TO_REMOVE -> new CheckSafeToRemove();
-            case LIST_FRONTENDS, LIST_CONFIG_BACKENDS, RELOAD_HAPROXY -> context -> {
-                throw HapcException.usage(request.action().cliName() + " is not implemented yet");
-            };
+            case LIST_FRONTENDS -> new ListFrontends();
+            case LIST_CONFIG_BACKENDS -> new ListConfigBackends();
+            case RELOAD_HAPROXY -> new ReloadHaproxy();
         };
     }
 

@@ -58,6 +58,25 @@ public final class AdminSocket {
         return split(commands, text);
     }
 
+    /**
+     * Sends one command and returns everything HAProxy wrote, unsplit. For the master CLI's
+     * {@code reload}, which up to 2.6 answers nothing at all (not even the empty line), so an
+     * empty answer is an answer here, not a cut-off one.
+     */
+    public String exchangeWhole(String command) {
+        exchangeCheck(command);
+        trace.accept("-> " + target + ": " + command);
+        String text = transfer((command + "\n").getBytes(StandardCharsets.UTF_8));
+        trace.accept("<- " + text.length() + " bytes");
+        return text;
+    }
+
+    private static void exchangeCheck(String command) {
+        if (command.isEmpty() || command.chars().anyMatch(c -> c == ';' || c == '\n' || c == '\r' || c == 0)) {
+            throw new IllegalArgumentException("refusing to send a command with a separator: " + command);
+        }
+    }
+
     private String transfer(byte[] request) {
         long deadline = System.nanoTime() + timeout.toNanos();
         try (SocketChannel channel = open(); Selector selector = Selector.open()) {

@@ -96,8 +96,11 @@ public final class MasterCli {
         socket.exchange(commands);
     }
 
-    /** Sends {@code reload}; from 2.7 the answer starts with {@code Success=1} or {@code Success=0}. */
+    /**
+     * Sends {@code reload}; from 2.7 the answer starts with {@code Success=1} or {@code Success=0},
+     * up to 2.6 it is empty (check {@code show proc} instead).
+     */
     public String reload() {
-        return socket.exchange(List.of("reload")).get(0).text();
+        return socket.exchangeWhole("reload");
     }
 }

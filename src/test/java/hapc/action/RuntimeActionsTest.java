@@ -334,6 +334,47 @@ class RuntimeActionsTest {
         assertEquals(0, RawSocket.adminBits(haproxy.adminSocket(), "web", "web-10"));
     }
 
+    @ParameterizedTest
+    @MethodSource("versions")
+    void theAdminSocketIsFoundInTheConfigAndTcpSocketsWork(String binary) throws Exception {
+        int cliPort = Ports.free();
+        tcpPort = Ports.free();
+        HaproxyProcess haproxy = HaproxyProcess.start(binary,
+                "    stats socket ipv4@127.0.0.1:%d level admin\n".formatted(cliPort), """
+                listen db
+                    mode tcp
+                    bind 127.0.0.1:%d
+                    server db1 127.0.0.1:%d
+                """.formatted(tcpPort, backend.port()));
+        started.add(haproxy);
+
+        HapcRun viaTcp = HapcRun.run("-k", "ipv4@127.0.0.1:" + cliPort, "drain-server", "-b", "db", "-s", "db1");
+        assertEquals(0, viaTcp.exit(), viaTcp.stdout());
+        assertEquals(0x08, RawSocket.adminBits(haproxy.adminSocket(), "db", "db1"));
+
+        // The fixture's config lists a user-level socket too; only the admin one may be chosen.
+        HapcRun viaConfig = HapcRun.run("-c", haproxy.config().toString(), "-v", "--master-socket",
+                haproxy.masterSocket().toString(), "enable-server", "-b", "db", "-s", "db1");
+        assertEquals(0, viaConfig.exit(), viaConfig.stdout());
+        assertTrue(viaConfig.stderr().contains("admin socket from the config")
+                && viaConfig.stderr().contains(": " + haproxy.adminSocket() + "\n"), viaConfig.stderr());
+        assertEquals(0, RawSocket.adminBits(haproxy.adminSocket(), "db", "db1"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("versions")
+    void aMasterSocketOfAnotherHaproxyIsRefused(String binary) {
+        HaproxyProcess haproxy = haproxy(binary);
+        HaproxyProcess other = HaproxyProcess.start(binary, "backend web\n    server web-1 127.0.0.1:%d\n"
+                .formatted(backend.port()));
+        started.add(other);
+        HapcRun run = HapcRun.run("-k", haproxy.adminSocket().toString(), "--master-socket",
+                other.masterSocket().toString(), "list-connections", "-b", "web", "-s", "web-1");
+        assertEquals(1, run.exit(), run.stdout());
+        assertEquals("socket", run.errorKind());
+        assertTrue(run.msg().contains("another HAProxy"), run.msg());
+    }
+
     private static List<String> names(JsonNode items) {
         List<String> names = new ArrayList<>();
         items.forEach(item -> names.add(item.get("name").asText()));

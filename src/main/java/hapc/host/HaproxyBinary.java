@@ -1,0 +1,99 @@
+package hapc.host;
+
+import hapc.ErrorKind;
+import hapc.HapcException;
+import hapc.config.HaproxyVersion;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The HAProxy program on this host: the judge of whether a config is valid, and the version
+ * {@code .if version_atleast()} is evaluated against.
+ */
+public final class HaproxyBinary {
+    /** {@code haproxy -c} on a config with thousands of backends and certificates takes seconds. */
+    private static final Duration CHECK_LIMIT = Duration.ofSeconds(120);
+    private static final Duration VERSION_LIMIT = Duration.ofSeconds(10);
+
+    private final String path;
+
+    private HaproxyBinary(String path) {
+        this.path = path;
+    }
+
+    /** The binary given with --haproxy-bin (a bare name is searched on PATH), else {@code haproxy} on PATH. */
+    public static HaproxyBinary locate(String given) {
+        if (given != null && !given.contains("/")) {
+            return onPath(given).orElseThrow(() -> new HapcException(ErrorKind.CONFIG, "--haproxy-bin " + given
+                    + ": no such program on PATH"));
+        }
+        if (given != null) {
+            if (!Files.isExecutable(Path.of(given))) {
+                throw new HapcException(ErrorKind.CONFIG, "--haproxy-bin " + given + " is not an executable file");
+            }
+            return new HaproxyBinary(given);
+        }
+        return onPath().orElseThrow(() -> new HapcException(ErrorKind.CONFIG,
+                "no haproxy on PATH to validate the config with; give its path with --haproxy-bin"));
+    }
+
+    /** {@code haproxy} from PATH, when there is one. */
+    public static Optional<HaproxyBinary> onPath() {
+        return onPath("haproxy");
+    }
+
+    private static Optional<HaproxyBinary> onPath(String name) {
+        String pathVariable = System.getenv("PATH");
+        if (pathVariable == null) {
+            return Optional.empty();
+        }
+        for (String dir : pathVariable.split(File.pathSeparator)) {
+            if (dir.isEmpty()) {
+                continue;
+            }
+            Path candidate = Path.of(dir, name);
+            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                return Optional.of(new HaproxyBinary(candidate.toString()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    public String path() {
+        return path;
+    }
+
+    /** {@code haproxy -v}'s version, or null when it does not answer with one. */
+    public HaproxyVersion version() {
+        try {
+            CommandRun run = CommandRun.run(List.of(path, "-v"), VERSION_LIMIT);
+            for (String line : run.output()) {
+                int at = line.indexOf("version ");
+                if (line.startsWith("HAProxy version ") || line.startsWith("HA-Proxy version ")) {
+                    return HaproxyVersion.parse(line.substring(at + "version ".length()));
+                }
+            }
+        } catch (HapcException e) {
+            return null;
+        }
+        return null;
+    }
+
+    /**
+     * {@code haproxy -c -f CONFIG...}: exit 0 valid, 1 invalid, 2 valid but with no listener.
+     * From 2.9 it prints nothing on success, so only the exit status decides.
+     */
+    public CommandRun check(List<String> configs) {
+        List<String> command = new ArrayList<>(List.of(path, "-c"));
+        for (String config : configs) {
+            command.add("-f");
+            command.add(config);
+        }
+        return CommandRun.run(command, CHECK_LIMIT);
+    }
+}

@@ -1,0 +1,90 @@
+package hapc.runtime;
+
+import hapc.ErrorKind;
+import hapc.HapcException;
+import hapc.model.AdminState;
+import hapc.request.Names;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The CLI of ONE worker: the admin socket (which reaches whichever worker is current), or the
+ * master CLI with an {@code @!<pid>} prefix on every command, which reaches exactly that worker
+ * even while a reload is swapping them. Commands through the master do not share a session, so
+ * {@code set severity-output} cannot be used there: a write succeeds when it prints nothing.
+ */
+public final class WorkerCli {
+    /** HAProxy's CLI reads a line into one buffer (16 kB by default): keep lines well below. */
+    private static final int COMMANDS_PER_LINE = 40;
+
+    private final AdminSocket socket;
+    private final String prefix;
+    private final Integer pid;
+
+    private WorkerCli(AdminSocket socket, String prefix, Integer pid) {
+        this.socket = socket;
+        this.prefix = prefix;
+        this.pid = pid;
+    }
+
+    public static WorkerCli direct(AdminSocket adminSocket) {
+        return new WorkerCli(adminSocket, "", null);
+    }
+
+    public static WorkerCli throughMaster(AdminSocket masterSocket, int pid) {
+        return new WorkerCli(masterSocket, "@!" + pid + " ", pid);
+    }
+
+    /** The worker's pid when reached through the master, else null. */
+    public Integer pid() {
+        return pid;
+    }
+
+    public ServersState serversState() {
+        Answer answer = socket.exchange(List.of(prefix + "show servers state")).get(0);
+        if (!answer.text().startsWith("1") && !answer.text().startsWith("#")) {
+            throw new HapcException(ErrorKind.HAPROXY, "'show servers state' at " + socket.target() + " answered: "
+                    + answer.message());
+        }
+        return ServersState.parse(answer.text());
+    }
+
+    /** {@code show info}'s Pid: which worker answers on this CLI. */
+    public int workerPid() {
+        for (String line : socket.exchange(List.of(prefix + "show info")).get(0).text().split("\n")) {
+            if (line.startsWith("Pid:")) {
+                return Integer.parseInt(line.substring(4).strip());
+            }
+        }
+        throw new HapcException(ErrorKind.HAPROXY, "'show info' at " + socket.target() + " has no Pid line");
+    }
+
+    /**
+     * Sends {@code set server B/S state X} for each change, in order, and returns HAProxy's
+     * refusal per "B/S" (empty when every write was taken).
+     */
+    public Map<String, String> setStates(List<StateChange> changes) {
+        Map<String, String> refused = new LinkedHashMap<>();
+        for (int start = 0; start < changes.size(); start += COMMANDS_PER_LINE) {
+            List<StateChange> batch = changes.subList(start, Math.min(changes.size(), start + COMMANDS_PER_LINE));
+            List<String> commands = new ArrayList<>();
+            for (StateChange change : batch) {
+                commands.add(prefix + "set server " + Names.require("backend", change.backend()) + "/"
+                        + Names.require("server", change.server()) + " state " + change.state().haproxyWord());
+            }
+            List<Answer> answers = socket.exchange(commands);
+            for (int i = 0; i < batch.size(); i++) {
+                String text = answers.get(i).text().strip();
+                if (!text.isEmpty()) {
+                    refused.put(batch.get(i).backend() + "/" + batch.get(i).server(), answers.get(i).message());
+                }
+            }
+        }
+        return refused;
+    }
+
+    public record StateChange(String backend, String server, AdminState state) {
+    }
+}
