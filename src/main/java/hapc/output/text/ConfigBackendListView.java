@@ -42,6 +42,9 @@ final class ConfigBackendListView implements TextView {
         if (Boolean.TRUE.equals(server.get("backup"))) {
             flags.add("backup");
         }
+        if (Boolean.TRUE.equals(server.get("from_template"))) {
+            flags.add("template");
+        }
         return String.join(",", flags);
     }
 }

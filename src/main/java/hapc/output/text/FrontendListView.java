@@ -20,12 +20,18 @@ final class FrontendListView implements TextView {
         }
     }
 
-    /** "web (default), api, %[req.hdr(host)] (dynamic)": every way the frontend picks a backend. */
+    /**
+     * "web (default), api, %[req.hdr(host)] (dynamic)": every way the frontend picks a backend;
+     * a default inherited from a defaults section says so, since it is not in the frontend's
+     * own lines, and a listen section serving its own servers reads "(itself)".
+     */
     static List<String> backends(Map<String, Object> frontend) {
         List<String> names = new ArrayList<>();
         Object fallback = frontend.get("default_backend");
         if (fallback != null) {
-            names.add(fallback + " (default)");
+            Object from = frontend.get("default_backend_from");
+            names.add(fallback + ("defaults".equals(from) ? " (default, from defaults)"
+                    : "self".equals(from) ? " (itself)" : " (default)"));
         }
         if (frontend.get("use_backends") instanceof Collection<?> used) {
             used.forEach(name -> names.add(name.toString()));

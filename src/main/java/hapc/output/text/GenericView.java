@@ -18,6 +18,9 @@ final class GenericView {
 
     static void render(Map<String, ?> fields, PrintStream out) {
         for (Map.Entry<String, ?> field : fields.entrySet()) {
+            if (field.getValue() instanceof java.util.Collection<?> list && list.isEmpty()) {
+                continue; // an empty list says nothing worth a line
+            }
             List<Map<String, Object>> rows = Values.objects(field.getValue());
             if (!rows.isEmpty()) {
                 out.println(label(field.getKey()) + ":");

@@ -5,7 +5,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
-/** reload-haproxy: the validation, how it reloaded, the workers before and after, the states put back. */
+/** reload-haproxy: the validation, how it reloads, the workers before and after, the server states kept. */
 final class ReloadView implements TextView {
     @Override
     public void render(TextDocument answer, PrintStream out) {
@@ -18,15 +18,16 @@ final class ReloadView implements TextView {
             lines(validated.get("output"), out);
         }
         if (answer.has("method")) {
-            out.println("Reloaded through: " + answer.take("method")
-                    + (answer.has("duration_seconds") ? " in " + Values.show(answer.take("duration_seconds")) + " s" : ""));
+            // Neutral words: in check mode nothing was reloaded, but the method is still the answer.
+            out.println("Reload method: " + answer.take("method")
+                    + (answer.has("duration_seconds") ? "   took " + Values.show(answer.take("duration_seconds")) + " s" : ""));
         }
         workers("Workers before:", answer.objects("workers_before"), out);
         workers("Workers after:", answer.objects("workers_after"), out);
         List<Map<String, Object>> restored = answer.objects("states_restored");
         if (!restored.isEmpty()) {
             out.println();
-            out.println("States put back:");
+            out.println("Server states kept across the reload:");
             Table table = new Table("BACKEND", "SERVER", "ADMIN", "HOW");
             restored.forEach(s -> table.row(s.get("backend"), s.get("server"), s.get("admin_state"), s.get("how")));
             table.print(out);

@@ -163,11 +163,38 @@ class TextOutputTest {
     }
 
     @Test
+    void theConfigActionsShowTheRealConfig() {
+        String config = haproxy.config().toString();
+        List<String> frontends = text("-c", config, "list-frontends").stdout().lines().toList();
+        String header = frontends.get(2);
+        assertEquals("web (default)", cell(header, row(frontends, "fe "), "BACKENDS"));
+        List<String> configLines = readLines(haproxy.config());
+        assertEquals(config + ":" + (configLines.indexOf("frontend fe") + 1), cell(header, row(frontends, "fe "), "DEFINED AT"));
+        assertEquals("db (itself)", cell(header, row(frontends, "db "), "BACKENDS"));
+
+        List<String> backends = text("-c", config, "list-config-backends", "-f", "fe").stdout().lines().toList();
+        assertEquals("web-2", cell(backends.get(2), backends.get(4), "SERVER"));
+        assertEquals("disabled", cell(backends.get(2), backends.get(4), "FLAGS"));
+
+        List<String> links = text("-c", config, "list-backends", "--links").stdout().lines().toList();
+        assertEquals("fe", cell(links.get(2), row(links, "web"), "FRONTENDS"));
+        assertEquals("yes", cell(links.get(2), row(links, "web"), "IN CONFIG"));
+    }
+
+    @Test
     void anUnknownBackendIsOneSentenceAndItsKind() {
         CliRun run = text("list-servers", "-b", "nosuch");
         assertEquals(2, run.exit());
         assertEquals(List.of("no backend 'nosuch' in the running HAProxy", "Error: not_found"),
                 run.stdout().lines().toList());
+    }
+
+    private static List<String> readLines(java.nio.file.Path file) {
+        try {
+            return java.nio.file.Files.readAllLines(file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** The first line that starts with the text. */

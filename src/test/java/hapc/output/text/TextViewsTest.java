@@ -33,17 +33,21 @@ class TextViewsTest {
     void frontendsShowBindsAndEveryWayToABackend() throws Exception {
         List<String> lines = render("""
                 {"action":"list-frontends","changed":false,"failed":false,"msg":"2 frontends in the config.",
+                 "config_files":["/etc/haproxy/haproxy.cfg"],
                  "frontends":[
                   {"name":"www","type":"frontend","mode":"http","binds":[":80",":443"],"default_backend":"web",
-                   "use_backends":["api"],"dynamic_use_backends":["%[req.hdr(host)]"],"file":"/etc/haproxy/haproxy.cfg","line":12},
+                   "default_backend_from":"defaults","use_backends":["api"],"dynamic_use_backends":["%[req.hdr(host)]"],
+                   "file":"/etc/haproxy/haproxy.cfg","line":12},
                   {"name":"db","type":"listen","mode":"tcp","binds":["127.0.0.1:5432"],"default_backend":null,
-                   "use_backends":[],"file":"/etc/haproxy/haproxy.cfg","line":30}]}
+                   "default_backend_from":null,"use_backends":[],"dynamic_use_backends":[],
+                   "file":"/etc/haproxy/haproxy.cfg","line":30}]}
                 """);
         String header = lines.get(2);
         assertEquals("FRONTEND  TYPE      MODE  BINDS           BACKENDS", header.substring(0, 50));
         String www = TextOutputTest.row(lines, "www");
         assertEquals(":80, :443", TextOutputTest.cell(header, www, "BINDS"));
-        assertEquals("web (default), api, %[req.hdr(host)] (dynamic)", TextOutputTest.cell(header, www, "BACKENDS"));
+        assertEquals("web (default, from defaults), api, %[req.hdr(host)] (dynamic)",
+                TextOutputTest.cell(header, www, "BACKENDS"));
         assertEquals("/etc/haproxy/haproxy.cfg:12", TextOutputTest.cell(header, www, "DEFINED AT"));
         assertEquals("-", TextOutputTest.cell(header, TextOutputTest.row(lines, "db "), "BACKENDS"));
     }
@@ -52,18 +56,21 @@ class TextViewsTest {
     void configBackendsReadAsBlocksOfServers() throws Exception {
         List<String> lines = render("""
                 {"action":"list-config-backends","changed":false,"failed":false,"msg":"2 backends in the config.",
+                 "config_files":["/etc/haproxy/haproxy.cfg"],
                  "backends":[
-                  {"name":"web","type":"backend","mode":"http","servers":[
-                    {"name":"web1","address":"10.0.0.1","port":80,"disabled":false,"backup":false},
-                    {"name":"web2","address":"2001:db8::2","port":80,"disabled":true,"backup":true}]},
-                  {"name":"empty","type":"backend","mode":"http","servers":[]}]}
+                  {"name":"web","type":"backend","mode":"http","file":"/etc/haproxy/haproxy.cfg","line":20,"servers":[
+                    {"name":"web1","address":"10.0.0.1","port":80,"disabled":false,"backup":false,"from_template":false,
+                     "file":"/etc/haproxy/haproxy.cfg","line":21},
+                    {"name":"web2","address":"2001:db8::2","port":80,"disabled":true,"backup":true,"from_template":true,
+                     "file":"/etc/haproxy/haproxy.cfg","line":22}]},
+                  {"name":"empty","type":"backend","mode":"http","file":"/etc/haproxy/haproxy.cfg","line":30,"servers":[]}]}
                 """);
         String header = lines.get(2);
         assertTrue(lines.get(3).startsWith("web "), lines.get(3));
         assertEquals("web1", TextOutputTest.cell(header, lines.get(3), "SERVER"));
         assertEquals("", TextOutputTest.cell(header, lines.get(4), "BACKEND"), "the backend is named once");
         assertEquals("[2001:db8::2]:80", TextOutputTest.cell(header, lines.get(4), "ADDRESS"));
-        assertEquals("disabled,backup", TextOutputTest.cell(header, lines.get(4), "FLAGS"));
+        assertEquals("disabled,backup,template", TextOutputTest.cell(header, lines.get(4), "FLAGS"));
         assertEquals("-", TextOutputTest.cell(header, TextOutputTest.row(lines, "empty"), "SERVER"));
     }
 
@@ -75,15 +82,16 @@ class TextViewsTest {
                  "method":"master_cli","duration_seconds":1.25,
                  "workers_before":[{"pid":100,"role":"master"},{"pid":101,"role":"current","reloads":0}],
                  "workers_after":[{"pid":100,"role":"master"},{"pid":101,"role":"old","reloads":1},{"pid":102,"role":"current","reloads":0}],
-                 "states_restored":[{"backend":"web","server":"web1","admin_state":"drain","how":"reapplied"}]}
+                 "states_restored":[{"backend":"web","server":"web1","admin_state":"drain","how":"reapplied"}],
+                 "state_files":[]}
                 """);
         assertTrue(lines.contains("Config valid: yes   command: haproxy -c -f /etc/haproxy/haproxy.cfg   exit status: 0"),
                 String.join("\n", lines));
-        assertTrue(lines.contains("Reloaded through: master_cli in 1.25 s"), String.join("\n", lines));
+        assertTrue(lines.contains("Reload method: master_cli   took 1.25 s"), String.join("\n", lines));
         int after = lines.indexOf("Workers after:");
         assertTrue(after > lines.indexOf("Workers before:"), String.join("\n", lines));
         assertEquals("old", TextOutputTest.cell(lines.get(after + 1), lines.get(after + 3), "ROLE"));
-        int restored = lines.indexOf("States put back:");
+        int restored = lines.indexOf("Server states kept across the reload:");
         assertEquals("drain", TextOutputTest.cell(lines.get(restored + 1), lines.get(restored + 2), "ADMIN"));
     }
 
@@ -93,7 +101,8 @@ class TextViewsTest {
                 {"action":"list-backends","changed":false,"failed":false,"msg":"2 backends.",
                  "backends":[{"name":"web","frontends":["www","admin"],"in_runtime":true,"in_config":true},
                              {"name":"old","frontends":[],"in_runtime":true,"in_config":false}],
-                 "config_agrees":false,"only_in_runtime":["old"],"only_in_config":[]}
+                 "config_agrees":false,"only_in_runtime":["old"],"only_in_config":[],
+                 "config_files":["/etc/haproxy/haproxy.cfg"]}
                 """);
         String header = lines.get(2);
         assertEquals("www, admin", TextOutputTest.cell(header, lines.get(3), "FRONTENDS"));
