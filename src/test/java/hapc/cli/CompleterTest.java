@@ -104,6 +104,18 @@ class CompleterTest {
     }
 
     @Test
+    void frontendNamesComeFromTheConfigTyped() {
+        assertEquals(List.of("words", "www"),
+                complete("-c", haproxy.config().toString(), "list-config-backends", "-f", ""));
+    }
+
+    @Test
+    void theSocketIsFoundThroughTheConfigTypedLikeForAnyCall() {
+        assertEquals(List.of("words", "web", "api"),
+                complete("list-servers", "-c", haproxy.config().toString(), "-b", ""));
+    }
+
+    @Test
     void anUnreachableSocketCompletesNothingAndQuickly() {
         long started = System.nanoTime();
         assertEquals(List.of("words"), complete("-k", "/nonexistent/admin.sock", "list-servers", "-b", ""));
