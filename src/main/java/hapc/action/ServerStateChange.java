@@ -96,11 +96,15 @@ public final class ServerStateChange implements ActionHandler {
                 : id + " " + verbed + " (was " + was + ").";
     }
 
-    private static String stuckReason(Server server) {
+    static String stuckReason(Server server) {
         return switch (server.admin().source()) {
             case "inherited" -> "it tracks another server whose state it inherits; change that server instead";
             case "resolution" -> "its address cannot be resolved (DNS); HAProxy keeps it in maintenance";
-            default -> "HAProxy did not take the new state";
+            // The write was accepted (an error would have been thrown), yet the state read back in
+            // the same exchange differs: another client changed the server in between. Seen with
+            // contradicting hapc calls on one server at once; "did not take" would be a lie.
+            default -> "HAProxy accepted the change, but another client changed the server again before it was"
+                    + " read back (concurrent calls on this server?)";
         };
     }
 

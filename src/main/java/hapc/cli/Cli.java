@@ -111,7 +111,8 @@ public final class Cli {
         return outcome.exitStatus();
     }
 
-    private Request toRequest(Arguments arguments) {
+    /** Package-private for the parser's property tests: the request an argument list makes. */
+    Request toRequest(Arguments arguments) {
         if (arguments.jsonIn() != null) {
             byte[] document = JsonRequestReader.slurp(arguments.jsonIn(), in);
             return new JsonRequestReader().read(document, arguments.actionName(), arguments.values());

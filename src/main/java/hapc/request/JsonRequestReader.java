@@ -36,7 +36,7 @@ import java.util.stream.Collectors;
 public final class JsonRequestReader {
     /** Generous for any real request, small enough that a hostile one cannot exhaust memory. */
     static final int MAX_BYTES = 4 * 1024 * 1024;
-    private static final int MAX_NESTING = 32;
+    static final int MAX_NESTING = 32;
 
     private final ObjectMapper mapper = JsonMapper.builder()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
@@ -57,6 +57,10 @@ public final class JsonRequestReader {
                 throw HapcException.invalid("the JSON request is larger than " + MAX_BYTES / (1024 * 1024) + " MiB");
             }
             return bytes;
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw HapcException.invalid("cannot read the JSON request from " + source + ": no such file");
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw HapcException.invalid("cannot read the JSON request from " + source + ": permission denied");
         } catch (IOException | java.nio.file.InvalidPathException e) {
             throw HapcException.invalid("cannot read the JSON request from " + source + ": " + e.getMessage());
         }
@@ -83,7 +87,7 @@ public final class JsonRequestReader {
         }
         Action action = actionOf(root);
         Map<Field, Object> values = typedValues(root);
-        checkNamesFirst(values);
+        checkNamesAndPathsFirst(values);
         validate(action, root);
         return Request.of(action, values);
     }
@@ -105,18 +109,12 @@ public final class JsonRequestReader {
         try {
             node = mapper.readTree(text);
         } catch (JsonProcessingException e) {
-            throw HapcException.invalid("the request is not one valid JSON document: " + e.getOriginalMessage()
-                    + location(e));
+            throw HapcException.invalid("the request is not one valid JSON document: " + JsonErrors.describe(e));
         }
         if (!(node instanceof ObjectNode object)) {
             throw HapcException.invalid("the JSON request must be an object, not " + kindOf(node));
         }
         return object;
-    }
-
-    private static String location(JsonProcessingException e) {
-        return e.getLocation() == null ? ""
-                : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
     }
 
     private static String kindOf(JsonNode node) {
@@ -174,11 +172,22 @@ public final class JsonRequestReader {
         };
     }
 
-    /** A bad name gets the allow-list's message, which says which character is wrong. */
-    private static void checkNamesFirst(Map<Field, Object> values) {
+    /**
+     * A bad name gets the allow-list's message, which says which character is wrong, and a bad
+     * path says NUL, newline or length in words: the schema's own message for these is a regular
+     * expression and, for the config field, three lines about oneOf.
+     */
+    @SuppressWarnings("unchecked")
+    private static void checkNamesAndPathsFirst(Map<Field, Object> values) {
         values.forEach((field, value) -> {
-            if (field.type() == Field.Type.NAME) {
-                Names.require(field.jsonName(), (String) value);
+            switch (field.type()) {
+                case NAME -> Names.require(field.jsonName(), (String) value);
+                case PATH -> Request.checkPath(field, (String) value);
+                case PATHS -> {
+                    List<String> paths = value instanceof String single ? List.of(single) : (List<String>) value;
+                    paths.forEach(path -> Request.checkPath(field, path));
+                }
+                default -> { }
             }
         });
     }
@@ -187,8 +196,14 @@ public final class JsonRequestReader {
         List<Error> errors = schema(action).validate(root);
         if (!errors.isEmpty()) {
             throw HapcException.invalid("the request does not match the " + action.cliName() + " request schema: "
-                    + errors.stream().limit(5).map(Error::toString).collect(Collectors.joining("; ")));
+                    + errors.stream().limit(5).map(JsonRequestReader::describe).collect(Collectors.joining("; ")));
         }
+    }
+
+    /** "/wait: string found, boolean expected"; a problem of the whole document has no location. */
+    private static String describe(Error error) {
+        String where = error.getInstanceLocation() == null ? "" : error.getInstanceLocation().toString();
+        return where.isEmpty() || where.equals("$") ? error.getMessage() : where + ": " + error.getMessage();
     }
 
     private static Schema schema(Action action) {

@@ -98,7 +98,7 @@ public record Request(
         return List.copyOf(list);
     }
 
-    private static String checkPath(Field field, String path) {
+    static String checkPath(Field field, String path) {
         if (path.isEmpty()) {
             throw HapcException.invalid(field.jsonName() + " is an empty path");
         }

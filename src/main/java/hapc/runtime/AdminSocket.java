@@ -26,6 +26,13 @@ import java.util.function.Consumer;
  * taken effect.
  */
 public final class AdminSocket {
+    /**
+     * Far above any answer hapc asks for (the whole {@code show stat} of a 10,000-backend HAProxy
+     * is about 25 MB), far below what would exhaust the heap: something that streams without end
+     * is not an HAProxy answering, and must fail as such rather than as an OutOfMemoryError.
+     */
+    static final int MAX_ANSWER_BYTES = 128 * 1024 * 1024;
+
     private final SocketTarget target;
     private final Duration timeout;
     private final Consumer<String> trace;
@@ -45,17 +52,37 @@ public final class AdminSocket {
      * built by this package from validated names; the check here is a second line of defence.
      */
     public List<Answer> exchange(List<String> commands) {
-        for (String command : commands) {
-            if (command.isEmpty() || command.chars().anyMatch(c -> c == ';' || c == '\n' || c == '\r' || c == 0)) {
-                throw new IllegalArgumentException("refusing to send a command with a separator: " + command);
-            }
-        }
+        return exchange(commands, false);
+    }
+
+    /**
+     * {@link #exchange} for a line that changes HAProxy. When the exchange fails after the line
+     * went out (no answer in time, the answer cut off, the connection reset), the change may
+     * well have been applied: the error says so instead of letting "failed" read as "nothing
+     * happened", and hapc still never re-sends it.
+     */
+    public List<Answer> exchangeChange(List<String> commands) {
+        return exchange(commands, true);
+    }
+
+    private List<Answer> exchange(List<String> commands, boolean changes) {
+        commands.forEach(AdminSocket::exchangeCheck);
         String line = String.join("; ", commands);
         trace.accept("-> " + target + ": " + line);
         long started = System.nanoTime();
-        String text = transfer((line + "\n").getBytes(StandardCharsets.UTF_8));
-        trace.accept("<- " + text.length() + " bytes in " + (System.nanoTime() - started) / 1_000_000 + " ms");
-        return split(commands, text);
+        Sent sent = new Sent();
+        try {
+            String text = transfer((line + "\n").getBytes(StandardCharsets.UTF_8), sent);
+            trace.accept("<- " + text.length() + " bytes in " + (System.nanoTime() - started) / 1_000_000 + " ms");
+            return split(commands, text);
+        } catch (HapcException e) {
+            if (!changes || !sent.any) {
+                throw e;
+            }
+            throw new HapcException(e.kind(), e.getMessage() + "; the change was sent ('" + line
+                    + "') and HAProxy may have applied it: check the server's state (hapc list-servers -d) before"
+                    + " trying again", e.getCause() == null ? e : e.getCause(), e.partial());
+        }
     }
 
     /**
@@ -66,7 +93,7 @@ public final class AdminSocket {
     public String exchangeWhole(String command) {
         exchangeCheck(command);
         trace.accept("-> " + target + ": " + command);
-        String text = transfer((command + "\n").getBytes(StandardCharsets.UTF_8));
+        String text = transfer((command + "\n").getBytes(StandardCharsets.UTF_8), new Sent());
         trace.accept("<- " + text.length() + " bytes");
         return text;
     }
@@ -77,7 +104,12 @@ public final class AdminSocket {
         }
     }
 
-    private String transfer(byte[] request) {
+    /** Whether any byte of the command line has gone out: from then on a change may have happened. */
+    private static final class Sent {
+        boolean any;
+    }
+
+    private String transfer(byte[] request, Sent sent) {
         long deadline = System.nanoTime() + timeout.toNanos();
         try (SocketChannel channel = open(); Selector selector = Selector.open()) {
             channel.configureBlocking(false);
@@ -88,7 +120,9 @@ public final class AdminSocket {
             }
             ByteBuffer out = ByteBuffer.wrap(request);
             while (out.hasRemaining()) {
-                if (channel.write(out) == 0) {
+                int written = channel.write(out);
+                sent.any |= written > 0;
+                if (written == 0) {
                     await(selector, key, SelectionKey.OP_WRITE, deadline, "sending the command");
                 }
             }
@@ -108,6 +142,10 @@ public final class AdminSocket {
                     continue;
                 }
                 answer.write(in.array(), 0, in.position());
+                if (answer.size() > MAX_ANSWER_BYTES) {
+                    throw new HapcException(ErrorKind.HAPROXY, "the answer at " + target + " goes on past "
+                            + MAX_ANSWER_BYTES / (1024 * 1024) + " MiB: is this an HAProxy CLI socket?");
+                }
                 in.clear();
             }
         } catch (IOException e) {
@@ -167,6 +205,14 @@ public final class AdminSocket {
         while (answers.size() < commands.size()) {
             int end = text.startsWith("\n", start) ? start : text.indexOf("\n\n", start);
             if (end < 0) {
+                // An old HAProxy may hang up right after "Unknown command": say that, not "cut off".
+                answers.add(new Answer(commands.get(answers.size()), text.substring(start)));
+                for (Answer answer : answers) {
+                    if (answer.isUnknownCommand()) {
+                        throw RuntimeApi.refused(answer);
+                    }
+                }
+                answers.remove(answers.size() - 1);
                 throw new HapcException(ErrorKind.HAPROXY, "HAProxy's answer at " + target + " was cut off after "
                         + answers.size() + " of " + commands.size() + " commands (" + text.length() + " bytes)");
             }

@@ -93,7 +93,7 @@ public final class MasterCli {
             commands.add("@!" + worker.pid() + " shutdown sessions server " + Names.require("backend", backend) + "/"
                     + Names.require("server", server));
         }
-        socket.exchange(commands);
+        socket.exchangeChange(commands);
     }
 
     /**

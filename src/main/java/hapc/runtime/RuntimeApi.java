@@ -68,7 +68,7 @@ public final class RuntimeApi {
         }
         commands.add(stateCommand(backend));
         commands.add(statCommand(backend));
-        List<Answer> answers = ask(commands);
+        List<Answer> answers = ask(commands, true);
         int writes = commands.size() - 2;
         for (Answer write : answers.subList(0, writes)) {
             if (write.isError()) {
@@ -90,7 +90,12 @@ public final class RuntimeApi {
 
     /** Runs the commands after {@code set severity-output number}; returns their answers. */
     private List<Answer> ask(List<String> commands) {
-        List<Answer> answers = socket.exchange(withSeverity(commands));
+        return ask(commands, false);
+    }
+
+    private List<Answer> ask(List<String> commands, boolean changes) {
+        List<Answer> answers = changes ? socket.exchangeChange(withSeverity(commands))
+                : socket.exchange(withSeverity(commands));
         if (answers.get(0).isError()) {
             throw refused(answers.get(0));
         }
@@ -124,7 +129,8 @@ public final class RuntimeApi {
         if (answer.isError()) {
             throw answer.message().startsWith("Can't find backend") ? noSuchBackend(backend) : refused(answer);
         }
-        Table table = Table.spaced(answer.text());
+        Table table = Table.spaced(answer.text()).require(answer.command(), "be_name", "srv_name", "srv_admin_state",
+                "srv_op_state");
         Map<String, StateRow> rows = new LinkedHashMap<>();
         for (String[] row : table.rows()) {
             if (!table.get(row, "be_name").equals(backend)) {
@@ -146,7 +152,7 @@ public final class RuntimeApi {
         if (answer.isError()) {
             throw answer.message().startsWith("No such proxy") ? noSuchBackend(backend) : refused(answer);
         }
-        Table table = Table.csv(answer.text());
+        Table table = Table.csv(answer.text()).require(answer.command(), "pxname", "svname", "type", "scur", "qcur");
         Map<String, StatRow> rows = new LinkedHashMap<>();
         for (String[] row : table.rows()) {
             if (!table.get(row, "pxname").equals(backend) || !table.get(row, "type").equals("2")) {

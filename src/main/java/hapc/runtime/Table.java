@@ -90,6 +90,21 @@ public final class Table {
         return rows;
     }
 
+    /**
+     * Refuses a table without the columns an answer cannot do without. Without this, an answer
+     * that is not HAProxy's (a wrong socket, a proxy in between) would read as "no rows": a
+     * backend without servers, which is a lie.
+     */
+    public Table require(String what, String... needed) {
+        for (String column : needed) {
+            if (!columns.containsKey(column)) {
+                throw new HapcException(ErrorKind.HAPROXY, "HAProxy's answer to '" + what + "' has no column '"
+                        + column + "': is this the admin socket of an HAProxy 1.8 or later?");
+            }
+        }
+        return this;
+    }
+
     public boolean has(String column) {
         return columns.containsKey(column);
     }

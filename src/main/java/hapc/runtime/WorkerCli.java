@@ -74,7 +74,8 @@ public final class WorkerCli {
                 commands.add(prefix + "set server " + Names.require("backend", change.backend()) + "/"
                         + Names.require("server", change.server()) + " state " + change.state().haproxyWord());
             }
-            List<Answer> answers = socket.exchange(commands);
+            // a write: if its answer is lost, the error must say the states may have been set
+            List<Answer> answers = socket.exchangeChange(commands);
             for (int i = 0; i < batch.size(); i++) {
                 String text = answers.get(i).text().strip();
                 if (!text.isEmpty()) {

@@ -1,0 +1,40 @@
+package hapc.testing;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import hapc.request.Field;
+import hapc.request.Names;
+import hapc.request.Request;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What any request that passed validation may contain, however it came in: names inside the
+ * allow-list (nothing that could reach HAProxy's command line as a second command), paths
+ * without NUL or newline, durations that are sane, the action's required fields present.
+ */
+public final class RequestInvariants {
+    private RequestInvariants() {
+    }
+
+    public static void assertSane(Request request) {
+        for (String name : new String[] {request.backend(), request.server(), request.frontend()}) {
+            assertTrue(name == null || Names.isValid(name), "name passed validation: " + name);
+        }
+        List<String> paths = new ArrayList<>(request.configs());
+        paths.add(request.socket());
+        paths.add(request.masterSocket());
+        paths.add(request.haproxyBin());
+        for (String path : paths) {
+            assertTrue(path == null || (!path.isEmpty() && path.indexOf('\0') < 0 && path.indexOf('\n') < 0),
+                    "path passed validation: " + path);
+        }
+        assertFalse(request.timeout().isNegative());
+        assertTrue(request.socketTimeout().toNanos() > 0);
+        for (Field required : request.action().requiredFields()) {
+            assertTrue(required != Field.BACKEND || request.backend() != null);
+            assertTrue(required != Field.SERVER || request.server() != null);
+        }
+    }
+}
