@@ -24,7 +24,8 @@ record ActionDocs(String summary, String description, List<Example> examples) {
             case LIST_BACKENDS -> new ActionDocs(
                     "backends of the running HAProxy",
                     "Lists the backends (and listen sections) of the running HAProxy, asked through the admin socket. "
-                            + "With --links, each backend also lists the frontends that route to it, read from haproxy.cfg.",
+                            + "With --links, each backend also lists the frontends that route to it, read from haproxy.cfg, "
+                            + "and the answer says where the running HAProxy and the config disagree.",
                     List.of(new Example("hapc list-backends | jq -r '.backends[].name'", "one name per line"),
                             new Example("hapc list-backends --links --text", null)));
             case LIST_FRONTENDS -> new ActionDocs(
@@ -84,9 +85,11 @@ record ActionDocs(String summary, String description, List<Example> examples) {
                                     "exit status 3 means not yet")));
             case RELOAD_HAPROXY -> new ActionDocs(
                     "validate, reload, keep states",
-                    "Validates the configuration with haproxy -c, reloads HAProxy (through the master CLI when there "
-                            + "is one), and puts back the runtime states (drain, maint) that the reload would lose. "
-                            + "The answer says what was validated and how, and the workers before and after.",
+                    "Validates the configuration with haproxy -c (an invalid one stops here), remembers every "
+                            + "server's run-time state (drain, maint), reloads through the master CLI (systemctl "
+                            + "reload haproxy when there is none), checks that a new worker took over, and puts back "
+                            + "the states the reload lost. The answer says what was validated and how, and the "
+                            + "workers before and after. --check validates and reports, changing nothing.",
                     List.of(new Example("hapc reload-haproxy --check", "validate only"),
                             new Example("hapc reload-haproxy --text", null)));
         };
