@@ -182,6 +182,21 @@ class TextOutputTest {
     }
 
     @Test
+    void reloadInCheckModeShowsTheValidationAndTheWorkers() {
+        CliRun run = text("-c", haproxy.config().toString(), "--haproxy-bin", HaproxyVersions.debian(),
+                "reload-haproxy", "--check");
+        assertEquals(0, run.exit(), run.stdout());
+        List<String> lines = run.stdout().lines().toList();
+        assertEquals("Check mode: nothing was changed.", lines.get(1));
+        assertTrue(row(lines, "Config valid: yes   command: ").contains(haproxy.config().toString()), run.stdout());
+        assertTrue(row(lines, "Reload method: master_cli").startsWith("Reload method: master_cli"), run.stdout());
+        int workers = lines.indexOf("Workers before:");
+        List<String> table = lines.subList(workers + 1, workers + 4);
+        assertEquals(List.of("master", "current"),
+                table.subList(1, 3).stream().map(r -> cell(table.get(0), r, "ROLE")).toList(), run.stdout());
+    }
+
+    @Test
     void anUnknownBackendIsOneSentenceAndItsKind() {
         CliRun run = text("list-servers", "-b", "nosuch");
         assertEquals(2, run.exit());
