@@ -19,9 +19,10 @@ options:
     type: str
   config:
     description:
-      - HAProxy's configuration, a file or a directory of C(*.cfg) files (hapc's C(config) field).
+      - HAProxy's configuration, a file or a directory of C(*.cfg) files, or a list of them (hapc's C(config) field).
       - When not set, hapc uses C(/etc/haproxy/haproxy.cfg).
-    type: path
+    type: list
+    elements: path
   master_socket:
     description:
       - HAProxy's master CLI socket (hapc's C(master_socket) field). Through it hapc also counts
@@ -32,7 +33,7 @@ options:
     description:
       - Bound, in seconds, on one exchange with HAProxy (hapc's C(socket_timeout) field).
       - When not set, hapc uses 10 seconds.
-    type: int
+    type: float
   executable:
     description:
       - The hapc launcher to run; a name is looked up on the target's E(PATH).

@@ -14,9 +14,9 @@ import os
 # `executable`, each is a field of hapc's JSON request under the same name.
 COMMON_ARGS = dict(
     socket=dict(type='str'),
-    config=dict(type='path'),
+    config=dict(type='list', elements='path'),
     master_socket=dict(type='path'),
-    socket_timeout=dict(type='int'),
+    socket_timeout=dict(type='float'),
     executable=dict(type='path', default='hapc'),
 )
 COMMON_FIELDS = ('socket', 'config', 'master_socket', 'socket_timeout')
@@ -67,4 +67,6 @@ def exit_with_answer(module, rc, answer, ok=(0,), header=None):
     if failed:
         result.setdefault('msg', 'hapc failed with exit status %d' % rc)
         module.fail_json(**result)
-    module.exit_json(**result)
+    # Said explicitly: Ansible takes a result with a non-zero rc and no `failed` as failed, and
+    # exit status 3 of check-safe-to-remove is an answer.
+    module.exit_json(failed=False, **result)

@@ -66,6 +66,39 @@ check_mode:
   description: Whether hapc only validated the configuration.
   returned: success
   type: bool
+validated:
+  description: How the configuration was validated - C(valid), C(command) (the HAProxy command line that checked it),
+    C(exit_status) and C(output).
+  returned: success
+  type: dict
+  sample: {"valid": true, "command": ["haproxy", "-c", "-f", "/etc/haproxy/haproxy.cfg"], "exit_status": 0}
+method:
+  description: How HAProxy was reloaded (V(master_cli), V(systemctl), or V(none) in check mode).
+  returned: success
+  type: str
+  sample: master_cli
+workers_before:
+  description: HAProxy's processes before the reload, each with C(pid), C(role) (V(master), V(current) or V(old)),
+    C(reloads), C(uptime) and C(version).
+  returned: success
+  type: list
+  elements: dict
+workers_after:
+  description: HAProxy's processes after the reload; the previous worker is now V(old) while it finishes its sessions.
+  returned: success
+  type: list
+  elements: dict
+states_restored:
+  description: The drained or stopped servers whose state was kept across the reload (C(backend), C(server),
+    C(admin_state), C(how)).
+  returned: success
+  type: list
+  elements: dict
+  sample: [{"backend": "web", "server": "web1", "admin_state": "drain", "how": "server_state_file"}]
+duration_seconds:
+  description: How long the reload took.
+  returned: success
+  type: float
 error:
   description: Why the task failed, as hapc classifies it (C(kind) V(config) for an invalid configuration,
     V(reload) when the new worker did not take over).

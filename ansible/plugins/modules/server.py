@@ -61,7 +61,7 @@ options:
   timeout:
     description:
       - Deadline of O(wait), in seconds. When not set, hapc uses 60 seconds.
-    type: int
+    type: float
 seealso:
   - module: hapc.haproxy.info
   - module: hapc.haproxy.reload
@@ -128,7 +128,8 @@ before:
     - The server as HAProxy described it before the task.
     - Keys are C(name), C(backend), C(admin_state) (V(ready), V(drain) or V(maint)), C(operational_state)
       (V(up), V(down), V(starting) or V(stopping)), C(status) (HAProxy's own text), C(weight),
-      C(address), C(port), C(sessions) (current sessions) and C(queued).
+      C(address), C(port), C(sessions) (current sessions, over the current and old workers) and C(queued),
+      and C(admin_state_source), C(admin_state_bits) and C(check_status) when HAProxy tells them.
   returned: success
   type: dict
   sample: {"name": "web1", "backend": "web", "admin_state": "ready", "operational_state": "up",
@@ -140,15 +141,30 @@ after:
   sample: {"name": "web1", "backend": "web", "admin_state": "drain", "operational_state": "up",
            "status": "DRAIN", "weight": 1, "address": "10.0.0.11", "port": 8080, "sessions": 0, "queued": 0}
 waited:
-  description: With O(wait=true), how long hapc waited for the sessions to end, in seconds.
-  returned: when O(wait=true)
+  description: Whether the task waited for the server's sessions to end (O(wait=true)).
+  returned: state=drained
+  type: bool
+  sample: true
+waited_seconds:
+  description: How long the task waited for the sessions to end, in seconds.
+  returned: when it waited
   type: float
   sample: 4.2
-sessions:
-  description: With O(wait=true), the sessions left when the wait ended.
-  returned: when O(wait=true)
+sessions_left:
+  description: The sessions still open when the wait ended (0 unless the wait expired).
+  returned: when it waited
   type: int
   sample: 0
+queued_left:
+  description: The requests still queued when the wait ended.
+  returned: when it waited
+  type: int
+  sample: 0
+sessions_killed:
+  description: How many sessions O(state=stopped) killed.
+  returned: state=stopped
+  type: int
+  sample: 2
 error:
   description: Why the task failed, as hapc classifies it.
   returned: failure
@@ -182,7 +198,7 @@ def main():
         server=dict(type='str', required=True),
         state=dict(type='str', required=True, choices=list(ACTIONS)),
         wait=dict(type='bool'),
-        timeout=dict(type='int'),
+        timeout=dict(type='float'),
     )
     argument_spec.update(COMMON_ARGS)
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
