@@ -52,9 +52,9 @@ def __virtual__():
         return __virtualname__
     return (
         False,
-        "the hapc module needs the hapc launcher, and {} is not an executable: set "
-        "hapc.executable in the minion config or pillar to its path, or put hapc on the "
-        "PATH".format(_configured() or "'hapc' on the PATH"),
+        "the hapc module needs the hapc launcher and found none (looked for {}): set "
+        "hapc.executable in the minion config or pillar to the launcher's path, or put hapc "
+        "on the PATH".format(_configured() or "'hapc' on the PATH"),
     )
 
 

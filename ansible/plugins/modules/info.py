@@ -20,7 +20,7 @@ description:
     (drained or in maintenance) and no worker, old workers included, holds a session or a queued
     request for it. A "no" is an answer, not a failure - RV(safe) is V(false) and RV(reasons) says why.
 author:
-  - hapc contributors
+  - hapc contributors (!UNKNOWN)
 extends_documentation_fragment:
   - hapc.haproxy.common
 attributes:

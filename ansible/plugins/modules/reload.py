@@ -19,7 +19,7 @@ description:
   - In check mode the configuration is only validated.
   - Meant to be notified as a handler by the tasks that change the configuration.
 author:
-  - hapc contributors
+  - hapc contributors (!UNKNOWN)
 extends_documentation_fragment:
   - hapc.haproxy.common
 attributes:

@@ -23,7 +23,7 @@ description:
     whether it would change.
   - An unknown backend or server fails the task with hapc's message.
 author:
-  - hapc contributors
+  - hapc contributors (!UNKNOWN)
 extends_documentation_fragment:
   - hapc.haproxy.common
 attributes:
