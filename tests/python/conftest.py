@@ -38,7 +38,7 @@ def hapc_answer(hapc, request):
 def skip_unless_implemented(hapc, request):
     """Skips the test when hapc answers that the request's action is not implemented yet."""
     rc, answer = hapc_answer(hapc, request)
-    text = "%s %s" % (answer.get("msg", ""), (answer.get("error") or {}).get("message", ""))
+    text = " ".join(dict.fromkeys([answer.get("msg", ""), (answer.get("error") or {}).get("message", "")]))
     if answer.get("failed") and re.search(r"not\s+(yet\s+)?implemented", text, re.I):
         pytest.skip("hapc does not implement %s yet: %s" % (request["action"], text.strip()))
     return rc, answer
