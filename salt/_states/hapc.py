@@ -137,7 +137,11 @@ def _reload(name, check_mode, haproxy_bin=None, **connection):
         }
     elif ret["result"] is not False and check_mode:
         ret["changes"] = {}
-        ret["result"] = None if _test() else True
+        if _test():
+            ret["result"] = None
+            ret["comment"] = "HAProxy would be reloaded: {}".format(ret["comment"])
+        else:
+            ret["result"] = True
     return ret
 
 
@@ -159,10 +163,13 @@ def reloaded(
     """
     low = globals().get("__low__") or {}
     if low.get("watch") or low.get("watch_any"):
-        ret = _reload(name, True, haproxy_bin, **_connection(locals()))
+        # Validate only (hapc in check mode); mod_watch reloads if a watched state changed.
+        ret = {"name": name, "changes": {}, "result": False, "comment": ""}
+        _call(ret, "reload_haproxy", haproxy_bin=haproxy_bin, check_mode=True, **_connection(locals()))
+        ret["changes"] = {}
         if ret["result"] is not False:
             ret["result"] = True
-            ret["comment"] = "{} (HAProxy is reloaded when a watched state changes)".format(ret["comment"]).strip()
+            ret["comment"] = "HAProxy is reloaded when a watched state changes; {}".format(ret["comment"])
         return ret
     return _reload(name, _test(), haproxy_bin, **_connection(locals()))
 

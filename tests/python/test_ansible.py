@@ -1,10 +1,12 @@
 """The hapc.haproxy collection, driven by real ansible-playbook runs against real HAProxy."""
 
 import json
+import shutil
 import sys
 import time
 
 from conftest import ROOT, hapc_answer, skip_unless_implemented, task_result
+from haproxy_fixture import HAPROXY
 
 
 def localhost(ansible, haproxy):
@@ -238,7 +240,8 @@ def test_info_frontends_and_config_backends(ansible, haproxy):
 RELOAD = """\
     - name: reload
       hapc.haproxy.reload:
-"""
+        haproxy_bin: %s
+""" % shutil.which(HAPROXY)
 
 
 def test_reload_check_mode_validates_only_then_reload_keeps_drained(ansible, haproxy):
