@@ -257,12 +257,27 @@ def test_reload_check_mode_validates_only_then_reload_keeps_drained(ansible, hap
     assert task_result(data, "reload")["check_mode"] is True
     assert haproxy.worker_pid() == pid
 
-    p, data = ansible.playbook(play(RELOAD), inv)
+    # As a handler, notified by a change of the configuration.
+    handler_play = play("""\
+    - name: change the configuration
+      ansible.builtin.lineinfile:
+        path: "{{ hapc_config }}"
+        line: "# changed by the handler test"
+      notify: reload
+""").replace("  tasks:\n", "  handlers:\n%s  tasks:\n" % RELOAD)
+    p, data = ansible.playbook(handler_play, inv)
     assert p.returncode == 0, p.stdout + p.stderr
     res = task_result(data, "reload")
-    assert res["changed"] is True
+    assert res["changed"] is True and res["validated"]["valid"] is True
     assert haproxy.worker_pid() != pid
     assert haproxy.admin_states() == {"web1": "drain", "web2": "ready", "web3": "maint"}
+
+    # Nothing changed: the handler does not run.
+    pid = haproxy.worker_pid()
+    p, data = ansible.playbook(handler_play, inv)
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert data["stats"]["localhost"]["changed"] == 0
+    assert haproxy.worker_pid() == pid
 
 
 def test_reload_refuses_an_invalid_config(ansible, haproxy):
