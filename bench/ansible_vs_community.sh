@@ -106,8 +106,18 @@ timed() {  # prints the wall time of one playbook run, in seconds
 
 echo "ansible-core $("$venv/bin/python" -c 'import ansible; print(ansible.__version__)'), $("$haproxy" -v | head -1 | cut -d' ' -f1-3), $(nproc) cores, $((1 + ${BENCH_BACKENDS:-0})) backends"
 echo "run  hapc.haproxy.server  community.general.haproxy  ratio"
+hs=() cs=()
 for r in $(seq 1 "$runs"); do
-  h=$(timed hapc)
-  c=$(timed community)
+  # Alternate which goes first, so that both see the same machine.
+  if (( r % 2 )); then h=$(timed hapc); c=$(timed community); else c=$(timed community); h=$(timed hapc); fi
+  hs+=("$h") cs+=("$c")
   echo "$r    ${h}s                 ${c}s                      $(python3 -c "print('%.2f' % ($h / $c))")"
 done
+if (( runs > 1 )); then
+  python3 - "${hs[*]}" "${cs[*]}" <<'PY'
+import statistics, sys
+h = statistics.median(map(float, sys.argv[1].split()))
+c = statistics.median(map(float, sys.argv[2].split()))
+print("median %.2fs                 %.2fs                      %.2f" % (h, c, h / c))
+PY
+fi
