@@ -350,3 +350,15 @@ def test_rolling_maintenance_stops_safely_when_one_wait_expires(ansible, three_h
     assert "Enable the server again" not in tasks
     for h in three_haproxies:
         assert h.admin_state("db", "db1") == "drain"
+
+
+def test_missing_launcher_fails_clearly(ansible, haproxy):
+    inv = ansible.inventory({"localhost": dict(hapc_socket=haproxy.admin_socket,
+                                               hapc_master_socket=haproxy.master_socket,
+                                               hapc_config=haproxy.config,
+                                               hapc_executable="hapc-not-installed")})
+    p, data = ansible.playbook(DRAIN_WEB1, inv)
+    assert p.returncode != 0
+    res = task_result(data, "drain web1")
+    assert res["failed"] is True and "hapc-not-installed" in res["msg"], res
+    assert haproxy.admin_state("web", "web1") == "ready"
