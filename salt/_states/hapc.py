@@ -137,11 +137,7 @@ def _reload(name, check_mode, haproxy_bin=None, **connection):
         }
     elif ret["result"] is not False and check_mode:
         ret["changes"] = {}
-        if _test():
-            ret["result"] = None
-            ret["comment"] = "HAProxy would be reloaded: {}".format(ret["comment"])
-        else:
-            ret["result"] = True
+        ret["result"] = None if _test() else True
     return ret
 
 
@@ -169,7 +165,7 @@ def reloaded(
         ret["changes"] = {}
         if ret["result"] is not False:
             ret["result"] = True
-            ret["comment"] = "HAProxy is reloaded when a watched state changes; {}".format(ret["comment"])
+            ret["comment"] = "The configuration is valid; HAProxy is reloaded when a watched state changes."
         return ret
     return _reload(name, _test(), haproxy_bin, **_connection(locals()))
 
