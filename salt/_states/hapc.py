@@ -81,7 +81,8 @@ def _server(name, function, backend, server, **kwargs):
 
 
 def server_enabled(
-    name, backend, server=None, socket=None, config=None, master_socket=None, socket_timeout=None, executable=None
+    name, backend, server=None, socket=None, config=None, master_socket=None,
+    socket_timeout=None, executable=None,
 ):
     """
     The server is in rotation (admin state ``ready``).
@@ -95,7 +96,8 @@ def server_enabled(
 
 
 def server_drained(
-    name, backend, server=None, wait=None, timeout=None, socket=None, config=None, master_socket=None, socket_timeout=None, executable=None
+    name, backend, server=None, wait=None, timeout=None, socket=None, config=None,
+    master_socket=None, socket_timeout=None, executable=None,
 ):
     """
     The server takes no new traffic (admin state ``drain``); its sessions go on.
@@ -110,11 +112,13 @@ def server_drained(
     timeout
         The wait's deadline in seconds (hapc's default: 60).
     """
-    return _server(name, "drain_server", backend, server, wait=wait, timeout=timeout, **_connection(locals()))
+    return _server(name, "drain_server", backend, server, wait=wait, timeout=timeout,
+                   **_connection(locals()))
 
 
 def server_stopped(
-    name, backend, server=None, socket=None, config=None, master_socket=None, socket_timeout=None, executable=None
+    name, backend, server=None, socket=None, config=None, master_socket=None,
+    socket_timeout=None, executable=None,
 ):
     """
     The server is in maintenance (admin state ``maint``); stopping it kills its sessions.
@@ -129,11 +133,15 @@ def server_stopped(
 
 def _reload(name, check_mode, haproxy_bin=None, **connection):
     ret = {"name": name, "changes": {}, "result": False, "comment": ""}
-    answer = _call(ret, "reload_haproxy", haproxy_bin=haproxy_bin, check_mode=check_mode, **connection)
+    answer = _call(ret, "reload_haproxy", haproxy_bin=haproxy_bin, check_mode=check_mode,
+                   **connection)
     if ret["result"] and answer.get("changed") and not check_mode:
         ret["changes"] = {
             "old": {"workers": answer.get("workers_before")},
-            "new": {"workers": answer.get("workers_after"), "states_restored": answer.get("states_restored")},
+            "new": {
+                "workers": answer.get("workers_after"),
+                "states_restored": answer.get("states_restored"),
+            },
         }
     elif ret["result"] is not False and check_mode:
         ret["changes"] = {}
@@ -142,7 +150,8 @@ def _reload(name, check_mode, haproxy_bin=None, **connection):
 
 
 def reloaded(
-    name, haproxy_bin=None, socket=None, config=None, master_socket=None, socket_timeout=None, executable=None
+    name, haproxy_bin=None, socket=None, config=None, master_socket=None, socket_timeout=None,
+    executable=None,
 ):
     """
     HAProxy is reloaded safely: its configuration is validated first, the reload goes through
@@ -161,11 +170,13 @@ def reloaded(
     if low.get("watch") or low.get("watch_any"):
         # Validate only (hapc in check mode); mod_watch reloads if a watched state changed.
         ret = {"name": name, "changes": {}, "result": False, "comment": ""}
-        _call(ret, "reload_haproxy", haproxy_bin=haproxy_bin, check_mode=True, **_connection(locals()))
+        _call(ret, "reload_haproxy", haproxy_bin=haproxy_bin, check_mode=True,
+              **_connection(locals()))
         ret["changes"] = {}
         if ret["result"] is not False:
             ret["result"] = True
-            ret["comment"] = "The configuration is valid; HAProxy is reloaded when a watched state changes."
+            ret["comment"] = ("The configuration is valid; HAProxy is reloaded when a watched "
+                              "state changes.")
         return ret
     return _reload(name, _test(), haproxy_bin, **_connection(locals()))
 
