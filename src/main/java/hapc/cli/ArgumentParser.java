@@ -13,32 +13,28 @@ import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.apache.commons.cli.ParseException;
 
-/** Turns argv into {@link Arguments}. Options are generated from {@link Field}, defined once. */
+/** Turns argv into {@link Arguments}. Options come from {@link OptionSpec}: Field and CliOption, defined once. */
 public final class ArgumentParser {
-    static final String JSON_IN = "json-in";
-    static final String TEXT = "text";
-    static final String HELP = "help";
-    static final String VERSION = "version";
+    static final String JSON_IN = CliOption.JSON_IN.longOption();
+    static final String OUTPUT = CliOption.OUTPUT.longOption();
+    static final String TEXT = CliOption.TEXT.longOption();
+    static final String HELP = CliOption.HELP.longOption();
+    static final String VERSION = CliOption.VERSION.longOption();
     private static final Pattern SECONDS = Pattern.compile("[0-9]{1,9}(\\.[0-9]{1,9})?");
 
     private ArgumentParser() {
     }
 
+    /** The commons-cli view of {@link OptionSpec#all()}: nothing is declared here. */
     public static Options options() {
         Options options = new Options();
-        for (Field field : Field.values()) {
-            Option.Builder option = Option.builder(field.shortOption()).longOpt(field.longOption()).desc(field.help());
-            if (field.type() != Field.Type.FLAG) {
-                option.hasArg().argName(field.type() == Field.Type.SECONDS ? "SECONDS"
-                        : field.type() == Field.Type.NAME ? "NAME" : "PATH");
+        for (OptionSpec spec : OptionSpec.all()) {
+            Option.Builder option = Option.builder(spec.shortOption()).longOpt(spec.longOption()).desc(spec.help());
+            if (spec.takesValue()) {
+                option.hasArg().argName(spec.argName());
             }
             options.addOption(option.build());
         }
-        options.addOption(Option.builder().longOpt(JSON_IN).hasArg().argName("FILE|-")
-                .desc("read the whole request as one JSON document from FILE or stdin").build());
-        options.addOption(Option.builder().longOpt(TEXT).desc("human-readable tables instead of JSON (never parse them)").build());
-        options.addOption(Option.builder("h").longOpt(HELP).desc("show help").build());
-        options.addOption(Option.builder().longOpt(VERSION).desc("show the version").build());
         return options;
     }
 
@@ -61,8 +57,21 @@ public final class ArgumentParser {
             throw HapcException.usage("one action expected, got " + words.size() + ": " + String.join(" ", words));
         }
         String action = words.isEmpty() ? null : words.get(0);
-        return new Arguments(action, values, line.getOptionValue(JSON_IN), line.hasOption(TEXT),
+        return new Arguments(action, values, line.getOptionValue(JSON_IN), text(line),
                 line.hasOption(HELP), line.hasOption(VERSION));
+    }
+
+    /** Whether the answer is wanted as text: --text or -o text; -o json is the default said aloud. */
+    private static boolean text(CommandLine line) {
+        String output = line.getOptionValue(OUTPUT);
+        if (output != null && !CliOption.OUTPUT.choices().contains(output)) {
+            throw HapcException.usage("-o/--output expects one of " + String.join(", ", CliOption.OUTPUT.choices())
+                    + ", not '" + output + "'");
+        }
+        if (line.hasOption(TEXT) && "json".equals(output)) {
+            throw HapcException.usage("--text and -o json contradict each other");
+        }
+        return line.hasOption(TEXT) || "text".equals(output);
     }
 
     /** An option given twice is almost always a mistake in a script; only --config adds up. */

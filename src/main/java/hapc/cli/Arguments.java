@@ -9,6 +9,7 @@ import java.util.Map;
  * @param actionName the action word, or null when none was given
  * @param values     request fields given as options, already typed
  * @param jsonIn     the --json-in argument (a path or "-"), or null
+ * @param text       the answer is wanted as text (--text or -o text) rather than JSON
  */
 public record Arguments(
         String actionName,

@@ -21,7 +21,7 @@ import hapc.request.JsonRequestReader;
 import hapc.request.Request;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.util.function.Consumer;
+import java.util.List;
 
 /**
  * The whole command line as a function: arguments and streams in, exit status out. Nothing
@@ -31,17 +31,26 @@ public final class Cli {
     private final InputStream in;
     private final PrintStream out;
     private final PrintStream err;
-    private final boolean terminal;
+    private final Terminal terminal;
 
-    /** @param terminal whether a person is watching (pretty JSON, progress on stderr) */
-    public Cli(InputStream in, PrintStream out, PrintStream err, boolean terminal) {
+    /** @param terminal which of stdout and stderr a person is watching (pretty JSON, drain progress) */
+    public Cli(InputStream in, PrintStream out, PrintStream err, Terminal terminal) {
         this.in = in;
         this.out = out;
         this.err = err;
         this.terminal = terminal;
     }
 
+    /** @param terminal whether a person watches both stdout and stderr */
+    public Cli(InputStream in, PrintStream out, PrintStream err, boolean terminal) {
+        this(in, out, err, new Terminal(terminal, terminal));
+    }
+
     public int run(String... argv) {
+        if (argv.length > 0 && argv[0].equals(Completer.FLAG)) {
+            return complete(argv);
+        }
+        WaitProgressPrinter progress = null;
         Action action = null;
         boolean checkMode = false;
         boolean text = false;
@@ -65,8 +74,12 @@ public final class Cli {
             action = request.action();
             checkMode = request.checkMode();
             verbose = request.verbose();
+            if (terminal.stderr() && !verbose) {
+                // With -v the trace goes to stderr line by line; a rewritten line would garble it.
+                progress = new WaitProgressPrinter(err);
+            }
             context = new Context(request, verbose ? line -> err.println("hapc: " + line) : line -> { });
-            outcome = handler(request).run(context);
+            outcome = handler(request, progress).run(context);
         } catch (HapcException e) {
             outcome = Outcome.failure(action, e);
             if (verbose && e.getCause() != null) {
@@ -79,6 +92,9 @@ public final class Cli {
                 e.printStackTrace(err);
             }
         }
+        if (progress != null) {
+            progress.finish();
+        }
         if (context != null) {
             // What was noticed on the way matters most when the call failed.
             context.warnings().forEach(outcome::warn);
@@ -89,7 +105,7 @@ public final class Cli {
         if (text) {
             TextWriter.write(outcome.fields(), out);
         } else {
-            JsonWriter.write(outcome.fields(), out, terminal);
+            JsonWriter.write(outcome.fields(), out, terminal.stdout());
         }
         out.flush();
         return outcome.exitStatus();
@@ -109,13 +125,25 @@ public final class Cli {
         return Request.of(action, arguments.values());
     }
 
-    private ActionHandler handler(Request request) {
+    /** {@code --complete -- WORD...}: see {@link Completer}. Always exit 0: a shell completion must not complain. */
+    private int complete(String[] argv) {
+        int first = argv.length > 1 && argv[1].equals("--") ? 2 : 1;
+        try {
+            new Completer(List.of(argv).subList(first, argv.length)).complete().forEach(out::println);
+        } catch (RuntimeException e) {
+            // nothing to offer
+        }
+        out.flush();
+        return 0;
+    }
+
+    private ActionHandler handler(Request request, WaitProgressPrinter progress) {
         return switch (request.action()) {
             case LIST_BACKENDS -> new ListBackends();
             case LIST_SERVERS -> new ListServers();
             case LIST_CONNECTIONS -> new ListConnections();
             case ENABLE_SERVER -> ServerStateChange.enable();
-            case DRAIN_SERVER -> new DrainServer(terminal ? new WaitProgressPrinter(err) : p -> { });
+            case DRAIN_SERVER -> new DrainServer(progress != null ? progress : p -> { });
             case STOP_SERVER -> ServerStateChange.stop();
             case CHECK_SAFE_TO_REMOVE -> new CheckSafeToRemove();
             case LIST_FRONTENDS -> new ListFrontends();
@@ -124,22 +152,21 @@ public final class Cli {
         };
     }
 
+    /** The project version, written into the jar by the build (hapc/version.properties, filtered by Maven). */
     static String version() {
+        try (InputStream props = Cli.class.getResourceAsStream("/hapc/version.properties")) {
+            if (props != null) {
+                java.util.Properties properties = new java.util.Properties();
+                properties.load(props);
+                String version = properties.getProperty("version", "");
+                if (!version.isEmpty() && !version.startsWith("$")) {
+                    return version;
+                }
+            }
+        } catch (java.io.IOException e) {
+            // fall through to the manifest
+        }
         String version = Cli.class.getPackage().getImplementationVersion();
         return version == null ? "development" : version;
-    }
-
-    /** Progress of a drain wait on stderr, on one rewritten line. */
-    private record WaitProgressPrinter(PrintStream err) implements Consumer<DrainServer.WaitProgress> {
-        @Override
-        public void accept(DrainServer.WaitProgress p) {
-            err.printf(java.util.Locale.ROOT, "\rhapc: waiting for %s: %d session%s, %d queued, %.1f s of %.0f s ",
-                    p.server(), p.left().sessions(), p.left().sessions() == 1 ? "" : "s", p.left().queued(),
-                    p.waited(), p.timeout());
-            if (p.left().idle()) {
-                err.println();
-            }
-            err.flush();
-        }
     }
 }

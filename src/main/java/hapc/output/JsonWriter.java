@@ -2,6 +2,10 @@ package hapc.output;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.PrettyPrinter;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -9,10 +13,17 @@ import java.util.Collection;
 import java.util.Map;
 
 /**
- * Writes an answer as one JSON object on one line. It uses Jackson's streaming generator
- * only: data binding and its reflection would cost start-up time on every call.
+ * Writes an answer as one JSON object: on one line for programs, indented for a person at a
+ * terminal. It uses Jackson's streaming generator only: data binding and its reflection would
+ * cost start-up time on every call.
  */
 public final class JsonWriter {
+    /** For a person at a terminal: jq's layout (two-space indent, one array item a line, "key": value, [] and {}). */
+    private static final PrettyPrinter PRETTY = new DefaultPrettyPrinter()
+            .withArrayIndenter(DefaultIndenter.SYSTEM_LINEFEED_INSTANCE)
+            .withSeparators(Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER)
+                    .withArrayEmptySeparator("").withObjectEmptySeparator(""));
+
     private JsonWriter() {
     }
 
@@ -20,7 +31,7 @@ public final class JsonWriter {
         try (JsonGenerator json = new JsonFactory().createGenerator(out)) {
             json.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
             if (pretty) {
-                json.useDefaultPrettyPrinter();
+                json.setPrettyPrinter(PRETTY);
             }
             value(json, document);
             json.flush();

@@ -1,0 +1,72 @@
+# -*- coding: utf-8 -*-
+# Copyright: hapc contributors
+# Apache License 2.0 (see the collection's LICENSE)
+"""The one thing every hapc.haproxy module does: send hapc one JSON request on stdin and turn
+its one JSON answer into the task's result. Nothing here talks to HAProxy: hapc does."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import json
+import os
+
+# Options shared by every module (documented once in doc_fragments/common.py). Apart from
+# `executable`, each is a field of hapc's JSON request under the same name.
+COMMON_ARGS = dict(
+    socket=dict(type='str'),
+    config=dict(type='list', elements='path'),
+    master_socket=dict(type='path'),
+    socket_timeout=dict(type='float'),
+    executable=dict(type='path', default='hapc'),
+)
+COMMON_FIELDS = ('socket', 'config', 'master_socket', 'socket_timeout')
+
+
+def request_for(module, action, fields, **extra):
+    """hapc's request: `action`, the `fields` (and common fields) the task sets, then `extra`.
+    An option left unset is left out, so that hapc applies its own default."""
+    request = dict(action=action)
+    for name in tuple(fields) + COMMON_FIELDS:
+        if module.params.get(name) is not None:
+            request[name] = module.params[name]
+    request.update(extra)
+    return request
+
+
+def run_hapc(module, request):
+    """Runs `hapc --json-in -` with `request` on stdin; returns (exit status, answer dict).
+    Fails the task when hapc cannot be run or prints no JSON object."""
+    executable = module.params['executable']
+    if os.sep not in executable:
+        executable = module.get_bin_path(executable, required=True)
+    rc, out, err = module.run_command([executable, '--json-in', '-'], data=json.dumps(request),
+                                      binary_data=True, check_rc=False)
+    try:
+        answer = json.loads(out)
+    except ValueError:
+        answer = None
+    if not isinstance(answer, dict):
+        module.fail_json(msg='hapc gave no JSON answer (exit status %d): %s' % (rc, (err or out).strip()),
+                         rc=rc, stdout=out, stderr=err, request=request)
+    return rc, answer
+
+
+def exit_with_answer(module, rc, answer, ok=(0,), header=None):
+    """Ends the task with hapc's answer: exit_json when hapc's exit status is in `ok` and the
+    answer is not failed, else fail_json. hapc's `msg` is the task's message; hapc's
+    `diff: {before, after}` becomes Ansible's diff (shown with --diff)."""
+    result = dict(answer)
+    result['rc'] = rc
+    failed = bool(result.pop('failed', False)) or rc not in ok
+    hapc_diff = result.pop('diff', None)
+    if module._diff and isinstance(hapc_diff, dict) and not failed:
+        result['diff'] = dict(hapc_diff)
+        if header:
+            result['diff'].setdefault('before_header', header)
+            result['diff'].setdefault('after_header', header)
+    if failed:
+        result.setdefault('msg', 'hapc failed with exit status %d' % rc)
+        module.fail_json(**result)
+    # Said explicitly: Ansible takes a result with a non-zero rc and no `failed` as failed, and
+    # exit status 3 of check-safe-to-remove is an answer.
+    module.exit_json(failed=False, **result)

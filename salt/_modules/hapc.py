@@ -1,0 +1,254 @@
+"""
+Take HAProxy backend servers out of rotation and put them back, through hapc
+=============================================================================
+
+A thin execution module around the hapc command-line tool: each function sends hapc one JSON
+request on stdin (``hapc --json-in -``) and returns hapc's JSON answer as a dict. Keyword
+arguments are named as in hapc's JSON contract (``backend``, ``server``, ``wait``,
+``timeout``, ``socket``, ``config``, ``master_socket``, ``socket_timeout``, ...); an argument
+left out is left out of the request, so that hapc applies its own default.
+
+hapc's failures (exit status 1 or 2: socket unreachable, unknown backend or server, drain wait
+expired, invalid request, ...) raise ``CommandExecutionError`` with hapc's message; the whole
+answer is in the exception's ``info``. ``check_safe_to_remove`` answering "not safe" (exit
+status 3) is an answer, not a failure.
+
+:configuration: The hapc launcher is, in this order: the ``executable`` argument, the
+    ``hapc.executable`` minion config or pillar value, ``hapc`` on the PATH.
+
+    .. code-block:: yaml
+
+        hapc.executable: /usr/local/bin/hapc
+"""
+
+import json
+
+import salt.utils.path
+from salt.exceptions import CommandExecutionError
+
+__virtualname__ = "hapc"
+
+NOT_SAFE = 3  # hapc's exit status when check-safe-to-remove answers "not safe"
+
+
+def _configured():
+    """The launcher named by the ``hapc.executable`` config or pillar value, if any."""
+    for source in (__opts__, __pillar__):  # pylint: disable=undefined-variable
+        value = source.get("hapc.executable")
+        nested = source.get("hapc")
+        if not value and isinstance(nested, dict):
+            value = nested.get("executable")
+        if value:
+            return value
+    return None
+
+
+def _launcher(executable=None):
+    return salt.utils.path.which(executable or _configured() or "hapc")
+
+
+def __virtual__():
+    if _launcher():
+        return __virtualname__
+    return (
+        False,
+        "the hapc module needs the hapc launcher and found none (looked for {}): set "
+        "hapc.executable in the minion config or pillar to the launcher's path, or put hapc "
+        "on the PATH".format(_configured() or "'hapc' on the PATH"),
+    )
+
+
+def _run(action, executable=None, ok=(0,), **fields):
+    """Sends hapc the request {action, fields that are not None}; returns hapc's answer."""
+    launcher = _launcher(executable)
+    if not launcher:
+        raise CommandExecutionError(
+            "hapc launcher not found: {}".format(executable or _configured() or "hapc")
+        )
+    request = {"action": action}
+    request.update((k, v) for k, v in fields.items() if v is not None)
+    res = __salt__["cmd.run_all"](  # pylint: disable=undefined-variable
+        [launcher, "--json-in", "-"],
+        stdin=json.dumps(request),
+        python_shell=False,
+        ignore_retcode=True,
+        output_loglevel="quiet",
+    )
+    try:
+        answer = json.loads(res["stdout"])
+    except ValueError:
+        answer = None
+    if not isinstance(answer, dict):
+        raise CommandExecutionError(
+            "hapc gave no JSON answer (exit status {}): {}".format(
+                res["retcode"], (res["stderr"] or res["stdout"]).strip()
+            ),
+            info={"retcode": res["retcode"], "stdout": res["stdout"], "stderr": res["stderr"]},
+        )
+    if res["retcode"] not in ok or answer.get("failed"):
+        raise CommandExecutionError(
+            answer.get("msg") or "hapc failed with exit status {}".format(res["retcode"]),
+            info=answer,
+        )
+    return answer
+
+
+def list_backends(
+    links=None, socket=None, config=None, master_socket=None, socket_timeout=None, executable=None
+):
+    """
+    The backends HAProxy is running; with ``links=True``, the frontends routing to each.
+
+    CLI Example:
+
+    .. code-block:: bash
+
+        salt '*' hapc.list_backends links=True
+    """
+    return _run("list-backends", **locals())
+
+
+def list_frontends(socket=None, config=None, master_socket=None, socket_timeout=None, executable=None):
+    """
+    The frontends of HAProxy's configuration (``listen`` sections included).
+
+    CLI Example:
+
+    .. code-block:: bash
+
+        salt '*' hapc.list_frontends config=/etc/haproxy/haproxy.cfg
+    """
+    return _run("list-frontends", **locals())
+
+
+def list_config_backends(
+    frontend=None, socket=None, config=None, master_socket=None, socket_timeout=None, executable=None
+):
+    """
+    The backends of HAProxy's configuration and their servers; with ``frontend``, only the
+    backends that frontend routes to.
+
+    CLI Example:
+
+    .. code-block:: bash
+
+        salt '*' hapc.list_config_backends frontend=fe_web
+    """
+    return _run("list-config-backends", **locals())
+
+
+def list_servers(
+    backend, details=None, socket=None, config=None, master_socket=None, socket_timeout=None,
+    executable=None,
+):
+    """
+    The servers of a backend; with ``details=True``, the state of each (admin and operational
+    state, sessions, queued requests, ...).
+
+    CLI Example:
+
+    .. code-block:: bash
+
+        salt '*' hapc.list_servers web details=True
+    """
+    return _run("list-servers", **locals())
+
+
+def list_connections(
+    backend, server, socket=None, config=None, master_socket=None, socket_timeout=None, executable=None
+):
+    """
+    The current sessions and queued requests of a server, over every live worker.
+
+    CLI Example:
+
+    .. code-block:: bash
+
+        salt '*' hapc.list_connections web web1
+    """
+    return _run("list-connections", **locals())
+
+
+def enable_server(
+    backend, server, check_mode=None, socket=None, config=None, master_socket=None,
+    socket_timeout=None, executable=None,
+):
+    """
+    Put a server back into rotation (admin state ``ready``). With ``check_mode=True``, only
+    report whether it would change.
+
+    CLI Example:
+
+    .. code-block:: bash
+
+        salt '*' hapc.enable_server web web1
+    """
+    return _run("enable-server", **locals())
+
+
+def drain_server(
+    backend, server, wait=None, timeout=None, check_mode=None, socket=None, config=None,
+    master_socket=None, socket_timeout=None, executable=None,
+):
+    """
+    Send a server no new traffic (admin state ``drain``). With ``wait=True``, wait until it has
+    no sessions, at most ``timeout`` seconds (hapc's default: 60); an expired wait raises
+    CommandExecutionError and the server stays drained.
+
+    CLI Example:
+
+    .. code-block:: bash
+
+        salt '*' hapc.drain_server web web1 wait=True timeout=120
+    """
+    return _run("drain-server", **locals())
+
+
+def stop_server(
+    backend, server, check_mode=None, socket=None, config=None, master_socket=None,
+    socket_timeout=None, executable=None,
+):
+    """
+    Put a server into maintenance (admin state ``maint``) and kill its sessions.
+
+    CLI Example:
+
+    .. code-block:: bash
+
+        salt '*' hapc.stop_server web web1
+    """
+    return _run("stop-server", **locals())
+
+
+def check_safe_to_remove(
+    backend, server, socket=None, config=None, master_socket=None, socket_timeout=None, executable=None
+):
+    """
+    Whether a server can be removed: it takes no new traffic and has no sessions nor queued
+    requests in any worker. "Not safe" is an answer (``safe: False`` and the ``reasons``), not
+    an error.
+
+    CLI Example:
+
+    .. code-block:: bash
+
+        salt '*' hapc.check_safe_to_remove web web1
+    """
+    return _run("check-safe-to-remove", ok=(0, NOT_SAFE), **locals())
+
+
+def reload_haproxy(
+    haproxy_bin=None, check_mode=None, socket=None, config=None, master_socket=None,
+    socket_timeout=None, executable=None,
+):
+    """
+    Validate HAProxy's configuration, then reload HAProxy through its master socket, keeping
+    drained and stopped servers as they are. With ``check_mode=True``, only validate.
+
+    CLI Example:
+
+    .. code-block:: bash
+
+        salt '*' hapc.reload_haproxy master_socket=/run/haproxy-master.sock
+    """
+    return _run("reload-haproxy", **locals())

@@ -1,0 +1,190 @@
+"""
+HAProxy backend servers in or out of rotation, and safe reloads, through hapc
+=============================================================================
+
+States around the ``hapc`` execution module (salt/_modules/hapc.py), which runs the hapc
+command-line tool. Under ``test=True`` they ask hapc in check mode: they report what would
+change (``result: None``) and change nothing.
+
+.. code-block:: yaml
+
+    web1 out of rotation:
+      hapc.server_drained:
+        - backend: web
+        - server: web1
+        - wait: True
+        - timeout: 120
+
+    /etc/haproxy/haproxy.cfg:
+      file.managed:
+        - source: salt://haproxy/haproxy.cfg
+
+    haproxy reloaded:
+      hapc.reloaded:
+        - watch:
+          - file: /etc/haproxy/haproxy.cfg
+
+Every state takes the connection arguments of the execution module: ``socket``, ``config``,
+``master_socket``, ``socket_timeout`` and ``executable``.
+"""
+
+from salt.exceptions import CommandExecutionError
+
+__virtualname__ = "hapc"
+
+CONNECTION = ("socket", "config", "master_socket", "socket_timeout", "executable")
+
+
+def __virtual__():
+    if "hapc.drain_server" in __salt__:  # pylint: disable=undefined-variable
+        return __virtualname__
+    return (False, "the hapc state module needs the hapc execution module, which did not load")
+
+
+def _connection(args):
+    """The connection arguments among a state function's arguments."""
+    return {k: args[k] for k in CONNECTION}
+
+
+def _test():
+    return bool(__opts__.get("test"))  # pylint: disable=undefined-variable
+
+
+def _call(ret, function, *args, **kwargs):
+    """Calls hapc.<function>; fills `ret` from hapc's answer: comment (hapc's msg), changes
+    ({old, new} from hapc's diff), result (None when test=True would change something)."""
+    try:
+        answer = __salt__["hapc." + function](*args, **kwargs)  # pylint: disable=undefined-variable
+        ret["result"] = True
+    except CommandExecutionError as exc:
+        answer = exc.info if isinstance(exc.info, dict) else {}
+        ret["result"] = False
+        ret["comment"] = getattr(exc, "message", None) or str(exc)
+    ret["comment"] = answer.get("msg") or ret["comment"]
+    if answer.get("warnings"):
+        ret["warnings"] = answer["warnings"]
+    if answer.get("changed"):
+        diff = answer.get("diff") or {}
+        ret["changes"] = {
+            "old": diff.get("before", answer.get("before")),
+            "new": diff.get("after", answer.get("after")),
+        }
+        if ret["result"] and answer.get("check_mode"):
+            ret["result"] = None
+    return answer
+
+
+def _server(name, function, backend, server, **kwargs):
+    ret = {"name": name, "changes": {}, "result": False, "comment": ""}
+    _call(ret, function, backend, server or name, check_mode=_test(), **kwargs)
+    return ret
+
+
+def server_enabled(
+    name, backend, server=None, socket=None, config=None, master_socket=None,
+    socket_timeout=None, executable=None,
+):
+    """
+    The server is in rotation (admin state ``ready``).
+
+    name
+        The server, unless ``server`` is given.
+    backend
+        Its backend (or ``listen`` section).
+    """
+    return _server(name, "enable_server", backend, server, **_connection(locals()))
+
+
+def server_drained(
+    name, backend, server=None, wait=None, timeout=None, socket=None, config=None,
+    master_socket=None, socket_timeout=None, executable=None,
+):
+    """
+    The server takes no new traffic (admin state ``drain``); its sessions go on.
+
+    name
+        The server, unless ``server`` is given.
+    backend
+        Its backend (or ``listen`` section).
+    wait
+        Wait until the server has no sessions. If ``timeout`` expires first, the state fails
+        and the server stays drained.
+    timeout
+        The wait's deadline in seconds (hapc's default: 60).
+    """
+    return _server(name, "drain_server", backend, server, wait=wait, timeout=timeout,
+                   **_connection(locals()))
+
+
+def server_stopped(
+    name, backend, server=None, socket=None, config=None, master_socket=None,
+    socket_timeout=None, executable=None,
+):
+    """
+    The server is in maintenance (admin state ``maint``); stopping it kills its sessions.
+
+    name
+        The server, unless ``server`` is given.
+    backend
+        Its backend (or ``listen`` section).
+    """
+    return _server(name, "stop_server", backend, server, **_connection(locals()))
+
+
+def _reload(name, check_mode, haproxy_bin=None, **connection):
+    ret = {"name": name, "changes": {}, "result": False, "comment": ""}
+    answer = _call(ret, "reload_haproxy", haproxy_bin=haproxy_bin, check_mode=check_mode,
+                   **connection)
+    if ret["result"] and answer.get("changed") and not check_mode:
+        ret["changes"] = {
+            "old": {"workers": answer.get("workers_before")},
+            "new": {
+                "workers": answer.get("workers_after"),
+                "states_restored": answer.get("states_restored"),
+            },
+        }
+    elif ret["result"] is not False and check_mode:
+        ret["changes"] = {}
+        ret["result"] = None if _test() else True
+    return ret
+
+
+def reloaded(
+    name, haproxy_bin=None, socket=None, config=None, master_socket=None, socket_timeout=None,
+    executable=None,
+):
+    """
+    HAProxy is reloaded safely: its configuration is validated first, the reload goes through
+    the master socket, and drained or stopped servers stay so.
+
+    With a ``watch`` requisite, this state only validates the configuration, and the reload
+    happens (in ``mod_watch``) only when a watched state changed. With ``onchanges``, it runs,
+    and reloads, only when a required state changed. Without either it reloads on every run.
+
+    name
+        Any name.
+    haproxy_bin
+        The HAProxy binary that validates the configuration (hapc's default: ``haproxy``).
+    """
+    low = globals().get("__low__") or {}
+    if low.get("watch") or low.get("watch_any"):
+        # Validate only (hapc in check mode); mod_watch reloads if a watched state changed.
+        ret = {"name": name, "changes": {}, "result": False, "comment": ""}
+        _call(ret, "reload_haproxy", haproxy_bin=haproxy_bin, check_mode=True,
+              **_connection(locals()))
+        ret["changes"] = {}
+        if ret["result"] is not False:
+            ret["result"] = True
+            ret["comment"] = ("The configuration is valid; HAProxy is reloaded when a watched "
+                              "state changes.")
+        return ret
+    return _reload(name, _test(), haproxy_bin, **_connection(locals()))
+
+
+def mod_watch(name, sfun=None, **kwargs):
+    """Reloads HAProxy when a state watched by ``hapc.reloaded`` changed."""
+    if sfun != "reloaded":
+        return {"name": name, "changes": {}, "result": False,
+                "comment": "hapc.{} does not support watch".format(sfun)}
+    args = {k: kwargs[k] for k in ("haproxy_bin",) + CONNECTION if kwargs.get(k) is not None}
+    return _reload(name, _test(), **args)

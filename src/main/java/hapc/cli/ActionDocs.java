@@ -1,0 +1,97 @@
+package hapc.cli;
+
+import hapc.request.Action;
+import java.util.List;
+
+/**
+ * What each action is for, in words, for the help and the man page. Which options an action
+ * takes is NOT here: that comes from {@link Action} and {@link hapc.request.Field}. The switch
+ * is exhaustive, so a new action does not compile until it is described.
+ *
+ * @param summary     one line, lower case, no full stop: the overview's column
+ * @param description what it does and what to expect, in sentences
+ * @param examples    command lines that work as written (with a demo HAProxy's names); a
+ *                    long one continues on an indented line after a pipe or &&
+ */
+record ActionDocs(String summary, String description, List<Example> examples) {
+
+    /** @param comment what the example shows, or null */
+    record Example(String command, String comment) {
+    }
+
+    static ActionDocs of(Action action) {
+        return switch (action) {
+            case LIST_BACKENDS -> new ActionDocs(
+                    "backends of the running HAProxy",
+                    "Lists the backends (and listen sections) of the running HAProxy, asked through the admin socket. "
+                            + "With --links, each backend also lists the frontends that route to it, read from haproxy.cfg, "
+                            + "and the answer says where the running HAProxy and the config disagree.",
+                    List.of(new Example("hapc list-backends | jq -r '.backends[].name'", "one name per line"),
+                            new Example("hapc list-backends --links --text", null)));
+            case LIST_FRONTENDS -> new ActionDocs(
+                    "frontends of haproxy.cfg",
+                    "Lists the frontends and listen sections of haproxy.cfg with their binds, mode and the backends "
+                            + "they route to (default_backend and use_backend), with the file and line of each.",
+                    List.of(new Example("hapc list-frontends -c /etc/haproxy/haproxy.cfg --text", null)));
+            case LIST_CONFIG_BACKENDS -> new ActionDocs(
+                    "backends and servers of haproxy.cfg",
+                    "Lists the backends and listen sections of haproxy.cfg with their servers (name, address, port). "
+                            + "With --frontend, only the backends that frontend routes to. Reads the configuration, "
+                            + "not the running HAProxy.",
+                    List.of(new Example("hapc list-config-backends -f www |\n    jq -r '.backends[].servers[].name'", null)));
+            case LIST_SERVERS -> new ActionDocs(
+                    "servers of a backend (-d: state)",
+                    "Lists the servers of a backend of the running HAProxy. With --details, each server comes with "
+                            + "its admin state (ready, drain, maint), operational state, HAProxy's status text, weight, "
+                            + "address, port, current sessions and queue.",
+                    List.of(new Example("hapc list-servers -b web -d --text", "a table of states, sessions and weights"),
+                            new Example("hapc list-servers -b web -d |\n    jq -r '.servers[] | select(.admin_state != \"ready\") | .name'",
+                                    "the servers out of rotation")));
+            case LIST_CONNECTIONS -> new ActionDocs(
+                    "sessions and queue of one server",
+                    "Shows a server's current sessions (scur: TCP sessions count) and queued requests, summed over "
+                            + "the current worker and the old workers still alive after a reload (seen through the "
+                            + "master CLI), with the figures of each worker.",
+                    List.of(new Example("hapc list-connections -b web -s web1 | jq .sessions", null)));
+            case ENABLE_SERVER -> new ActionDocs(
+                    "back in rotation (state ready)",
+                    "Sends set server BACKEND/SERVER state ready, unless the server is already ready: then nothing "
+                            + "is sent and changed is false. The answer has the server before and after, and their diff.",
+                    List.of(new Example("hapc enable-server -b web -s web1", null),
+                            new Example("hapc enable-server -b web -s web1 --check | jq .changed",
+                                    "would anything change?")));
+            case DRAIN_SERVER -> new ActionDocs(
+                    "no new traffic (state drain)",
+                    "Sends set server BACKEND/SERVER state drain: the server takes no new connections and keeps the "
+                            + "ones it has. With --wait, hapc then polls until the server has no session and nothing "
+                            + "queued in any worker, or until --timeout seconds (default 60) have passed; on the "
+                            + "deadline it fails with exit status 1 and the server stays drained. At a terminal, "
+                            + "the wait shows its progress on stderr.",
+                    List.of(new Example("hapc drain-server -b web -s web1 --wait --timeout 120", null),
+                            new Example("hapc drain-server -b web -s web1 -w &&\n    hapc check-safe-to-remove -b web -s web1",
+                                    "drain, then make sure")));
+            case STOP_SERVER -> new ActionDocs(
+                    "out now, sessions killed (maint)",
+                    "Sends set server BACKEND/SERVER state maint, then shutdown sessions server BACKEND/SERVER: "
+                            + "existing sessions are killed. Prefer drain-server --wait when the clients matter.",
+                    List.of(new Example("hapc stop-server -b web -s web1 --check --text", "what would happen")));
+            case CHECK_SAFE_TO_REMOVE -> new ActionDocs(
+                    "drained and idle in every worker?",
+                    "Answers safe when the server takes no new traffic (drain or maint) and has no session and "
+                            + "nothing queued in any worker, old ones included. When it is not safe, reasons says "
+                            + "why and the exit status is 3; this is an answer, not a failure.",
+                    List.of(new Example("hapc check-safe-to-remove -b web -s web1 | jq -r '.reasons[]'", null),
+                            new Example("until hapc check-safe-to-remove -b web -s web1 >/dev/null\ndo sleep 5; done",
+                                    "exit status 3 means not yet")));
+            case RELOAD_HAPROXY -> new ActionDocs(
+                    "validate, reload, keep states",
+                    "Validates the configuration with haproxy -c (an invalid one stops here), remembers every "
+                            + "server's run-time state (drain, maint), reloads through the master CLI (systemctl "
+                            + "reload haproxy when there is none), checks that a new worker took over, and puts back "
+                            + "the states the reload lost. The answer says what was validated and how, and the "
+                            + "workers before and after. --check validates and reports, changing nothing.",
+                    List.of(new Example("hapc reload-haproxy --check", "validate only"),
+                            new Example("hapc reload-haproxy --text", null)));
+        };
+    }
+}

@@ -1,0 +1,95 @@
+package hapc.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import hapc.testing.BackendServer;
+import hapc.testing.CliRun;
+import hapc.testing.HaproxyProcess;
+import hapc.testing.HaproxyVersions;
+import hapc.testing.ShellRun;
+import hapc.testing.Ports;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * drain-server --wait shows sessions left, time waited and the deadline on stderr when stderr
+ * is a terminal, and nothing at all otherwise (a log file must not fill with rewrites). The
+ * answer on stdout is the same either way.
+ */
+class DrainProgressTest {
+    private final BackendServer backend = new BackendServer();
+    private HaproxyProcess haproxy;
+    private int tcpPort;
+
+    @BeforeEach
+    void start() {
+        tcpPort = Ports.free();
+        haproxy = HaproxyProcess.start(HaproxyVersions.debian(), """
+                listen db
+                    mode tcp
+                    bind 127.0.0.1:%1$d
+                    server db1 127.0.0.1:%2$d
+                """.formatted(tcpPort, backend.port()));
+        haproxy.connect(tcpPort);
+        haproxy.awaitSessions("db", "db1", 1);
+    }
+
+    @AfterEach
+    void stop() {
+        haproxy.close();
+        backend.close();
+    }
+
+    private CliRun drain(Terminal terminal) {
+        return CliRun.run(terminal, "-k", haproxy.adminSocket().toString(), "--master-socket",
+                haproxy.masterSocket().toString(), "drain-server", "-b", "db", "-s", "db1", "-w", "-t", "0.5");
+    }
+
+    @Test
+    void stderrOnATerminalShowsOneRewrittenLineThatEnds() {
+        CliRun run = drain(new Terminal(false, true));
+        assertEquals(1, run.exit(), "the session outlives the deadline");
+        String err = run.stderr();
+        assertTrue(err.startsWith("\r\033[Khapc: draining db/db1: 1 session and 0 queued left, waited 0."), err);
+        assertTrue(err.contains("of 0.5 s"), "the deadline is shown: " + err);
+        assertTrue(err.split("\r\033\\[K").length > 3, "rewritten at every poll: " + err);
+        // The line is ended, so the shell prompt (or the answer) does not land on it.
+        assertTrue(err.endsWith(" s\n"), err);
+        assertEquals(1, err.chars().filter(c -> c == '\n').count(), err);
+        assertEquals(1, run.stdout().lines().count(), "stdout stays one JSON line: " + run.stdout());
+    }
+
+    @Test
+    void stderrNotATerminalGetsNothingEvenWhenStdoutIsOne() {
+        CliRun run = drain(new Terminal(true, false));
+        assertEquals(1, run.exit());
+        assertEquals("", run.stderr());
+        assertTrue(run.stdout().startsWith("{\n"), "stdout is the terminal, so pretty: " + run.stdout());
+    }
+
+    @Test
+    void verboseTraceReplacesTheProgressLine() {
+        CliRun run = CliRun.run(new Terminal(false, true), "-v", "-k", haproxy.adminSocket().toString(),
+                "drain-server", "-b", "db", "-s", "db1", "-w", "-t", "0.3");
+        assertEquals(1, run.exit());
+        assertTrue(run.stderr().startsWith("hapc: "), run.stderr());
+        assertTrue(!run.stderr().contains("\r"), "no rewritten line inside the trace: " + run.stderr());
+    }
+
+    @Test
+    void theRealProgramDecidesFromItsOwnStderr() {
+        String args = "hapc -k " + haproxy.adminSocket() + " drain-server -b db -s db1 -w -t 0.3";
+        // stdout to a file, stderr on the terminal: progress shows in the terminal.
+        ShellRun onTerminal = ShellRun.onTerminal(args + " > /dev/null");
+        assertTrue(onTerminal.output().contains("hapc: draining db/db1: 1 session"), onTerminal.output());
+        // stderr to a pipe: no progress, only the answer.
+        ShellRun piped = ShellRun.shell(args);
+        assertEquals(1, piped.exit());
+        assertEquals("", piped.stderr());
+        assertEquals(List.of("timeout"), piped.output().lines().map(l -> l.replaceAll(".*\"kind\":\"([a-z_]+)\".*", "$1"))
+                .toList());
+    }
+}

@@ -1,0 +1,239 @@
+"""A real HAProxy on loopback for the wrapper tests, and a few direct reads of its state.
+
+Each `HAProxy` is started in the foreground as a child process (master-worker mode, `-W`, with a
+master CLI socket, `-S`), in a temporary directory holding its configuration, its admin socket
+(`stats socket <dir>/admin.sock level admin`) and its server-state file. Its backend servers
+are tiny Python TCP listeners on loopback that hold every connection until the peer closes.
+
+The tests check HAProxy itself, not hapc's answer: `servers_state`, `admin_state`, `sessions`
+and `worker_pid` read HAProxy's own answers over its unix sockets. Every wait here is bounded
+in time; all traffic stays on 127.0.0.1.
+"""
+
+import os
+import selectors
+import signal
+import socket
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+HAPROXY = os.environ.get("HAPC_TEST_HAPROXY", "haproxy")
+
+# The bits of `srv_admin_state` (see `show servers state` in HAProxy's management guide).
+MAINT_BITS = 0x01 | 0x02 | 0x20
+DRAIN_BITS = 0x08 | 0x10
+
+
+def free_port():
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Listeners:
+    """TCP servers on loopback that accept connections and hold them until the peer closes.
+    One thread serves them all; stop() closes everything."""
+
+    def __init__(self, count):
+        self._sel = selectors.DefaultSelector()
+        self._stop = threading.Event()
+        self.ports = []
+        for _ in range(count):
+            s = socket.socket()
+            s.bind(("127.0.0.1", 0))
+            s.listen(64)
+            s.setblocking(False)
+            self._sel.register(s, selectors.EVENT_READ, "listener")
+            self.ports.append(s.getsockname()[1])
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self):
+        while not self._stop.is_set():
+            for key, _ in self._sel.select(timeout=0.1):
+                s = key.fileobj
+                try:
+                    if key.data == "listener":
+                        conn, _ = s.accept()
+                        conn.setblocking(False)
+                        self._sel.register(conn, selectors.EVENT_READ, "conn")
+                    elif not s.recv(4096):
+                        self._sel.unregister(s)
+                        s.close()
+                except OSError:
+                    self._sel.unregister(s)
+                    s.close()
+
+    def stop(self):
+        self._stop.set()
+        self._thread.join(timeout=5)
+        for key in list(self._sel.get_map().values()):
+            key.fileobj.close()
+        self._sel.close()
+
+
+def unix_exchange(path, command, timeout=5.0):
+    """Sends one command line to a HAProxy unix socket and reads until HAProxy closes."""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+        s.settimeout(timeout)
+        s.connect(str(path))
+        s.sendall(command.encode() + b"\n")
+        s.shutdown(socket.SHUT_WR)  # the master CLI answers only once it sees the end of input
+        chunks, deadline = [], time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            data = s.recv(65536)
+            if not data:
+                break
+            chunks.append(data)
+        return b"".join(chunks).decode()
+
+
+CONFIG = """\
+global
+    stats socket {dir}/admin.sock level admin
+    server-state-file {dir}/server-state
+
+defaults
+    mode tcp
+    timeout connect 2s
+    timeout client 60s
+    timeout server 60s
+    load-server-state-from-file global
+
+frontend fe_web
+    bind 127.0.0.1:{fe_web}
+    default_backend web
+
+backend web
+    server web1 127.0.0.1:{web1}
+    server web2 127.0.0.1:{web2}
+    server web3 127.0.0.1:{web3}
+
+listen db
+    bind 127.0.0.1:{db}
+    server db1 127.0.0.1:{db1}
+"""
+
+
+class HAProxy:
+    """One HAProxy instance: backend `web` (web1..web3) behind frontend `fe_web`, and the TCP
+    `listen db` section (server db1) for held connections."""
+
+    def __init__(self, directory):
+        self.dir = Path(directory)
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.config = self.dir / "haproxy.cfg"
+        self.admin_socket = self.dir / "admin.sock"
+        self.master_socket = self.dir / "master.sock"
+        self.log = self.dir / "haproxy.log"
+        self.listeners = Listeners(4)
+        web1, web2, web3, db1 = self.listeners.ports
+        self.ports = dict(fe_web=free_port(), db=free_port(), web1=web1, web2=web2, web3=web3, db1=db1)
+        self.config.write_text(CONFIG.format(dir=self.dir, **self.ports))
+        self.proc = None
+        self._held = []
+
+    # -- life cycle --------------------------------------------------------------------------
+    def start(self, timeout=10.0):
+        with open(self.log, "ab") as log:
+            self.proc = subprocess.Popen(
+                [HAPROXY, "-W", "-S", str(self.master_socket), "-f", str(self.config)],
+                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError("haproxy exited with %s: %s" % (self.proc.returncode, self.log.read_text()))
+            try:
+                if "Pid:" in self.cmd("show info", timeout=1) and "worker" in self.master_cmd("show proc", timeout=1):
+                    return self
+            except OSError:
+                pass
+            time.sleep(0.05)
+        raise RuntimeError("haproxy did not answer on %s within %ss" % (self.admin_socket, timeout))
+
+    def stop(self):
+        for s in self._held:
+            s.close()
+        if self.proc and self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGTERM)
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(timeout=5)
+            except ProcessLookupError:
+                pass
+        # Workers of a reload share the master's process group; make sure none is left.
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError, AttributeError):
+            pass
+        self.listeners.stop()
+
+    # -- HAProxy's own state -----------------------------------------------------------------
+    def cmd(self, command, timeout=5.0):
+        return unix_exchange(self.admin_socket, command, timeout)
+
+    def master_cmd(self, command, timeout=5.0):
+        return unix_exchange(self.master_socket, command, timeout)
+
+    def servers_state(self, backend):
+        """{server name: {field: value}} from `show servers state <backend>`."""
+        lines = [l for l in self.cmd("show servers state %s" % backend).splitlines() if l.strip()]
+        header = next(l for l in lines if l.startswith("#"))[1:].split()
+        rows = [dict(zip(header, l.split())) for l in lines[1:] if not l.startswith("#")]
+        return {r["srv_name"]: r for r in rows}
+
+    def admin_state(self, backend, server):
+        """'maint', 'drain' or 'ready', from the srv_admin_state bit set."""
+        bits = int(self.servers_state(backend)[server]["srv_admin_state"])
+        return "maint" if bits & MAINT_BITS else "drain" if bits & DRAIN_BITS else "ready"
+
+    def admin_states(self, backend="web"):
+        return {name: self.admin_state(backend, name) for name in self.servers_state(backend)}
+
+    def sessions(self, backend, server):
+        """The server's current sessions (`scur` of `show stat`)."""
+        lines = self.cmd("show stat").splitlines()
+        header = lines[0].lstrip("# ").split(",")
+        for line in lines[1:]:
+            row = dict(zip(header, line.split(",")))
+            if row.get("pxname") == backend and row.get("svname") == server:
+                return int(row["scur"] or 0)
+        raise KeyError("%s/%s" % (backend, server))
+
+    def worker_pid(self):
+        for line in self.cmd("show info").splitlines():
+            if line.startswith("Pid:"):
+                return int(line.split(":", 1)[1])
+        raise RuntimeError("no Pid in show info")
+
+    def set_state(self, backend, server, state):
+        """Sets a server's admin state directly (test set-up, not through hapc)."""
+        out = self.cmd("set server %s/%s state %s" % (backend, server, state)).strip()
+        assert out == "", out
+
+    # -- traffic -----------------------------------------------------------------------------
+    def hold_connection(self, frontend="db", backend="db", server="db1", timeout=5.0):
+        """Opens a TCP connection through `frontend` and waits until HAProxy counts it as a
+        session of backend/server. Returns the client socket; close it to end the session."""
+        s = socket.create_connection(("127.0.0.1", self.ports[frontend]), timeout=timeout)
+        s.sendall(b"hello\n")
+        self._held.append(s)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.sessions(backend, server) >= 1:
+                return s
+            time.sleep(0.05)
+        raise RuntimeError("HAProxy never counted the held connection on %s/%s" % (backend, server))
+
+    def wait_sessions(self, backend, server, count, timeout=5.0):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.sessions(backend, server) == count:
+                return
+            time.sleep(0.05)
+        raise AssertionError("%s/%s still has %d sessions" % (backend, server, self.sessions(backend, server)))
