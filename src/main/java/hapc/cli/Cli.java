@@ -70,7 +70,17 @@ public final class Cli {
                 return 0;
             }
             action = arguments.actionName() == null ? null : Action.byName(arguments.actionName()).orElse(null);
-            Request request = toRequest(arguments);
+            Request request;
+            if (arguments.jsonIn() != null) {
+                JsonRequestReader reader = new JsonRequestReader();
+                JsonRequestReader.Document document = reader.document(
+                        JsonRequestReader.slurp(arguments.jsonIn(), in), arguments.actionName(), arguments.values());
+                action = document.action();
+                checkMode = document.checkMode();
+                request = reader.request(document);
+            } else {
+                request = toRequest(arguments);
+            }
             action = request.action();
             checkMode = request.checkMode();
             verbose = request.verbose();

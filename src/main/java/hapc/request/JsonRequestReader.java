@@ -72,12 +72,18 @@ public final class JsonRequestReader {
         }
     }
 
-    /**
-     * Parses and validates. {@code fromCommandLine} holds fields given as options as well; a
-     * field given both ways is refused.
-     */
+    /** Parses and validates in one step: {@link #document} then {@link #request}. */
     public Request read(byte[] document, String actionFromCommandLine, Map<Field, Object> fromCommandLine) {
-        ObjectNode root = parse(document);
+        return request(document(document, actionFromCommandLine, fromCommandLine));
+    }
+
+    /**
+     * Parses the document and adds the fields given as options ({@code fromCommandLine}); a
+     * field given both ways is refused. Knowing the action this early lets a refused request
+     * still be answered in its action's shape.
+     */
+    public Document document(byte[] bytes, String actionFromCommandLine, Map<Field, Object> fromCommandLine) {
+        ObjectNode root = parse(bytes);
         if (actionFromCommandLine != null) {
             if (root.has("action")) {
                 throw HapcException.invalid("the action is given both on the command line and in the JSON request");
@@ -91,11 +97,23 @@ public final class JsonRequestReader {
             }
             root.set(name, toNode(option.getValue()));
         }
-        Action action = actionOf(root);
-        Map<Field, Object> values = typedValues(root);
+        return new Document(root, actionOf(root));
+    }
+
+    /** Checks the document against the action's request schema and the request rules. */
+    public Request request(Document document) {
+        Map<Field, Object> values = typedValues(document.root());
         checkNamesAndPathsFirst(values);
-        validate(action, root);
-        return Request.of(action, values);
+        validate(document.action(), document.root());
+        return Request.of(document.action(), values);
+    }
+
+    /** A parsed request document whose action is known, not yet validated. */
+    public record Document(ObjectNode root, Action action) {
+        /** The check_mode the document asks for, when it is a boolean. */
+        public boolean checkMode() {
+            return root.path("check_mode").asBoolean(false) && root.path("check_mode").isBoolean();
+        }
     }
 
     private ObjectNode parse(byte[] document) {
