@@ -9,6 +9,7 @@ import hapc.testing.HapcProcess;
 import hapc.testing.HapcRun;
 import hapc.testing.HaproxyProcess;
 import hapc.testing.HaproxyVersions;
+import hapc.testing.LiveHaproxies;
 import hapc.testing.ServerStates;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,8 +23,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -42,18 +43,9 @@ class ConcurrentCallsTest {
     private static final AtomicInteger CALLS = new AtomicInteger();
     private static final AtomicInteger CONFLICTS = new AtomicInteger();
 
-    private final BackendServer backend = new BackendServer();
-    private final List<HaproxyProcess> started = new ArrayList<>();
-
-    static List<String> versions() {
-        return HaproxyVersions.all();
-    }
-
-    @AfterEach
-    void stop() {
-        started.forEach(HaproxyProcess::close);
-        backend.close();
-    }
+    @RegisterExtension
+    final LiveHaproxies live = new LiveHaproxies();
+    private final BackendServer backend = live.backend();
 
     @AfterAll
     static void report() {
@@ -67,8 +59,7 @@ class ConcurrentCallsTest {
             servers.append("    server s").append(i).append(" 127.0.0.1:").append(backend.port()).append('\n');
         }
         servers.append("backend hot\n    server h1 127.0.0.1:").append(backend.port()).append('\n');
-        HaproxyProcess haproxy = HaproxyProcess.start(binary, servers.toString());
-        started.add(haproxy);
+        HaproxyProcess haproxy = live.start(binary, servers.toString());
         return haproxy;
     }
 
@@ -84,7 +75,7 @@ class ConcurrentCallsTest {
      * must be exactly what that thread asked for last, and its "after" what it asks for now.
      */
     @ParameterizedTest
-    @MethodSource("versions")
+    @MethodSource("hapc.testing.HaproxyVersions#all")
     void threadsOnDifferentServersEachSeeExactlyTheirOwnHistory(String binary) throws Exception {
         HaproxyProcess haproxy = haproxy(binary);
         int rounds = 12;
@@ -118,7 +109,7 @@ class ConcurrentCallsTest {
      * succeeds with that state, and HAProxy is in it after each round.
      */
     @ParameterizedTest
-    @MethodSource("versions")
+    @MethodSource("hapc.testing.HaproxyVersions#all")
     void threadsOnTheSameServerAllSucceedAndTheServerEndsAsAsked(String binary) throws Exception {
         HaproxyProcess haproxy = haproxy(binary);
         String previous = "ready";
@@ -155,7 +146,7 @@ class ConcurrentCallsTest {
      * ends in the state of a successful call.
      */
     @ParameterizedTest
-    @MethodSource("versions")
+    @MethodSource("hapc.testing.HaproxyVersions#all")
     void contradictingCallsOnTheSameServerEachAnswerTruthfully(String binary) throws Exception {
         HaproxyProcess haproxy = haproxy(binary);
         for (int round = 0; round < 20; round++) {

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import hapc.testing.BackendServer;
 import hapc.testing.HapcRun;
 import hapc.testing.HaproxyProcess;
-import hapc.testing.HaproxyVersions;
+import hapc.testing.LiveHaproxies;
 import hapc.testing.Ports;
 import hapc.testing.RawSocket;
 import java.time.Duration;
@@ -15,7 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -25,35 +25,25 @@ import org.junit.jupiter.params.provider.MethodSource;
  * drained, and the answer says so).
  */
 class DrainWaitFaultsTest {
-    private final BackendServer backend = new BackendServer();
-    private final List<HaproxyProcess> started = new ArrayList<>();
+    @RegisterExtension
+    final LiveHaproxies live = new LiveHaproxies();
+    private final BackendServer backend = live.backend();
     private int tcpPort;
-
-    static List<String> versions() {
-        return HaproxyVersions.all();
-    }
-
-    @AfterEach
-    void stop() {
-        started.forEach(HaproxyProcess::close);
-        backend.close();
-    }
 
     private HaproxyProcess haproxy(String binary) {
         tcpPort = Ports.free();
-        HaproxyProcess haproxy = HaproxyProcess.start(binary, """
+        HaproxyProcess haproxy = live.start(binary, """
                 listen db
                     mode tcp
                     bind 127.0.0.1:%2$d
                     server db1 127.0.0.1:%1$d
                     server db2 127.0.0.1:%1$d
                 """.formatted(backend.port(), tcpPort));
-        started.add(haproxy);
         return haproxy;
     }
 
     @ParameterizedTest
-    @MethodSource("versions")
+    @MethodSource("hapc.testing.HaproxyVersions#all")
     void haproxyKilledDuringTheWaitFailsWithinASecondNotAtTheDeadline(String binary) throws Exception {
         HaproxyProcess haproxy = haproxy(binary);
         haproxy.connect(tcpPort);
@@ -97,7 +87,7 @@ class DrainWaitFaultsTest {
     }
 
     @ParameterizedTest
-    @MethodSource("versions")
+    @MethodSource("hapc.testing.HaproxyVersions#all")
     void aWaitThatExpiresLeavesTheServerDrainedAndSaysSo(String binary) {
         HaproxyProcess haproxy = haproxy(binary);
         // round robin: one session on each server

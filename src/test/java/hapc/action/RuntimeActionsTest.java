@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import hapc.testing.BackendServer;
 import hapc.testing.HapcRun;
 import hapc.testing.HaproxyProcess;
-import hapc.testing.HaproxyVersions;
+import hapc.testing.LiveHaproxies;
 import hapc.testing.Ports;
 import hapc.testing.RawSocket;
 import java.net.Socket;
@@ -16,7 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -25,23 +25,14 @@ import org.junit.jupiter.params.provider.MethodSource;
  * checked on HAProxy's own state through {@link RawSocket}, not on hapc's answer.
  */
 class RuntimeActionsTest {
-    private final BackendServer backend = new BackendServer();
-    private final List<HaproxyProcess> started = new ArrayList<>();
+    @RegisterExtension
+    final LiveHaproxies live = new LiveHaproxies();
+    private final BackendServer backend = live.backend();
     private int tcpPort;
-
-    static List<String> versions() {
-        return HaproxyVersions.all();
-    }
-
-    @AfterEach
-    void stop() {
-        started.forEach(HaproxyProcess::close);
-        backend.close();
-    }
 
     private HaproxyProcess haproxy(String binary) {
         tcpPort = Ports.free();
-        HaproxyProcess haproxy = HaproxyProcess.start(binary, """
+        HaproxyProcess haproxy = live.start(binary, """
                 frontend fe
                     bind 127.0.0.1:%1$d
                     default_backend web
@@ -56,7 +47,6 @@ class RuntimeActionsTest {
                     bind 127.0.0.1:%3$d
                     server db1 127.0.0.1:%2$d
                 """.formatted(Ports.free(), backend.port(), tcpPort));
-        started.add(haproxy);
         return haproxy;
     }
 
@@ -71,7 +61,7 @@ class RuntimeActionsTest {
     }
 
     @ParameterizedTest
-    @MethodSource("versions")
+    @MethodSource("hapc.testing.HaproxyVersions#all")
     void listServersReportsEveryServerWithItsStateFromTheBitSet(String binary) {
         HaproxyProcess haproxy = haproxy(binary);
         HapcRun run = HapcRun.run(args(haproxy, "list-servers", "-b", "web", "-d"));
@@ -89,7 +79,7 @@ class RuntimeActionsTest {
     }
 
     @ParameterizedTest
-    @MethodSource("versions")
+    @MethodSource("hapc.testing.HaproxyVersions#all")
     void listServersWithoutDetailsGivesNames(String binary) {
         HaproxyProcess haproxy = haproxy(binary);
         HapcRun run = HapcRun.run(args(haproxy, "list-servers", "-b", "other"));
@@ -99,7 +89,7 @@ class RuntimeActionsTest {
     }
 
     @ParameterizedTest
-    @MethodSource("versions")
+    @MethodSource("hapc.testing.HaproxyVersions#all")
     void listBackendsListsTheRunningBackends(String binary) {
         HaproxyProcess haproxy = haproxy(binary);
         HapcRun run = HapcRun.run(args(haproxy, "list-backends"));
@@ -115,7 +105,7 @@ class RuntimeActionsTest {
     }
 
     @ParameterizedTest
-    @MethodSource("versions")
+    @MethodSource("hapc.testing.HaproxyVersions#all")
     void drainChangesOnlyTheNamedServerOfTheNamedBackendAndIsIdempotent(String binary) {
         HaproxyProcess haproxy = haproxy(binary);
         HapcRun first = HapcRun.run(args(haproxy, "drain-server", "-b", "web", "-s", "web-1"));
@@ -137,7 +127,7 @@ class RuntimeActionsTest {
     }
 
     @ParameterizedTest
-    @MethodSource("versions")
+    @MethodSource("hapc.testing.HaproxyVersions#all")
     void enableBringsBackAConfigDisabledServerAndTheLeftoverConfigBitMeansReady(String binary) {
         HaproxyProcess haproxy = haproxy(binary);
         HapcRun enable = HapcRun.run(args(haproxy, "enable-server", "-b", "web", "-s", "off"));
@@ -153,7 +143,7 @@ class RuntimeActionsTest {
     }
 
     @ParameterizedTest
-    @MethodSource("versions")
+    @MethodSource("hapc.testing.HaproxyVersions#all")
     void checkModeSendsNothingThatChangesHaproxyButSaysWhatWouldChange(String binary) {
         HaproxyProcess haproxy = haproxy(binary);
         Socket client = haproxy.connect(tcpPort);
@@ -180,7 +170,7 @@ class RuntimeActionsTest {
     }
 
     @ParameterizedTest
-    @MethodSource("versions")
+    @MethodSource("hapc.testing.HaproxyVersions#all")
     void aHeldTcpSessionIsCountedBlocksRemovalAndIsKilledByStop(String binary) throws Exception {
         HaproxyProcess haproxy = haproxy(binary);
         Socket client = haproxy.connect(tcpPort);
@@ -210,7 +200,7 @@ class RuntimeActionsTest {
     }
 
     @ParameterizedTest
-    @MethodSource("versions")
+    @MethodSource("hapc.testing.HaproxyVersions#all")
     void checkSafeToRemoveSaysNotSafeForAReadyServerWithoutSessions(String binary) {
         HaproxyProcess haproxy = haproxy(binary);
         HapcRun check = HapcRun.run(args(haproxy, "check-safe-to-remove", "-b", "web", "-s", "web-1"));
@@ -220,7 +210,7 @@ class RuntimeActionsTest {
     }
 
     @ParameterizedTest
-    @MethodSource("versions")
+    @MethodSource("hapc.testing.HaproxyVersions#all")
     void drainWaitReturnsSoonAfterTheLastSessionEnds(String binary) throws Exception {
         HaproxyProcess haproxy = haproxy(binary);
         Socket client = haproxy.connect(tcpPort);
@@ -245,7 +235,7 @@ class RuntimeActionsTest {
     }
 
     @ParameterizedTest
-    @MethodSource("versions")
+    @MethodSource("hapc.testing.HaproxyVersions#all")
     void drainWaitTimesOutWithExit1AndLeavesTheServerDrained(String binary) {
         HaproxyProcess haproxy = haproxy(binary);
         haproxy.connect(tcpPort);
@@ -265,7 +255,7 @@ class RuntimeActionsTest {
     }
 
     @ParameterizedTest
-    @MethodSource("versions")
+    @MethodSource("hapc.testing.HaproxyVersions#all")
     void unknownBackendOrServerIsExit2AndChangesNothing(String binary) {
         HaproxyProcess haproxy = haproxy(binary);
         String before = RawSocket.serversState(haproxy.adminSocket());
@@ -285,7 +275,7 @@ class RuntimeActionsTest {
     }
 
     @ParameterizedTest
-    @MethodSource("versions")
+    @MethodSource("hapc.testing.HaproxyVersions#all")
     void illegalNamesAreRefusedBeforeAnythingIsSent(String binary) {
         HaproxyProcess haproxy = haproxy(binary);
         String before = RawSocket.serversState(haproxy.adminSocket());
@@ -300,7 +290,7 @@ class RuntimeActionsTest {
     }
 
     @ParameterizedTest
-    @MethodSource("versions")
+    @MethodSource("hapc.testing.HaproxyVersions#all")
     void aUserLevelSocketGivesAPermissionError(String binary) {
         HaproxyProcess haproxy = haproxy(binary);
         HapcRun run = HapcRun.run("-k", haproxy.userSocket().toString(), "drain-server", "-b", "web", "-s", "web-1");
@@ -311,7 +301,7 @@ class RuntimeActionsTest {
     }
 
     @ParameterizedTest
-    @MethodSource("versions")
+    @MethodSource("hapc.testing.HaproxyVersions#all")
     void theJsonRequestPathDoesTheSameAsTheCommandLine(String binary) {
         HaproxyProcess haproxy = haproxy(binary);
         String request = """
@@ -335,18 +325,17 @@ class RuntimeActionsTest {
     }
 
     @ParameterizedTest
-    @MethodSource("versions")
+    @MethodSource("hapc.testing.HaproxyVersions#all")
     void theAdminSocketIsFoundInTheConfigAndTcpSocketsWork(String binary) throws Exception {
         int cliPort = Ports.free();
         tcpPort = Ports.free();
-        HaproxyProcess haproxy = HaproxyProcess.start(binary,
+        HaproxyProcess haproxy = live.start(binary,
                 "    stats socket ipv4@127.0.0.1:%d level admin\n".formatted(cliPort), """
                 listen db
                     mode tcp
                     bind 127.0.0.1:%d
                     server db1 127.0.0.1:%d
                 """.formatted(tcpPort, backend.port()));
-        started.add(haproxy);
 
         HapcRun viaTcp = HapcRun.run("-k", "ipv4@127.0.0.1:" + cliPort, "drain-server", "-b", "db", "-s", "db1");
         assertEquals(0, viaTcp.exit(), viaTcp.stdout());
@@ -362,12 +351,11 @@ class RuntimeActionsTest {
     }
 
     @ParameterizedTest
-    @MethodSource("versions")
+    @MethodSource("hapc.testing.HaproxyVersions#all")
     void aMasterSocketOfAnotherHaproxyIsRefused(String binary) {
         HaproxyProcess haproxy = haproxy(binary);
-        HaproxyProcess other = HaproxyProcess.start(binary, "backend web\n    server web-1 127.0.0.1:%d\n"
+        HaproxyProcess other = live.start(binary, "backend web\n    server web-1 127.0.0.1:%d\n"
                 .formatted(backend.port()));
-        started.add(other);
         HapcRun run = HapcRun.run("-k", haproxy.adminSocket().toString(), "--master-socket",
                 other.masterSocket().toString(), "list-connections", "-b", "web", "-s", "web-1");
         assertEquals(1, run.exit(), run.stdout());
