@@ -4,17 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import hapc.testing.BackendServer;
 import hapc.testing.HapcRun;
 import hapc.testing.HaproxyProcess;
+import hapc.testing.LiveHaproxies;
 import hapc.testing.HaproxyVersions;
 import hapc.testing.RawSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -25,23 +25,17 @@ import org.junit.jupiter.params.provider.MethodSource;
  * HAProxy's state as it was.
  */
 class HostileArgumentsTest {
-    private static BackendServer backend;
+    @RegisterExtension
+    static final LiveHaproxies LIVE = LiveHaproxies.perClass();
     private static HaproxyProcess haproxy;
 
     @BeforeAll
     static void start() {
-        backend = new BackendServer();
-        haproxy = HaproxyProcess.start(HaproxyVersions.debian(), """
+        haproxy = LIVE.start(HaproxyVersions.debian(), """
                 backend web
                     server web-1 127.0.0.1:%1$d
                     server web-2 127.0.0.1:%1$d
-                """.formatted(backend.port()));
-    }
-
-    @AfterAll
-    static void stop() {
-        haproxy.close();
-        backend.close();
+                """.formatted(LIVE.backend().port()));
     }
 
     /** Label, fragment the message must contain, then the arguments (after -v -k SOCKET). */

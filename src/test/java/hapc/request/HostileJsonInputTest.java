@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import hapc.testing.BackendServer;
 import hapc.testing.HapcRun;
 import hapc.testing.HaproxyProcess;
+import hapc.testing.LiveHaproxies;
 import hapc.testing.HaproxyVersions;
 import hapc.testing.Ports;
 import hapc.testing.RawSocket;
@@ -19,8 +19,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -34,26 +34,20 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class HostileJsonInputTest {
     private static final String DRAIN = "{\"action\":\"drain-server\",\"backend\":\"web\",\"server\":\"web-1\"";
-    private static BackendServer backend;
+    @RegisterExtension
+    static final LiveHaproxies LIVE = LiveHaproxies.perClass();
     private static HaproxyProcess haproxy;
 
     @BeforeAll
     static void start() {
-        backend = new BackendServer();
-        haproxy = HaproxyProcess.start(HaproxyVersions.debian(), """
+        haproxy = LIVE.start(HaproxyVersions.debian(), """
                 backend web
                     server web-1 127.0.0.1:%1$d
                     server web-2 127.0.0.1:%1$d
                 frontend fe
                     bind 127.0.0.1:%2$d
                     default_backend web
-                """.formatted(backend.port(), Ports.free()));
-    }
-
-    @AfterAll
-    static void stop() {
-        haproxy.close();
-        backend.close();
+                """.formatted(LIVE.backend().port(), Ports.free()));
     }
 
     /** Label, document, a fragment the message must contain (case-insensitive). */

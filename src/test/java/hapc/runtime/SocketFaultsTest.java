@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import hapc.testing.BackendServer;
 import hapc.testing.FakeHaproxySocket;
 import hapc.testing.HapcRun;
 import hapc.testing.HaproxyProcess;
+import hapc.testing.LiveHaproxies;
 import hapc.testing.HaproxyVersions;
 import hapc.testing.Ports;
 import hapc.testing.RawSocket;
@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,24 +37,22 @@ import org.junit.jupiter.api.Test;
  * state is checked through {@link RawSocket}.
  */
 class SocketFaultsTest {
-    private static BackendServer backend;
+    @RegisterExtension
+    static final LiveHaproxies LIVE = LiveHaproxies.perClass();
     private static HaproxyProcess haproxy;
     private static int faults;
 
     @BeforeAll
     static void start() {
-        backend = new BackendServer();
-        haproxy = HaproxyProcess.start(HaproxyVersions.debian(), """
+        haproxy = LIVE.start(HaproxyVersions.debian(), """
                 backend web
                     server web-1 127.0.0.1:%1$d
                     server web-2 127.0.0.1:%1$d
-                """.formatted(backend.port()));
+                """.formatted(LIVE.backend().port()));
     }
 
     @AfterAll
     static void stop() {
-        haproxy.close();
-        backend.close();
         System.out.println("SocketFaultsTest: " + faults + " faults simulated");
     }
 
