@@ -52,7 +52,7 @@ public final class Context {
     public LiveServers live() {
         if (live == null) {
             RuntimeApi api = new RuntimeApi(socket(adminSocketTarget()));
-            live = new LiveServers(api, masterFor(api));
+            live = new LiveServers(api, () -> masterFor(api));
         }
         return live;
     }

@@ -8,27 +8,29 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** list-servers: the servers of one backend; with --details, the state of each. */
+/**
+ * list-servers: the servers of one backend; with --details, the state of each (sessions
+ * counted in every live worker). Names alone need no session count, so no master CLI either.
+ */
 public final class ListServers implements ActionHandler {
     @Override
     public Outcome run(Context context) {
         Request request = context.request();
-        List<Server> servers = context.live().list(request.backend());
-        List<Map<String, Object>> listed = servers.stream()
-                .map(server -> request.details() ? server.toJson() : brief(server))
-                .toList();
+        String backend = request.backend();
+        List<Map<String, Object>> listed = request.details()
+                ? context.live().list(backend).stream().map(Server::toJson).toList()
+                : context.live().names(backend).stream().map(name -> brief(backend, name)).toList();
         return new Outcome(Action.LIST_SERVERS)
-                .msg(servers.size() + " server" + (servers.size() == 1 ? "" : "s") + " in backend " + request.backend()
-                        + ".")
-                .put("backend", request.backend())
+                .msg(listed.size() + " server" + (listed.size() == 1 ? "" : "s") + " in backend " + backend + ".")
+                .put("backend", backend)
                 .put("details", request.details())
                 .put("servers", listed);
     }
 
-    private static Map<String, Object> brief(Server server) {
+    private static Map<String, Object> brief(String backend, String name) {
         Map<String, Object> json = new LinkedHashMap<>();
-        json.put("name", server.name());
-        json.put("backend", server.backend());
+        json.put("name", name);
+        json.put("backend", backend);
         return json;
     }
 }

@@ -6,6 +6,7 @@ import hapc.model.Server;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The servers of the running HAProxy, with sessions counted in every live worker: the current
@@ -14,12 +15,31 @@ import java.util.Map;
  */
 public final class LiveServers {
     private final RuntimeApi api;
-    private final MasterCli master;
+    private final Supplier<MasterCli> masterSource;
+    private MasterCli master;
+    private boolean masterLooked;
 
-    /** @param master the master CLI of the same HAProxy, or null when there is none */
-    public LiveServers(RuntimeApi api, MasterCli master) {
+    /**
+     * @param masterSource finds the master CLI of the same HAProxy (null when there is none);
+     *                     asked once, and only by the calls that count sessions
+     */
+    public LiveServers(RuntimeApi api, Supplier<MasterCli> masterSource) {
         this.api = api;
-        this.master = master;
+        this.masterSource = masterSource;
+    }
+
+    /** The master CLI, looked for on first need: listing names or backends never needs it. */
+    private MasterCli master() {
+        if (!masterLooked) {
+            master = masterSource.get();
+            masterLooked = true;
+        }
+        return master;
+    }
+
+    /** The server names of a backend, in configuration order: no session count, no master CLI. */
+    public List<String> names(String backend) {
+        return List.copyOf(api.servers(backend).keySet());
     }
 
     public RuntimeApi api() {
@@ -56,8 +76,8 @@ public final class LiveServers {
      */
     public Server apply(String backend, String server, AdminState state, boolean killSessions) {
         Map<String, RuntimeApi.ServerView> views = api.setState(backend, server, state, killSessions);
-        if (killSessions && master != null) {
-            master.shutdownSessions(oldWorkers(), backend, server);
+        if (killSessions && master() != null) {
+            master().shutdownSessions(oldWorkers(), backend, server);
         }
         return pick(backend, server, views, oldWorkerLoads(backend));
     }
@@ -80,14 +100,14 @@ public final class LiveServers {
     }
 
     private Map<Integer, Map<String, ServerLoad>> oldWorkerLoads(String backend) {
-        if (master == null) {
+        if (master() == null) {
             return Map.of();
         }
-        return master.oldWorkerLoads(oldWorkers(), backend);
+        return master().oldWorkerLoads(oldWorkers(), backend);
     }
 
     private List<Process> oldWorkers() {
-        return master.processes().stream().filter(p -> p.role() == Process.Role.OLD).toList();
+        return master().processes().stream().filter(p -> p.role() == Process.Role.OLD).toList();
     }
 
     private Server pick(String backend, String server, Map<String, RuntimeApi.ServerView> views,
