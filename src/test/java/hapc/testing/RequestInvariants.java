@@ -18,6 +18,18 @@ public final class RequestInvariants {
     private RequestInvariants() {
     }
 
+    /**
+     * What the whole command line must answer to input the parser refused: exit 2, one JSON
+     * answer of kind usage or invalid_request with a message, and no stack trace on stderr.
+     */
+    public static void assertRefusedAnswer(HapcRun run) {
+        org.junit.jupiter.api.Assertions.assertEquals(2, run.exit(), run.stdout());
+        assertTrue(run.failed());
+        assertTrue(List.of("usage", "invalid_request").contains(run.errorKind()), run.stdout());
+        assertFalse(run.msg().isBlank());
+        assertFalse(run.stderr().contains("\tat "), run.stderr());
+    }
+
     public static void assertSane(Request request) {
         for (String name : new String[] {request.backend(), request.server(), request.frontend()}) {
             assertTrue(name == null || Names.isValid(name), "name passed validation: " + name);
