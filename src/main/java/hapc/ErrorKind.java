@@ -10,7 +10,11 @@ public enum ErrorKind {
     TIMEOUT("timeout", 1),
     HAPROXY("haproxy", 1),
     CONFIG("config", 1),
-    RELOAD("reload", 1);
+    RELOAD("reload", 1),
+    /** The capacity guard (--min-up) refused: too few servers would stay in rotation. */
+    CAPACITY("capacity", 1),
+    /** Someone else changed the server while hapc was working on it. */
+    CONFLICT("conflict", 1);
 
     private final String jsonName;
     private final int exitStatus;

@@ -7,14 +7,17 @@ import hapc.request.Request;
 import hapc.runtime.LiveServers;
 import hapc.runtime.LiveServers.WorkerLoad;
 import hapc.runtime.ServerLoad;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * drain-server: drain, then (with --wait) poll until the server has no session and nothing
- * queued in any worker, or the deadline passes. On the deadline it fails (exit 1) and leaves
- * the server drained. Each poll asks HAProxy about this one backend only, so it stays cheap on
- * an HAProxy of any size; polls are 100 ms apart, well inside the half second promised.
+ * drain-server: drain every target, then (with --wait) poll until none has a session or
+ * anything queued in any worker, or the one deadline passes. On the deadline it fails (exit 1)
+ * and leaves the servers drained. Each poll asks HAProxy about the backends concerned only, so
+ * it stays cheap on an HAProxy of any size; polls are 100 ms apart, well inside the half second
+ * promised.
  */
 public final class DrainServer implements ActionHandler {
     static final long POLL_MILLIS = 100;
@@ -29,7 +32,8 @@ public final class DrainServer implements ActionHandler {
     @Override
     public Outcome run(Context context) {
         Request request = context.request();
-        Outcome outcome = ServerStateChange.drain().run(context);
+        ServerStateChange.Done drained = ServerStateChange.drain().apply(context);
+        Outcome outcome = drained.outcome();
         if (!request.waitForSessions()) {
             return outcome.put("waited", false);
         }
@@ -37,21 +41,24 @@ public final class DrainServer implements ActionHandler {
             return outcome.put("waited", false)
                     .msg(outcome.get("msg") + " Check mode does not wait for sessions.");
         }
-        String id = request.backend() + "/" + request.server();
+        Targets targets = drained.plan().targets();
+        String what = targets.single() ? drained.plan().changes().get(0).id()
+                : targets.list().size() + " servers";
         LiveServers live = context.live();
         long started = System.nanoTime();
         long deadline = started + request.timeout().toNanos();
         while (true) {
-            List<WorkerLoad> loads;
+            List<Left> left;
             try {
-                loads = live.loadByWorker(request.backend(), request.server());
+                left = left(targets, live.loads(targets.backends()));
             } catch (HapcException e) {
-                throw new HapcException(e.kind(), id + " was drained, but waiting for its sessions failed: "
-                        + e.getMessage(), e, waited(outcome, started, null).fields());
+                throw new HapcException(e.kind(), what + (targets.single() ? " was" : " were")
+                        + " drained, but waiting for sessions failed: " + e.getMessage(), e,
+                        waited(outcome, started, null).fields());
             }
-            ServerLoad total = LiveServers.total(loads);
+            ServerLoad total = left.stream().map(Left::total).reduce(ServerLoad.NONE, ServerLoad::plus);
             long now = System.nanoTime();
-            progress.accept(new WaitProgress(id, total, (now - started) / 1e9, request.timeout().toNanos() / 1e9));
+            progress.accept(new WaitProgress(what, total, (now - started) / 1e9, request.timeout().toNanos() / 1e9));
             if (total.idle()) {
                 waited(outcome, started, total);
                 return outcome.msg(outcome.get("msg") + " No sessions left after "
@@ -59,13 +66,51 @@ public final class DrainServer implements ActionHandler {
             }
             if (now >= deadline) {
                 waited(outcome, started, total);
-                throw new HapcException(ErrorKind.TIMEOUT, id + " is drained but still has " + total.sessions()
-                        + " session" + (total.sessions() == 1 ? "" : "s") + " and " + total.queued() + " queued after "
-                        + seconds(outcome.get("waited_seconds")) + " s (" + WorkerLoads.where(loads, false)
-                        + "); it stays drained.", null, outcome.fields());
+                throw new HapcException(ErrorKind.TIMEOUT, stillBusy(what, left, seconds(outcome.get("waited_seconds"))),
+                        null, outcome.fields());
             }
             Pause.millis(Math.max(1, Math.min(POLL_MILLIS, (deadline - now) / 1_000_000)));
         }
+    }
+
+    /** The timeout's message: which targets still hold what, and where. */
+    private static String stillBusy(String what, List<Left> left, String waited) {
+        if (left.size() == 1) {
+            ServerLoad total = left.get(0).total();
+            return what + " is drained but still has " + load(total) + " after " + waited + " s ("
+                    + WorkerLoads.where(left.get(0).workers(), false) + "); it stays drained.";
+        }
+        List<String> busy = new ArrayList<>();
+        for (Left server : left) {
+            if (!server.total().idle()) {
+                busy.add(server.id() + " " + load(server.total()) + " (" + WorkerLoads.where(server.workers(), false)
+                        + ")");
+            }
+        }
+        return what + " are drained but " + busy.size() + " still busy after " + waited + " s: "
+                + TargetList.shortened(busy, "; ") + "; they stay drained.";
+    }
+
+    private static String load(ServerLoad load) {
+        return load.sessions() + " session" + (load.sessions() == 1 ? "" : "s") + " and " + load.queued() + " queued";
+    }
+
+    /** Each target's load in every worker, from one poll. */
+    private static List<Left> left(Targets targets, Map<String, Map<String, List<WorkerLoad>>> loads) {
+        List<Left> left = new ArrayList<>(targets.list().size());
+        for (LiveServers.Inspection target : targets.list()) {
+            String backend = target.server().backend();
+            String name = target.server().name();
+            List<WorkerLoad> workers = loads.getOrDefault(backend, Map.of()).get(name);
+            if (workers == null) {
+                throw LiveServers.noSuchServer(backend, name);
+            }
+            left.add(new Left(backend + "/" + name, workers, LiveServers.total(workers)));
+        }
+        return left;
+    }
+
+    private record Left(String id, List<WorkerLoad> workers, ServerLoad total) {
     }
 
     private static Outcome waited(Outcome outcome, long started, ServerLoad left) {

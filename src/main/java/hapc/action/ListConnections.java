@@ -1,29 +1,56 @@
 package hapc.action;
 
+import hapc.model.Server;
 import hapc.output.Outcome;
 import hapc.request.Action;
-import hapc.request.Request;
 import hapc.runtime.LiveServers;
+import hapc.runtime.LiveServers.Inspection;
 import hapc.runtime.ServerLoad;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
- * list-connections: a server's current sessions ({@code scur}, TCP sessions included) and queued
- * requests, summed over every live worker. Not {@code show servers conn}: that counts idle and
- * used server connections, and a live TCP session shows there as zero.
+ * list-connections: each target's current sessions ({@code scur}, TCP sessions included) and
+ * queued requests, summed over every live worker, and the totals. Not {@code show servers conn}:
+ * that counts idle and used server connections, and a live TCP session shows there as zero.
  */
 public final class ListConnections implements ActionHandler {
     @Override
     public Outcome run(Context context) {
-        Request request = context.request();
-        LiveServers.Inspection inspection = context.live().inspect(request.backend(), request.server());
-        ServerLoad total = LiveServers.total(inspection.workers());
-        return new Outcome(Action.LIST_CONNECTIONS)
-                .msg(request.backend() + "/" + request.server() + " has " + total.sessions() + " session"
-                        + (total.sessions() == 1 ? "" : "s") + " and " + total.queued() + " queued.")
-                .put("backend", request.backend())
-                .put("server", request.server())
-                .put("sessions", total.sessions())
-                .put("queued", total.queued())
-                .put("workers", WorkerLoads.toJson(inspection.workers()));
+        Targets targets = Targets.resolve(context);
+        List<Map<String, Object>> entries = new ArrayList<>();
+        ServerLoad total = ServerLoad.NONE;
+        for (Inspection target : targets.list()) {
+            ServerLoad load = LiveServers.total(target.workers());
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("backend", target.server().backend());
+            entry.put("server", target.server().name());
+            entry.put("sessions", load.sessions());
+            entry.put("queued", load.queued());
+            entry.put("workers", WorkerLoads.toJson(target.workers()));
+            entries.add(entry);
+            total = total.plus(load);
+        }
+        Outcome outcome = new Outcome(Action.LIST_CONNECTIONS);
+        if (targets.single()) {
+            Server server = targets.list().get(0).server();
+            outcome.msg(server.backend() + "/" + server.name() + " has " + count(total) + ".")
+                    .put("backend", server.backend())
+                    .put("server", server.name());
+        } else {
+            outcome.msg(targets.list().size() + " targets (" + TargetList.describe(targets.list().stream()
+                    .map(Inspection::server).toList()) + ") have " + count(total) + " in all.");
+        }
+        outcome.put("sessions", total.sessions()).put("queued", total.queued());
+        if (targets.single()) {
+            outcome.put("workers", entries.get(0).get("workers"));
+        }
+        return outcome.put("targets", entries);
+    }
+
+    private static String count(ServerLoad load) {
+        return load.sessions() + " session" + (load.sessions() == 1 ? "" : "s") + " and " + load.queued() + " queued";
     }
 }

@@ -8,90 +8,149 @@ import hapc.output.Outcome;
 import hapc.request.Action;
 import hapc.request.Request;
 import hapc.runtime.LiveServers;
+import hapc.runtime.ServerSnapshot;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * enable-server, drain-server and stop-server: bring a server to an admin state. Whether
- * anything changes is decided from the state read BEFORE acting, and nothing is sent when the
- * server is already there; in check mode nothing that changes HAProxy is sent at all.
+ * enable-server, drain-server and stop-server: bring every target to an admin state. The whole
+ * call is planned from one read before acting ({@link ChangePlan}): whether anything changes,
+ * the capacity guard and check mode all come from that plan, nothing is sent for a server
+ * already there, and in check mode nothing that changes HAProxy is sent at all.
  */
 public final class ServerStateChange implements ActionHandler {
     /** How long stop-server gives HAProxy to close the sessions it was told to kill. */
     private static final long KILL_SETTLE_MILLIS = 2000;
 
     private final Action action;
-    private final AdminState wanted;
-    private final boolean killSessions;
+    private final WantedState wanted;
 
-    private ServerStateChange(Action action, AdminState wanted, boolean killSessions) {
+    private ServerStateChange(Action action, WantedState wanted) {
         this.action = action;
         this.wanted = wanted;
-        this.killSessions = killSessions;
     }
 
     public static ServerStateChange enable() {
-        return new ServerStateChange(Action.ENABLE_SERVER, AdminState.READY, false);
+        return new ServerStateChange(Action.ENABLE_SERVER, new WantedState(AdminState.READY, false));
     }
 
     public static ServerStateChange drain() {
-        return new ServerStateChange(Action.DRAIN_SERVER, AdminState.DRAIN, false);
+        return new ServerStateChange(Action.DRAIN_SERVER, new WantedState(AdminState.DRAIN, false));
     }
 
     public static ServerStateChange stop() {
-        return new ServerStateChange(Action.STOP_SERVER, AdminState.MAINT, true);
+        return new ServerStateChange(Action.STOP_SERVER, new WantedState(AdminState.MAINT, true));
     }
 
     @Override
     public Outcome run(Context context) {
+        return apply(context).outcome();
+    }
+
+    /** The change with its targets, for drain-server's wait to go on from. */
+    Done apply(Context context) {
         Request request = context.request();
-        String id = request.backend() + "/" + request.server();
-        LiveServers live = context.live();
-        Server before = live.get(request.backend(), request.server());
-        boolean stateChanges = before.admin().needsChangeTo(wanted);
-        boolean sessionsToKill = killSessions && before.sessions() > 0;
-        boolean changed = stateChanges || sessionsToKill;
+        ChangePlan plan = ChangePlan.of(Targets.resolve(context), wanted);
+        Outcome outcome = new Outcome(action).changed(plan.changed()).put("check_mode", request.checkMode());
+        if (request.minUp() != null) {
+            outcome.put("capacity", CapacityGuard.check(plan, request.minUp(), outcome.fields()));
+        }
 
-        Server after;
-        if (!changed) {
-            after = before;
-        } else if (request.checkMode()) {
-            after = before.withAdmin(before.admin().after(wanted));
-            if (killSessions) {
-                after = after.withLoad(0, after.queued());
-            }
+        List<Server> after = new ArrayList<>();
+        Map<String, String> failures = new LinkedHashMap<>();
+        ErrorKind failureKind = null;
+        if (request.checkMode() || !plan.changed()) {
+            plan.changes().forEach(change -> after.add(request.checkMode() ? change.expected() : change.before()));
         } else {
-            after = live.apply(request.backend(), request.server(), wanted, killSessions);
-            if (killSessions) {
-                after = awaitSessionsClosed(live, request, after);
+            ChangePlan.Applied applied = plan.apply(context.live());
+            ServerSnapshot read = wanted.killSessions() ? awaitKilled(context.live(), plan, applied.after())
+                    : applied.after();
+            for (PlannedChange change : plan.changes()) {
+                Server now = read.find(change.before().backend(), change.before().name())
+                        .map(LiveServers.Inspection::server).orElse(change.expected());
+                after.add(now);
+                String refused = applied.refused().get(change.id());
+                if (refused != null) {
+                    failures.put(change.id(), refused);
+                    failureKind = failureKind == null ? ErrorKind.HAPROXY : failureKind;
+                } else if (now.adminState() != wanted.admin()) {
+                    failures.put(change.id(), change.id() + " is still in " + now.adminState().jsonName() + " ("
+                            + now.admin().source() + "): " + stuckReason(now));
+                    failureKind = failureKind == null ? stuckKind(now) : failureKind;
+                }
             }
         }
 
-        Outcome outcome = new Outcome(action)
-                .changed(changed)
-                .put("check_mode", request.checkMode())
-                .put("backend", request.backend())
-                .put("server", request.server())
-                .put("before", before.toJson())
-                .put("after", after.toJson())
-                .put("diff", diff(before.toJson(), after.toJson()));
-        if (killSessions) {
-            outcome.put("sessions_killed", sessionsToKill && !request.checkMode());
+        List<Map<String, Object>> entries = new ArrayList<>();
+        for (int i = 0; i < plan.changes().size(); i++) {
+            entries.add(entry(plan.changes().get(i), after.get(i), failures.get(plan.changes().get(i).id()),
+                    request.checkMode()));
         }
-        if (after.adminState() != wanted) {
-            throw new HapcException(ErrorKind.HAPROXY, id + " is still in " + after.adminState().jsonName() + " ("
-                    + after.admin().source() + "): " + stuckReason(after), null, outcome.fields());
+        if (plan.targets().single()) {
+            Map<String, Object> only = entries.get(0);
+            for (String field : List.of("backend", "server", "before", "after", "diff", "sessions_killed")) {
+                if (only.containsKey(field)) {
+                    outcome.put(field, only.get(field));
+                }
+            }
         }
-        return outcome.msg(message(id, before, changed, request.checkMode()));
+        outcome.put("targets", entries);
+        if (!failures.isEmpty()) {
+            throw new HapcException(failureKind, String.join("; ", failures.values()), null, outcome.fields());
+        }
+        return new Done(outcome.msg(message(plan, request.checkMode())), plan);
+    }
+
+    /** The answer so far and the plan it carried out (or, in check mode, would have). */
+    record Done(Outcome outcome, ChangePlan plan) {
+    }
+
+    private Map<String, Object> entry(PlannedChange change, Server after, String failure, boolean checkMode) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("backend", change.before().backend());
+        entry.put("server", change.before().name());
+        entry.put("changed", change.changed());
+        entry.put("failed", failure != null);
+        if (failure != null) {
+            entry.put("error", failure);
+        }
+        entry.put("before", change.before().toJson());
+        entry.put("after", after.toJson());
+        entry.put("diff", diff(change.before().toJson(), after.toJson()));
+        if (wanted.killSessions()) {
+            entry.put("sessions_killed", change.before().sessions() > 0 && !checkMode);
+        }
+        return entry;
+    }
+
+    private String message(ChangePlan plan, boolean checkMode) {
+        List<PlannedChange> changes = plan.changes();
+        if (plan.targets().single()) {
+            return message(changes.get(0).id(), changes.get(0).before(), changes.get(0).changed(), checkMode);
+        }
+        List<Server> changing = changes.stream().filter(PlannedChange::changed).map(PlannedChange::before).toList();
+        List<Server> already = changes.stream().filter(c -> !c.changed()).map(PlannedChange::before).toList();
+        String verbed = wanted.admin().verbed() + (wanted.killSessions() ? " and its sessions killed" : "");
+        List<String> parts = new ArrayList<>();
+        if (!changing.isEmpty()) {
+            parts.add((checkMode ? "Check mode: would be " : "") + verbed + ": " + TargetList.describe(changing));
+        }
+        if (!already.isEmpty()) {
+            parts.add("already " + wanted.admin().jsonName() + ", nothing sent: " + TargetList.describe(already));
+        }
+        String text = changes.size() + " targets; " + String.join(". ", parts) + ".";
+        return Character.toUpperCase(text.charAt(0)) + text.substring(1);
     }
 
     private String message(String id, Server before, boolean changed, boolean checkMode) {
         String was = before.adminState().jsonName();
         if (!changed) {
-            return id + " is already in state " + wanted.jsonName() + "; nothing sent to HAProxy.";
+            return id + " is already in state " + wanted.admin().jsonName() + "; nothing sent to HAProxy.";
         }
-        String verbed = wanted.verbed() + (killSessions ? " and its sessions killed" : "");
+        String verbed = wanted.admin().verbed() + (wanted.killSessions() ? " and its sessions killed" : "");
         return checkMode ? "Check mode: " + id + " would be " + verbed + " (it is " + was + ")."
                 : id + " " + verbed + " (was " + was + ").";
     }
@@ -100,26 +159,41 @@ public final class ServerStateChange implements ActionHandler {
         return switch (server.admin().source()) {
             case "inherited" -> "it tracks another server whose state it inherits; change that server instead";
             case "resolution" -> "its address cannot be resolved (DNS); HAProxy keeps it in maintenance";
-            // The write was accepted (an error would have been thrown), yet the state read back in
-            // the same exchange differs: another client changed the server in between. Seen with
-            // contradicting hapc calls on one server at once; "did not take" would be a lie.
+            // The write was accepted (an error would have been thrown), yet the state read back
+            // differs: another client changed the server in between. Seen with contradicting hapc
+            // calls on one server at once; "did not take" would be a lie.
             default -> "HAProxy accepted the change, but another client changed the server again before it was"
-                    + " read back (concurrent calls on this server?)";
+                    + " read back (concurrent calls on this server?); hapc did not fight it";
+        };
+    }
+
+    private static ErrorKind stuckKind(Server server) {
+        return switch (server.admin().source()) {
+            case "inherited", "resolution" -> ErrorKind.HAPROXY;
+            default -> ErrorKind.CONFLICT;
         };
     }
 
     /**
      * {@code shutdown sessions} only marks the streams for closing; they go within
-     * milliseconds, so wait briefly and report the count as it then is.
+     * milliseconds, so wait briefly and report the counts as they then are.
      */
-    private static Server awaitSessionsClosed(LiveServers live, Request request, Server after) {
+    private static ServerSnapshot awaitKilled(LiveServers live, ChangePlan plan, ServerSnapshot after) {
+        if (plan.changes().stream().noneMatch(c -> c.before().sessions() > 0)) {
+            return after;
+        }
         long deadline = System.currentTimeMillis() + KILL_SETTLE_MILLIS;
-        Server current = after;
-        while (current.sessions() > 0 && System.currentTimeMillis() < deadline) {
+        ServerSnapshot current = after;
+        while (anySessions(plan, current) && System.currentTimeMillis() < deadline) {
             Pause.millis(20);
-            current = live.get(request.backend(), request.server());
+            current = live.read(plan.targets().backends());
         }
         return current;
+    }
+
+    private static boolean anySessions(ChangePlan plan, ServerSnapshot snapshot) {
+        return plan.changes().stream().anyMatch(c -> snapshot.find(c.before().backend(), c.before().name())
+                .map(i -> i.server().sessions() > 0).orElse(false));
     }
 
     /** The fields that differ, as Ansible's --diff wants them. */

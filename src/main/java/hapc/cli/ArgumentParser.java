@@ -20,6 +20,7 @@ public final class ArgumentParser {
     static final String TEXT = CliOption.TEXT.longOption();
     static final String HELP = CliOption.HELP.longOption();
     static final String VERSION = CliOption.VERSION.longOption();
+    private static final Pattern COUNT = Pattern.compile("[0-9]{1,9}");
     private static final Pattern SECONDS = Pattern.compile("[0-9]{1,9}(\\.[0-9]{1,9})?");
 
     private ArgumentParser() {
@@ -74,12 +75,13 @@ public final class ArgumentParser {
         return line.hasOption(TEXT) || "text".equals(output);
     }
 
-    /** An option given twice is almost always a mistake in a script; only --config adds up. */
+    /** An option given twice is almost always a mistake in a script; only --config and --server add up. */
     private static void refuseRepeats(CommandLine line) {
         List<String> seen = new ArrayList<>();
         for (Option option : line.getOptions()) {
             String name = option.getLongOpt();
-            if (seen.contains(name) && !name.equals(Field.CONFIG.longOption())) {
+            if (seen.contains(name) && !name.equals(Field.CONFIG.longOption())
+                    && !name.equals(Field.SERVER.longOption())) {
                 throw HapcException.usage("option --" + name + " given more than once");
             }
             seen.add(name);
@@ -90,7 +92,14 @@ public final class ArgumentParser {
         return switch (field.type()) {
             case FLAG -> Boolean.TRUE;
             case NAME, PATH -> raw[0];
-            case PATHS -> List.of(raw);
+            case PATHS, NAMES -> List.of(raw);
+            case COUNT -> {
+                if (!COUNT.matcher(raw[0]).matches()) {
+                    throw HapcException.usage("--" + field.longOption() + " expects a whole number, not '" + raw[0]
+                            + "'");
+                }
+                yield Long.parseLong(raw[0]);
+            }
             case SECONDS -> {
                 if (!SECONDS.matcher(raw[0]).matches()) {
                     throw HapcException.usage("--" + field.longOption() + " expects a number of seconds, not '"

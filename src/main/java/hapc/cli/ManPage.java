@@ -168,8 +168,9 @@ public final class ManPage {
     private static String jsonType(Field field) {
         return switch (field.type()) {
             case NAME, PATH -> "string";
-            case PATHS -> "string or array of strings";
+            case PATHS, NAMES -> "string or array of strings";
             case FLAG -> "boolean";
+            case COUNT -> "integer";
             case SECONDS -> "number";
         };
     }

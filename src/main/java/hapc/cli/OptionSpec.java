@@ -24,6 +24,8 @@ record OptionSpec(String shortOption, String longOption, String argName, String 
         Value value = switch (field.type()) {
             case FLAG -> Value.NONE;
             case SECONDS -> Value.SECONDS;
+            case COUNT -> Value.OTHER;
+            case NAMES -> Value.SERVER;
             case PATH, PATHS -> Value.FILE;
             case NAME -> switch (field) {
                 case BACKEND -> Value.BACKEND;
@@ -35,6 +37,8 @@ record OptionSpec(String shortOption, String longOption, String argName, String 
         String argName = switch (field.type()) {
             case FLAG -> null;
             case SECONDS -> "SECONDS";
+            case COUNT -> "N";
+            case NAMES -> field.longOption().toUpperCase(Locale.ROOT);
             case PATH, PATHS -> field == Field.SOCKET ? "SOCKET" : "PATH";
             case NAME -> field.longOption().toUpperCase(Locale.ROOT);
         };

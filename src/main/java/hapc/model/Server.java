@@ -18,20 +18,31 @@ public record Server(
         Integer port,
         long sessions,
         long queued,
-        String checkStatus) {
+        String checkStatus,
+        int initialWeight,
+        int agentBits) {
 
     public AdminState adminState() {
         return admin.state();
     }
 
+    public AgentState agent() {
+        return AgentState.fromBits(agentBits);
+    }
+
+    /** Up and in rotation, as the capacity guard counts: ready, operationally up, weight above 0. */
+    public boolean inRotation() {
+        return adminState() == AdminState.READY && operational == OperationalState.UP && weight > 0;
+    }
+
     public Server withAdmin(AdminBits bits) {
         return new Server(backend, name, bits, operational, status, weight, address, port, sessions, queued,
-                checkStatus);
+                checkStatus, initialWeight, agentBits);
     }
 
     public Server withLoad(long newSessions, long newQueued) {
         return new Server(backend, name, admin, operational, status, weight, address, port, newSessions, newQueued,
-                checkStatus);
+                checkStatus, initialWeight, agentBits);
     }
 
     public Map<String, Object> toJson() {
@@ -49,6 +60,7 @@ public record Server(
         json.put("sessions", sessions);
         json.put("queued", queued);
         json.put("check_status", checkStatus);
+        json.put("agent", agent().jsonName());
         return json;
     }
 }

@@ -5,7 +5,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The ten actions of the contract, each with the request fields it accepts beyond the common
+ * The actions of the contract, each with the request fields it accepts beyond the common
  * ones. The same table drives the command line and the JSON-in path, so the two cannot drift.
  */
 public enum Action {
@@ -13,13 +13,12 @@ public enum Action {
     LIST_FRONTENDS("list-frontends", Set.of(), Set.of()),
     LIST_CONFIG_BACKENDS("list-config-backends", Set.of(Field.FRONTEND), Set.of()),
     LIST_SERVERS("list-servers", Set.of(Field.BACKEND, Field.DETAILS), Set.of(Field.BACKEND)),
-    LIST_CONNECTIONS("list-connections", Set.of(Field.BACKEND, Field.SERVER), Set.of(Field.BACKEND, Field.SERVER)),
-    ENABLE_SERVER("enable-server", Set.of(Field.BACKEND, Field.SERVER), Set.of(Field.BACKEND, Field.SERVER)),
-    DRAIN_SERVER("drain-server", Set.of(Field.BACKEND, Field.SERVER, Field.WAIT, Field.TIMEOUT),
-            Set.of(Field.BACKEND, Field.SERVER)),
-    STOP_SERVER("stop-server", Set.of(Field.BACKEND, Field.SERVER), Set.of(Field.BACKEND, Field.SERVER)),
-    CHECK_SAFE_TO_REMOVE("check-safe-to-remove", Set.of(Field.BACKEND, Field.SERVER),
-            Set.of(Field.BACKEND, Field.SERVER)),
+    LIST_CONNECTIONS("list-connections", Set.of(Field.BACKEND, Field.SERVER), Set.of(Field.SERVER)),
+    ENABLE_SERVER("enable-server", Set.of(Field.BACKEND, Field.SERVER), Set.of(Field.SERVER)),
+    DRAIN_SERVER("drain-server", Set.of(Field.BACKEND, Field.SERVER, Field.WAIT, Field.TIMEOUT, Field.MIN_UP),
+            Set.of(Field.SERVER)),
+    STOP_SERVER("stop-server", Set.of(Field.BACKEND, Field.SERVER, Field.MIN_UP), Set.of(Field.SERVER)),
+    CHECK_SAFE_TO_REMOVE("check-safe-to-remove", Set.of(Field.BACKEND, Field.SERVER), Set.of(Field.SERVER)),
     RELOAD_HAPROXY("reload-haproxy", Set.of(Field.HAPROXY_BIN), Set.of());
 
     private final String cliName;
@@ -47,6 +46,14 @@ public enum Action {
     /** Whether the action can change HAProxy, and so reports {@code check_mode}. */
     public boolean mutates() {
         return this == ENABLE_SERVER || this == DRAIN_SERVER || this == STOP_SERVER || this == RELOAD_HAPROXY;
+    }
+
+    /**
+     * Whether the action works on targets: servers named with -s, in one backend (-b) or in
+     * every backend that has them, and answers with {@code targets}.
+     */
+    public boolean takesTargets() {
+        return accepts(Field.SERVER);
     }
 
     public static Optional<Action> byName(String name) {

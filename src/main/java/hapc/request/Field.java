@@ -9,11 +9,14 @@ import java.util.Optional;
  */
 public enum Field {
     BACKEND("backend", "b", "backend", Type.NAME, false, "backend (or listen section)"),
-    SERVER("server", "s", "server", Type.NAME, false, "server"),
+    SERVER("server", "s", "server", Type.NAMES, false,
+            "server; repeat -s (JSON: a list) for several; without -b, in every backend that has it"),
     DETAILS("details", "d", "details", Type.FLAG, false, "list-servers: state of each server"),
     LINKS("links", "l", "links", Type.FLAG, false, "list-backends: frontends routing to each backend"),
     WAIT("wait", "w", "wait", Type.FLAG, false, "drain-server: wait until the server has no sessions"),
     TIMEOUT("timeout", "t", "timeout", Type.SECONDS, false, "the drain wait's deadline in seconds (default 60)"),
+    MIN_UP("min_up", null, "min-up", Type.COUNT, false,
+            "refuse when fewer than N servers of an affected backend would stay up and in rotation"),
     SOCKET("socket", "k", "socket", Type.PATH, true,
             "admin socket: unix path, ipv4@HOST:PORT or ipv6@[HOST]:PORT (default: from the config)"),
     CONFIG("config", "c", "config", Type.PATHS, true,
@@ -29,7 +32,11 @@ public enum Field {
     CHECK_MODE("check_mode", "C", "check", Type.FLAG, true, "check mode: report what would change, change nothing"),
     VERBOSE("verbose", "v", "verbose", Type.FLAG, true, "more detail on stderr");
 
-    public enum Type { NAME, PATH, PATHS, FLAG, SECONDS }
+    /**
+     * NAME one name; NAMES one or several (a repeated option, a JSON string or list); COUNT a
+     * whole number from 0.
+     */
+    public enum Type { NAME, NAMES, PATH, PATHS, FLAG, SECONDS, COUNT }
 
     private final String jsonName;
     private final String shortOption;

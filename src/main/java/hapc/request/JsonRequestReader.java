@@ -196,6 +196,9 @@ public final class JsonRequestReader {
         if (value instanceof Boolean b) {
             return NODES.booleanNode(b);
         }
+        if (value instanceof Long l) {
+            return NODES.numberNode(l);
+        }
         if (value instanceof Double d) {
             return NODES.numberNode(d);
         }
@@ -242,8 +245,9 @@ public final class JsonRequestReader {
         return switch (field.type()) {
             case FLAG -> node.isBoolean() ? node.booleanValue() : null;
             case SECONDS -> node.isNumber() ? node.doubleValue() : null;
+            case COUNT -> node.isIntegralNumber() && node.canConvertToLong() ? node.longValue() : null;
             case NAME, PATH -> node.isTextual() ? node.textValue() : null;
-            case PATHS -> {
+            case PATHS, NAMES -> {
                 if (node.isTextual()) {
                     yield node.textValue();
                 }
@@ -272,6 +276,8 @@ public final class JsonRequestReader {
         values.forEach((field, value) -> {
             switch (field.type()) {
                 case NAME -> Names.require(field.jsonName(), (String) value);
+                case NAMES -> (value instanceof String single ? List.of(single) : (List<String>) value)
+                        .forEach(name -> Names.require(field.jsonName(), name));
                 case PATH -> Request.checkPath(field, (String) value);
                 case PATHS -> {
                     List<String> paths = value instanceof String single ? List.of(single) : (List<String>) value;

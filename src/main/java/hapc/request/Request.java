@@ -2,13 +2,18 @@ package hapc.request;
 
 import hapc.HapcException;
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One validated request, whichever way it came in (command line or JSON). Every rule that
  * relates fields to each other or to the action is checked in {@link #of}, and only there.
  *
+ * @param backend       the one backend named, or null: every backend holding the servers
+ * @param servers       the servers named, each once, in the order given (empty when none)
+ * @param minUp         the capacity guard's N, or null when not asked for
  * @param socket        admin socket as given, or null to discover it from the config
  * @param configs       haproxy.cfg files or directories, empty for the default
  * @param masterSocket  master CLI socket as given, or null for the default when present
@@ -16,11 +21,12 @@ import java.util.Map;
 public record Request(
         Action action,
         String backend,
-        String server,
+        List<String> servers,
         boolean details,
         boolean links,
         boolean waitForSessions,
         Duration timeout,
+        Integer minUp,
         String socket,
         List<String> configs,
         String masterSocket,
@@ -34,6 +40,8 @@ public record Request(
     public static final Duration DEFAULT_SOCKET_TIMEOUT = Duration.ofSeconds(10);
     /** Longer than any sane drain; keeps Duration arithmetic far from overflow. */
     private static final double MAX_SECONDS = 7 * 24 * 3600;
+    /** More servers than any backend holds; keeps a count an int. */
+    static final long MAX_COUNT = 1_000_000;
 
     /**
      * Builds a request from already-typed values (String, Boolean, Double, List of String).
@@ -55,11 +63,12 @@ public record Request(
         return new Request(
                 action,
                 name(values, Field.BACKEND),
-                name(values, Field.SERVER),
+                names(values, Field.SERVER),
                 flag(values, Field.DETAILS),
                 flag(values, Field.LINKS),
                 flag(values, Field.WAIT),
                 seconds(values, Field.TIMEOUT, DEFAULT_TIMEOUT, true),
+                count(values, Field.MIN_UP),
                 path(values, Field.SOCKET),
                 paths(values, Field.CONFIG),
                 path(values, Field.MASTER_SOCKET),
@@ -73,6 +82,35 @@ public record Request(
     private static String name(Map<Field, Object> values, Field field) {
         Object value = values.get(field);
         return value == null ? null : Names.require(field.jsonName(), (String) value);
+    }
+
+    /** One name or a list of names; a name given twice counts once. */
+    @SuppressWarnings("unchecked")
+    private static List<String> names(Map<Field, Object> values, Field field) {
+        Object value = values.get(field);
+        if (value == null) {
+            return List.of();
+        }
+        List<String> list = value instanceof String single ? List.of(single) : (List<String>) value;
+        if (list.isEmpty()) {
+            throw HapcException.invalid(field.jsonName() + " is an empty list");
+        }
+        Set<String> unique = new LinkedHashSet<>();
+        list.forEach(name -> unique.add(Names.require(field.jsonName(), name)));
+        return List.copyOf(unique);
+    }
+
+    private static Integer count(Map<Field, Object> values, Field field) {
+        Object value = values.get(field);
+        if (value == null) {
+            return null;
+        }
+        long count = ((Number) value).longValue();
+        if (count < 0 || count > MAX_COUNT) {
+            throw HapcException.invalid(field.jsonName() + " must be a whole number from 0 to " + MAX_COUNT + ", not "
+                    + value);
+        }
+        return (int) count;
     }
 
     private static boolean flag(Map<Field, Object> values, Field field) {

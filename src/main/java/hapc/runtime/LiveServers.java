@@ -1,11 +1,13 @@
 package hapc.runtime;
 
 import hapc.HapcException;
-import hapc.model.AdminState;
 import hapc.model.Server;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -47,11 +49,7 @@ public final class LiveServers {
     }
 
     public List<Server> list(String backend) {
-        Map<String, RuntimeApi.ServerView> views = api.servers(backend);
-        Map<Integer, Map<String, ServerLoad>> old = oldWorkerLoads(backend);
-        List<Server> servers = new ArrayList<>(views.size());
-        views.forEach((name, view) -> servers.add(toServer(backend, view, old)));
-        return servers;
+        return read(List.of(backend)).serversOf(backend).stream().map(Inspection::server).toList();
     }
 
     public Server get(String backend, String server) {
@@ -60,38 +58,44 @@ public final class LiveServers {
 
     /** The server together with its load in each live worker, the current one first. */
     public Inspection inspect(String backend, String server) {
-        Map<String, RuntimeApi.ServerView> views = api.servers(backend);
-        Map<Integer, Map<String, ServerLoad>> old = oldWorkerLoads(backend);
-        Server found = pick(backend, server, views, old);
-        StatRow stat = views.get(server).stat();
-        List<WorkerLoad> loads = new ArrayList<>();
-        loads.add(new WorkerLoad(null, false, stat == null ? ServerLoad.NONE : stat.load()));
-        old.forEach((pid, perServer) -> loads.add(new WorkerLoad(pid, true, perServer.getOrDefault(server, ServerLoad.NONE))));
-        return new Inspection(found, loads);
+        return read(List.of(backend)).find(backend, server).orElseThrow(() -> noSuchServer(backend, server));
+    }
+
+    /** Every server of these backends, with its load in each live worker. */
+    public ServerSnapshot read(Collection<String> backends) {
+        return snapshot(api.read(backends));
     }
 
     /**
-     * Changes the admin state (killing sessions if asked, in old workers too) and returns the
-     * server as it is after.
+     * Every backend holding a server of one of these exact names, with all the servers of each:
+     * one read of the whole HAProxy's server states, whatever its size.
      */
-    public Server apply(String backend, String server, AdminState state, boolean killSessions) {
-        Map<String, RuntimeApi.ServerView> views = api.setState(backend, server, state, killSessions);
-        if (killSessions && master() != null) {
-            master().shutdownSessions(oldWorkers(), backend, server);
-        }
-        return pick(backend, server, views, oldWorkerLoads(backend));
+    public ServerSnapshot locate(Set<String> serverNames) {
+        return snapshot(api.locate(serverNames));
     }
 
-    /** The server's load in each live worker, the current one first. */
-    public List<WorkerLoad> loadByWorker(String backend, String server) {
-        Map<String, ServerLoad> current = api.loads(backend);
-        if (!current.containsKey(server)) {
-            throw noSuchServer(backend, server);
+    /** Sends write commands (see {@link RuntimeApi#write}); HAProxy's refusal of each, null where taken. */
+    public List<String> write(List<String> commands) {
+        return api.write(commands);
+    }
+
+    /** Kills the sessions of these servers ("backend/server") in the old workers, if any. */
+    public void killOldWorkerSessions(List<String> servers) {
+        if (master() != null && !servers.isEmpty()) {
+            master().shutdownSessions(oldWorkers(), servers);
         }
-        List<WorkerLoad> loads = new ArrayList<>();
-        loads.add(new WorkerLoad(null, false, current.get(server)));
-        oldWorkerLoads(backend).forEach((pid, perServer) ->
-                loads.add(new WorkerLoad(pid, true, perServer.getOrDefault(server, ServerLoad.NONE))));
+    }
+
+    /** The load of every server of these backends in each live worker, the current one first: what waits poll. */
+    public Map<String, Map<String, List<WorkerLoad>>> loads(Collection<String> backends) {
+        Map<String, Map<String, ServerLoad>> current = api.loads(backends);
+        Map<Integer, Map<String, Map<String, ServerLoad>>> old = oldWorkerLoads(backends);
+        Map<String, Map<String, List<WorkerLoad>>> loads = new LinkedHashMap<>();
+        current.forEach((backend, servers) -> {
+            Map<String, List<WorkerLoad>> perServer = new LinkedHashMap<>();
+            servers.forEach((name, load) -> perServer.put(name, workerLoads(backend, name, load, old)));
+            loads.put(backend, perServer);
+        });
         return loads;
     }
 
@@ -99,45 +103,57 @@ public final class LiveServers {
         return loads.stream().map(WorkerLoad::load).reduce(ServerLoad.NONE, ServerLoad::plus);
     }
 
-    private Map<Integer, Map<String, ServerLoad>> oldWorkerLoads(String backend) {
-        if (master() == null) {
+    private ServerSnapshot snapshot(Map<String, Map<String, RuntimeApi.ServerView>> views) {
+        Map<Integer, Map<String, Map<String, ServerLoad>>> old = oldWorkerLoads(views.keySet());
+        Map<String, Map<String, Inspection>> backends = new LinkedHashMap<>();
+        views.forEach((backend, servers) -> {
+            Map<String, Inspection> inspected = new LinkedHashMap<>();
+            servers.forEach((name, view) -> {
+                List<WorkerLoad> loads = workerLoads(backend, name,
+                        view.stat() == null ? ServerLoad.NONE : view.stat().load(), old);
+                inspected.put(name, new Inspection(toServer(backend, view, total(loads)), loads));
+            });
+            backends.put(backend, inspected);
+        });
+        return new ServerSnapshot(backends);
+    }
+
+    private static List<WorkerLoad> workerLoads(String backend, String server, ServerLoad current,
+            Map<Integer, Map<String, Map<String, ServerLoad>>> old) {
+        List<WorkerLoad> loads = new ArrayList<>(1 + old.size());
+        loads.add(new WorkerLoad(null, false, current));
+        old.forEach((pid, perBackend) -> loads.add(new WorkerLoad(pid, true,
+                perBackend.getOrDefault(backend, Map.of()).getOrDefault(server, ServerLoad.NONE))));
+        return loads;
+    }
+
+    private Map<Integer, Map<String, Map<String, ServerLoad>>> oldWorkerLoads(Collection<String> backends) {
+        if (backends.isEmpty() || master() == null) {
             return Map.of();
         }
-        return master().oldWorkerLoads(oldWorkers(), backend);
+        return master().oldWorkerLoads(oldWorkers(), backends);
     }
 
     private List<Process> oldWorkers() {
         return master().processes().stream().filter(p -> p.role() == Process.Role.OLD).toList();
     }
 
-    private Server pick(String backend, String server, Map<String, RuntimeApi.ServerView> views,
-            Map<Integer, Map<String, ServerLoad>> old) {
-        RuntimeApi.ServerView view = views.get(server);
-        if (view == null) {
-            throw noSuchServer(backend, server);
-        }
-        return toServer(backend, view, old);
-    }
-
-    private static Server toServer(String backend, RuntimeApi.ServerView view,
-            Map<Integer, Map<String, ServerLoad>> old) {
+    private static Server toServer(String backend, RuntimeApi.ServerView view, ServerLoad load) {
         StateRow state = view.state();
         StatRow stat = view.stat();
-        ServerLoad load = stat == null ? ServerLoad.NONE : stat.load();
-        for (Map<String, ServerLoad> perServer : old.values()) {
-            load = load.plus(perServer.getOrDefault(state.server(), ServerLoad.NONE));
-        }
         return new Server(backend, state.server(), state.admin(), state.operational(),
                 stat == null ? "" : stat.status(),
                 stat == null ? state.weight() : stat.weight(),
                 state.address(), state.port(), load.sessions(), load.queued(),
-                stat == null ? null : stat.checkStatus());
+                stat == null ? null : stat.checkStatus(),
+                state.initialWeight(), state.agentState());
     }
 
-    private static HapcException noSuchServer(String backend, String server) {
+    public static HapcException noSuchServer(String backend, String server) {
         return HapcException.notFound("no server '" + server + "' in backend '" + backend + "' of the running HAProxy");
     }
 
+    /** A server with its load in each live worker, the current one first. */
     public record Inspection(Server server, List<WorkerLoad> workers) {
     }
 

@@ -2,8 +2,9 @@ package hapc.runtime;
 
 import hapc.ErrorKind;
 import hapc.HapcException;
-import hapc.request.Names;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,41 +60,51 @@ public final class MasterCli {
     }
 
     /**
-     * The load each old worker still carries on the servers of a backend. A worker that never
-     * had the backend (it was added by the reload) answers "No such proxy": it holds nothing.
+     * The load each old worker still carries on the servers of these backends: pid -> backend ->
+     * server -> load. A worker that never had a backend (it was added by the reload) answers
+     * "No such proxy": it holds nothing there. Many backends are read from one whole dump.
      */
-    public Map<Integer, Map<String, ServerLoad>> oldWorkerLoads(List<Process> oldWorkers, String backend) {
-        Map<Integer, Map<String, ServerLoad>> loads = new LinkedHashMap<>();
+    public Map<Integer, Map<String, Map<String, ServerLoad>>> oldWorkerLoads(List<Process> oldWorkers,
+            Collection<String> backends) {
+        Map<Integer, Map<String, Map<String, ServerLoad>>> loads = new LinkedHashMap<>();
         if (oldWorkers.isEmpty()) {
             return loads;
         }
-        List<String> commands = new ArrayList<>();
+        boolean whole = backends.size() > RuntimeApi.PER_BACKEND_LIMIT;
+        Set<String> wanted = Set.copyOf(backends);
         for (Process worker : oldWorkers) {
-            commands.add("@!" + worker.pid() + " " + RuntimeApi.statCommand(backend));
-        }
-        List<Answer> answers = socket.exchange(commands);
-        for (int i = 0; i < oldWorkers.size(); i++) {
-            Answer answer = answers.get(i);
-            Map<String, ServerLoad> perServer = new LinkedHashMap<>();
-            if (answer.text().startsWith("#")) {
-                RuntimeApi.statRows(backend, answer).forEach((name, row) -> perServer.put(name, row.load()));
+            List<String> commands = new ArrayList<>();
+            if (whole) {
+                commands.add("@!" + worker.pid() + " show stat -1 4 -1");
+            } else {
+                backends.forEach(backend -> commands.add("@!" + worker.pid() + " " + RuntimeApi.statCommand(backend)));
             }
-            loads.put(oldWorkers.get(i).pid(), perServer);
+            Map<String, Map<String, ServerLoad>> perBackend = new LinkedHashMap<>();
+            for (List<String> line : CommandLines.pack(commands)) {
+                for (Answer answer : socket.exchange(line)) {
+                    if (answer.text().startsWith("#")) {
+                        RuntimeApi.statRows(wanted, answer).forEach((backend, rows) -> {
+                            Map<String, ServerLoad> perServer = perBackend.computeIfAbsent(backend,
+                                    b -> new LinkedHashMap<>());
+                            rows.forEach((name, row) -> perServer.put(name, row.load()));
+                        });
+                    }
+                }
+            }
+            loads.put(worker.pid(), perBackend);
         }
         return loads;
     }
 
-    /** Kills a server's sessions in old workers, which the admin socket cannot reach. */
-    public void shutdownSessions(List<Process> oldWorkers, String backend, String server) {
-        if (oldWorkers.isEmpty()) {
-            return;
-        }
+    /** Kills the sessions of these servers ("backend/server") in old workers, which the admin socket cannot reach. */
+    public void shutdownSessions(List<Process> oldWorkers, List<String> servers) {
         List<String> commands = new ArrayList<>();
         for (Process worker : oldWorkers) {
-            commands.add("@!" + worker.pid() + " shutdown sessions server " + Names.require("backend", backend) + "/"
-                    + Names.require("server", server));
+            servers.forEach(id -> commands.add("@!" + worker.pid() + " shutdown sessions server " + id));
         }
-        socket.exchangeChange(commands);
+        for (List<String> line : CommandLines.pack(commands)) {
+            socket.exchangeChange(line);
+        }
     }
 
     /**

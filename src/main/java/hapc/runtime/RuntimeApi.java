@@ -7,9 +7,12 @@ import hapc.model.AdminBits;
 import hapc.model.OperationalState;
 import hapc.request.Names;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * HAProxy's runtime API as hapc uses it, one method per command. Every question is asked about
@@ -19,6 +22,10 @@ import java.util.Map;
 public final class RuntimeApi {
     private static final String SEVERITY = "set severity-output number";
     private static final String SERVERS_ONLY = "4";
+    private static final String ALL_STATES = "show servers state";
+    private static final String ALL_STATS = "show stat -1 " + SERVERS_ONLY + " -1";
+    /** Beyond this many backends, one whole dump costs less than a command per backend. */
+    static final int PER_BACKEND_LIMIT = 32;
 
     private final AdminSocket socket;
 
@@ -78,6 +85,122 @@ public final class RuntimeApi {
         return join(backend, answers.get(writes), answers.get(writes + 1));
     }
 
+    /**
+     * The servers of these backends, as {@link #servers} gives them for one. Up to
+     * {@link #PER_BACKEND_LIMIT} backends are asked about one by one (packed into as few lines as
+     * the CLI takes); beyond that one whole dump of each table is cheaper than thousands of
+     * commands, and only the rows of these backends are split.
+     */
+    public Map<String, Map<String, ServerView>> read(Collection<String> backends) {
+        Map<String, Map<String, ServerView>> servers = new LinkedHashMap<>();
+        if (backends.size() > PER_BACKEND_LIMIT) {
+            Set<String> wanted = Set.copyOf(backends);
+            List<Answer> answers = ask(List.of(ALL_STATES, ALL_STATS));
+            Map<String, List<StateRow>> states = statesByBackend(answers.get(0), "be_name", wanted);
+            Map<String, Map<String, StatRow>> stats = statRows(wanted, answers.get(1));
+            for (String backend : backends) {
+                List<StateRow> rows = states.get(backend);
+                if (rows == null) {
+                    throw noSuchBackend(backend);
+                }
+                servers.put(backend, join(rows, stats.getOrDefault(backend, Map.of())));
+            }
+            return servers;
+        }
+        List<String> commands = new ArrayList<>();
+        for (String backend : backends) {
+            commands.add(stateCommand(backend));
+            commands.add(statCommand(backend));
+        }
+        List<Answer> answers = askPacked(commands, false);
+        int i = 0;
+        for (String backend : backends) {
+            servers.put(backend, join(backend, answers.get(i), answers.get(i + 1)));
+            i += 2;
+        }
+        return servers;
+    }
+
+    /**
+     * Every backend that has a server of one of these exact names, with all its servers (the
+     * capacity guard needs the others too): one {@code show servers state} of the whole HAProxy,
+     * in which only the matching rows are split, then the stats of those backends.
+     */
+    public Map<String, Map<String, ServerView>> locate(Set<String> serverNames) {
+        Answer dump = ask(List.of(ALL_STATES)).get(0);
+        Set<String> backends = new LinkedHashSet<>();
+        statesByBackend(dump, "srv_name", serverNames).forEach((backend, rows) -> backends.add(backend));
+        if (backends.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, List<StateRow>> states = statesByBackend(dump, "be_name", backends);
+        Map<String, Map<String, StatRow>> stats = stats(backends);
+        Map<String, Map<String, ServerView>> servers = new LinkedHashMap<>();
+        states.forEach((backend, rows) -> servers.put(backend, join(rows, stats.getOrDefault(backend, Map.of()))));
+        return servers;
+    }
+
+    /** Only the load of each server of these backends: what a wait polls. */
+    public Map<String, Map<String, ServerLoad>> loads(Collection<String> backends) {
+        Map<String, Map<String, ServerLoad>> loads = new LinkedHashMap<>();
+        stats(backends).forEach((backend, rows) -> {
+            Map<String, ServerLoad> perServer = new LinkedHashMap<>();
+            rows.forEach((name, row) -> perServer.put(name, row.load()));
+            loads.put(backend, perServer);
+        });
+        return loads;
+    }
+
+    /**
+     * Sends write commands, packed into as few lines as the CLI takes, and returns HAProxy's
+     * refusal of each (null where it was taken), in order. A line whose answer is lost fails the
+     * whole call, saying the change may have been applied: it is never re-sent.
+     */
+    public List<String> write(List<String> commands) {
+        List<String> refusals = new ArrayList<>(commands.size());
+        for (Answer answer : askPacked(commands, true)) {
+            if (answer.isPermissionDenied() || answer.isUnknownCommand()) {
+                throw refused(answer);
+            }
+            refusals.add(answer.isError() || !answer.text().isBlank() ? answer.message() : null);
+        }
+        return refusals;
+    }
+
+    private Map<String, Map<String, StatRow>> stats(Collection<String> backends) {
+        if (backends.size() > PER_BACKEND_LIMIT) {
+            return statRows(Set.copyOf(backends), ask(List.of(ALL_STATS)).get(0));
+        }
+        List<String> commands = backends.stream().map(RuntimeApi::statCommand).toList();
+        List<Answer> answers = askPacked(commands, false);
+        Map<String, Map<String, StatRow>> stats = new LinkedHashMap<>();
+        int i = 0;
+        for (String backend : backends) {
+            stats.put(backend, statRows(backend, answers.get(i++)));
+        }
+        return stats;
+    }
+
+    private Map<String, List<StateRow>> statesByBackend(Answer answer, String column, Set<String> values) {
+        if (answer.isError()) {
+            throw refused(answer);
+        }
+        Map<String, List<StateRow>> byBackend = new LinkedHashMap<>();
+        for (StateRow row : stateRows(Table.spaced(answer.text(), column, values), answer.command())) {
+            byBackend.computeIfAbsent(row.backend(), b -> new ArrayList<>()).add(row);
+        }
+        return byBackend;
+    }
+
+    /** {@link #ask} over several exchanges when the commands do not fit one CLI line. */
+    private List<Answer> askPacked(List<String> commands, boolean changes) {
+        List<Answer> answers = new ArrayList<>(commands.size());
+        for (List<String> line : CommandLines.pack(commands)) {
+            answers.addAll(ask(line, changes));
+        }
+        return answers;
+    }
+
     /** The process id of the worker behind this socket ({@code show info}'s Pid line). */
     public int workerPid() {
         for (String line : ask(List.of("show info")).get(0).text().split("\n")) {
@@ -118,10 +241,12 @@ public final class RuntimeApi {
     }
 
     private Map<String, ServerView> join(String backend, Answer stateAnswer, Answer statAnswer) {
-        Map<String, StateRow> states = stateRows(backend, stateAnswer);
-        Map<String, StatRow> stats = statRows(backend, statAnswer);
+        return join(stateRows(backend, stateAnswer).values(), statRows(backend, statAnswer));
+    }
+
+    private static Map<String, ServerView> join(Collection<StateRow> states, Map<String, StatRow> stats) {
         Map<String, ServerView> servers = new LinkedHashMap<>();
-        states.forEach((name, state) -> servers.put(name, new ServerView(state, stats.get(name))));
+        states.forEach(state -> servers.put(state.server(), new ServerView(state, stats.get(state.server()))));
         return servers;
     }
 
@@ -129,21 +254,27 @@ public final class RuntimeApi {
         if (answer.isError()) {
             throw answer.message().startsWith("Can't find backend") ? noSuchBackend(backend) : refused(answer);
         }
-        Table table = Table.spaced(answer.text()).require(answer.command(), "be_name", "srv_name", "srv_admin_state",
-                "srv_op_state");
         Map<String, StateRow> rows = new LinkedHashMap<>();
+        stateRows(Table.spaced(answer.text(), "be_name", Set.of(backend)), answer.command())
+                .forEach(row -> rows.put(row.server(), row));
+        return rows;
+    }
+
+    private static List<StateRow> stateRows(Table table, String command) {
+        table.require(command, "be_name", "srv_name", "srv_admin_state", "srv_op_state");
+        List<StateRow> rows = new ArrayList<>(table.rows().size());
         for (String[] row : table.rows()) {
-            if (!table.get(row, "be_name").equals(backend)) {
-                continue;
-            }
             String port = table.get(row, "srv_port");
-            rows.put(table.get(row, "srv_name"), new StateRow(
+            rows.add(new StateRow(
+                    table.get(row, "be_name"),
                     table.get(row, "srv_name"),
                     new AdminBits((int) table.number(row, "srv_admin_state")),
                     OperationalState.fromCode((int) table.number(row, "srv_op_state")),
                     emptyToNull(table.get(row, "srv_addr")),
                     port.isEmpty() || port.equals("0") || port.equals("-") ? null : Integer.valueOf(port),
-                    (int) table.number(row, "srv_uweight")));
+                    (int) table.number(row, "srv_uweight"),
+                    (int) table.number(row, "srv_iweight"),
+                    (int) table.number(row, "srv_agent_state")));
         }
         return rows;
     }
@@ -152,20 +283,29 @@ public final class RuntimeApi {
         if (answer.isError()) {
             throw answer.message().startsWith("No such proxy") ? noSuchBackend(backend) : refused(answer);
         }
-        Table table = Table.csv(answer.text(), backend).require(answer.command(), "pxname", "svname", "type", "scur",
+        return statRows(Set.of(backend), answer).getOrDefault(backend, Map.of());
+    }
+
+    /** The server rows of these proxies, per proxy, from a {@code show stat} of them or of all. */
+    static Map<String, Map<String, StatRow>> statRows(Set<String> backends, Answer answer) {
+        if (answer.isError()) {
+            throw refused(answer);
+        }
+        Table table = Table.csv(answer.text(), backends).require(answer.command(), "pxname", "svname", "type", "scur",
                 "qcur");
-        Map<String, StatRow> rows = new LinkedHashMap<>();
+        Map<String, Map<String, StatRow>> rows = new LinkedHashMap<>();
         for (String[] row : table.rows()) {
-            if (!table.get(row, "pxname").equals(backend) || !table.get(row, "type").equals("2")) {
+            if (!table.get(row, "type").equals("2")) {
                 continue;
             }
-            rows.put(table.get(row, "svname"), new StatRow(
-                    table.get(row, "svname"),
-                    table.get(row, "status"),
-                    (int) table.number(row, "weight"),
-                    emptyToNull(table.get(row, "addr")),
-                    new ServerLoad(table.number(row, "scur"), table.number(row, "qcur")),
-                    emptyToNull(table.get(row, "check_status"))));
+            rows.computeIfAbsent(table.get(row, "pxname"), b -> new LinkedHashMap<>()).put(table.get(row, "svname"),
+                    new StatRow(
+                            table.get(row, "svname"),
+                            table.get(row, "status"),
+                            (int) table.number(row, "weight"),
+                            emptyToNull(table.get(row, "addr")),
+                            new ServerLoad(table.number(row, "scur"), table.number(row, "qcur")),
+                            emptyToNull(table.get(row, "check_status"))));
         }
         return rows;
     }

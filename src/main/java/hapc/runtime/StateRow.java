@@ -3,7 +3,13 @@ package hapc.runtime;
 import hapc.model.AdminBits;
 import hapc.model.OperationalState;
 
-/** What hapc takes from a server's {@code show servers state} line. */
-public record StateRow(String server, AdminBits admin, OperationalState operational, String address, Integer port,
-        int weight) {
+/**
+ * What hapc takes from a server's {@code show servers state} line.
+ *
+ * @param weight        the current weight ({@code srv_uweight})
+ * @param initialWeight the weight the config gave it ({@code srv_iweight})
+ * @param agentState    the agent check's state bits ({@code srv_agent_state}; 0 when none)
+ */
+public record StateRow(String backend, String server, AdminBits admin, OperationalState operational, String address,
+        Integer port, int weight, int initialWeight, int agentState) {
 }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A table HAProxy prints with a {@code # name name ...} header line: {@code show stat} (CSV) and
@@ -23,7 +24,7 @@ public final class Table {
 
     /** {@code show stat}: CSV with a trailing comma on every line. */
     public static Table csv(String text) {
-        return parse(text, ',', null);
+        return parse(text, ',', null, null);
     }
 
     /**
@@ -32,17 +33,34 @@ public final class Table {
      * HAProxy costs little more than scanning it for line ends.
      */
     public static Table csv(String text, String proxy) {
-        return parse(text, ',', proxy + ",");
+        return csv(text, Set.of(proxy));
+    }
+
+    /** {@code show stat} of several proxies (or of all), keeping only the rows of these proxies. */
+    public static Table csv(String text, Set<String> proxies) {
+        return parse(text, ',', "pxname", proxies);
     }
 
     /** {@code show servers state}: a format-number line, then the header, then rows. */
     public static Table spaced(String text) {
-        return parse(text, ' ', null);
+        return parse(text, ' ', null, null);
     }
 
-    /** @param rowPrefix when not null, only the data rows that start with it are kept */
-    private static Table parse(String text, char separator, String rowPrefix) {
+    /**
+     * {@code show servers state}, keeping only the rows whose {@code column} holds one of
+     * {@code values}; the others are skipped without being split (a whole dump of 10,000
+     * backends is 7 MB, of which a call usually needs a few rows).
+     */
+    public static Table spaced(String text, String column, Set<String> values) {
+        return parse(text, ' ', column, values);
+    }
+
+    /** @param column when not null, only the data rows whose field of that name is in {@code values} are kept */
+    private static Table parse(String text, char separator, String column, Set<String> values) {
         Map<String, Integer> columns = null;
+        int filterIndex = -1;
+        // one wanted value (the usual one-backend call) is compared in place, without a substring
+        String single = values != null && values.size() == 1 ? values.iterator().next() : null;
         List<String[]> rows = new ArrayList<>();
         int start = 0;
         int length = text.length();
@@ -55,8 +73,11 @@ public final class Table {
                 if (text.charAt(start) == '#') {
                     if (columns == null) {
                         columns = header(text.substring(start + 1, end).strip(), separator);
+                        filterIndex = column == null ? -1 : columns.getOrDefault(column, -1);
                     }
-                } else if (columns != null && (rowPrefix == null || text.startsWith(rowPrefix, start))) {
+                } else if (columns != null && (column == null || filterIndex >= 0
+                        && (single != null ? fieldIs(text, start, end, separator, filterIndex, single)
+                                : values.contains(field(text, start, end, separator, filterIndex))))) {
                     rows.add(fields(text, start, end, separator, columns.size()));
                 }
             }
@@ -67,6 +88,34 @@ public final class Table {
                     + text.substring(0, Math.min(200, text.length())));
         }
         return new Table(columns, rows);
+    }
+
+    private static boolean fieldIs(String text, int start, int end, char separator, int index, String value) {
+        if (index == 0) {
+            int after = start + value.length();
+            return after <= end && text.startsWith(value, start) && (after == end || text.charAt(after) == separator);
+        }
+        return field(text, start, end, separator, index).equals(value);
+    }
+
+    /** The index-th field of the row {@code text[start, end)}, found without splitting the whole row. */
+    static String field(String text, int start, int end, char separator, int index) {
+        int fieldStart = start;
+        int seen = 0;
+        for (int i = start; i <= end; i++) {
+            if (i == end || text.charAt(i) == separator) {
+                if (separator == ' ' && i == fieldStart) {
+                    fieldStart = i + 1;
+                    continue;
+                }
+                if (seen == index) {
+                    return text.substring(fieldStart, i);
+                }
+                seen++;
+                fieldStart = i + 1;
+            }
+        }
+        return "";
     }
 
     private static Map<String, Integer> header(String line, char separator) {

@@ -1,5 +1,6 @@
 package hapc.testing;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -31,9 +32,14 @@ public final class RequestInvariants {
     }
 
     public static void assertSane(Request request) {
-        for (String name : new String[] {request.backend(), request.server(), request.frontend()}) {
+        List<String> names = new ArrayList<>(request.servers());
+        names.add(request.backend());
+        names.add(request.frontend());
+        for (String name : names) {
             assertTrue(name == null || Names.isValid(name), "name passed validation: " + name);
         }
+        assertEquals(request.servers().size(), java.util.Set.copyOf(request.servers()).size(), "servers are unique");
+        assertTrue(request.minUp() == null || request.minUp() >= 0);
         List<String> paths = new ArrayList<>(request.configs());
         paths.add(request.socket());
         paths.add(request.masterSocket());
@@ -46,7 +52,7 @@ public final class RequestInvariants {
         assertTrue(request.socketTimeout().toNanos() > 0);
         for (Field required : request.action().requiredFields()) {
             assertTrue(required != Field.BACKEND || request.backend() != null);
-            assertTrue(required != Field.SERVER || request.server() != null);
+            assertTrue(required != Field.SERVER || !request.servers().isEmpty());
         }
     }
 }

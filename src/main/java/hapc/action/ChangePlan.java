@@ -1,0 +1,55 @@
+package hapc.action;
+
+import hapc.runtime.LiveServers;
+import hapc.runtime.ServerSnapshot;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every target's change, decided from one read before anything is sent: whether the call
+ * changes anything, what the capacity guard sees, and what check mode reports all come from
+ * here. Applying it sends every command in as few exchanges as the CLI takes and reads the
+ * backends back once, whatever the number of targets.
+ */
+record ChangePlan(Targets targets, List<PlannedChange> changes) {
+
+    static ChangePlan of(Targets targets, WantedState wanted) {
+        return new ChangePlan(targets, targets.list().stream().map(wanted::planFor).toList());
+    }
+
+    boolean changed() {
+        return changes.stream().anyMatch(PlannedChange::changed);
+    }
+
+    /**
+     * Sends the plan and reads the backends back.
+     *
+     * @return HAProxy's refusal per target id ("backend/server"), empty when all was taken, and
+     *         the servers as read after
+     */
+    Applied apply(LiveServers live) {
+        List<String> commands = new ArrayList<>();
+        List<PlannedChange> owners = new ArrayList<>();
+        for (PlannedChange change : changes) {
+            for (String command : change.commands()) {
+                commands.add(command);
+                owners.add(change);
+            }
+        }
+        Map<String, String> refused = new LinkedHashMap<>();
+        List<String> refusals = live.write(commands);
+        for (int i = 0; i < refusals.size(); i++) {
+            if (refusals.get(i) != null) {
+                refused.putIfAbsent(owners.get(i).id(), "HAProxy refused '" + commands.get(i) + "': " + refusals.get(i));
+            }
+        }
+        live.killOldWorkerSessions(changes.stream().filter(PlannedChange::killOldSessions).map(PlannedChange::id)
+                .toList());
+        return new Applied(refused, live.read(targets.backends()));
+    }
+
+    record Applied(Map<String, String> refused, ServerSnapshot after) {
+    }
+}
