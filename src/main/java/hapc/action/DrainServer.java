@@ -52,8 +52,8 @@ public final class DrainServer implements ActionHandler {
             try {
                 left = left(targets, live.loads(targets.backends()));
             } catch (HapcException e) {
-                throw new HapcException(e.kind(), what + (targets.single() ? " was" : " were")
-                        + " drained, but waiting for sessions failed: " + e.getMessage(), e,
+                throw new HapcException(e.kind(), what + (targets.single() ? " was drained, but waiting for its"
+                        : " were drained, but waiting for their") + " sessions failed: " + e.getMessage(), e,
                         waited(outcome, started, null).fields());
             }
             ServerLoad total = left.stream().map(Left::total).reduce(ServerLoad.NONE, ServerLoad::plus);

@@ -60,7 +60,7 @@ final class Help {
     static String action(Action action) {
         ActionDocs docs = ActionDocs.of(action);
         StringBuilder help = new StringBuilder();
-        help.append("usage: hapc ").append(synopsis(action)).append(" [OPTIONS]\n\n");
+        help.append(Wrap.wrap(synopsis(action) + " [OPTIONS]", "usage: hapc ", "            ")).append('\n');
         help.append(Wrap.wrap(docs.description(), "", ""));
         List<OptionSpec> own = OptionSpec.forAction(action).stream().filter(o -> o.field() != null && !o.field().common())
                 .toList();

@@ -162,7 +162,7 @@ class ConcurrentCallsTest {
                         return wanted;
                     }
                     assertEquals(1, run.exit(), run.stdout());
-                    assertEquals("haproxy", run.errorKind(), run.stdout());
+                    assertEquals("conflict", run.errorKind(), run.stdout());
                     assertTrue(run.msg().contains("another client changed the server"), run.msg());
                     assertTrue(!after.equals(wanted) && List.of(STATES).contains(after), run.stdout());
                     CONFLICTS.incrementAndGet();

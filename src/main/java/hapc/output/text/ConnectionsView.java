@@ -11,7 +11,17 @@ final class ConnectionsView implements TextView {
     @Override
     public void render(TextDocument answer, PrintStream out) {
         answer.skip("backend", "server");
-        workers(answer, out);
+        var targets = TargetsTable.several(answer);
+        if (targets.isEmpty()) {
+            workers(answer, out);
+            return;
+        }
+        Table table = new Table("BACKEND", "SERVER", "SESSIONS", "QUEUED");
+        for (Map<String, Object> target : targets) {
+            table.row(target.get("backend"), target.get("server"), target.get("sessions"), target.get("queued"));
+        }
+        table.row("", "total", answer.take("sessions"), answer.take("queued"));
+        table.print(out);
     }
 
     /** The per-worker table with a total row; shared with check-safe-to-remove. */

@@ -9,8 +9,8 @@ final class SafeToRemoveView implements TextView {
     public void render(TextDocument answer, PrintStream out) {
         answer.skip("backend", "server");
         if (answer.has("safe")) {
-            out.println("Safe to remove: " + Values.show(answer.take("safe")) + "   admin state: "
-                    + Values.show(answer.take("admin_state")));
+            out.println("Safe to remove: " + Values.show(answer.take("safe")) + (answer.has("admin_state")
+                    ? "   admin state: " + Values.show(answer.take("admin_state")) : ""));
         }
         Object reasons = answer.take("reasons");
         if (reasons instanceof Collection<?> list && !list.isEmpty()) {
@@ -18,6 +18,17 @@ final class SafeToRemoveView implements TextView {
             list.forEach(reason -> out.println("  - " + reason));
         }
         out.println();
-        ConnectionsView.workers(answer, out);
+        var targets = TargetsTable.several(answer);
+        if (targets.isEmpty()) {
+            ConnectionsView.workers(answer, out);
+            return;
+        }
+        Table table = new Table("BACKEND", "SERVER", "SAFE", "ADMIN", "SESSIONS", "QUEUED");
+        for (var target : targets) {
+            table.row(target.get("backend"), target.get("server"), Values.show(target.get("safe")),
+                    target.get("admin_state"), target.get("sessions"), target.get("queued"));
+        }
+        table.row("", "total", "", "", answer.take("sessions"), answer.take("queued"));
+        table.print(out);
     }
 }

@@ -38,6 +38,17 @@ final class ServerChangeView implements TextView {
             table.print(out);
             out.println();
         }
+        List<Map<String, Object>> targets = TargetsTable.several(answer);
+        if (!targets.isEmpty()) {
+            Table table = new Table("BACKEND", "SERVER", "BEFORE", "AFTER", "CHANGED", "FAILED");
+            for (Map<String, Object> target : targets) {
+                table.row(target.get("backend"), target.get("server"), admin(target.get("before")),
+                        admin(target.get("after")), Values.show(target.get("changed")),
+                        Boolean.TRUE.equals(target.get("failed")) ? target.get("error") : "");
+            }
+            table.print(out);
+            out.println();
+        }
         if (answer.has("sessions_killed")) {
             out.println("Sessions killed: " + Values.show(answer.take("sessions_killed")));
         }
@@ -47,6 +58,11 @@ final class ServerChangeView implements TextView {
                     + Values.show(answer.take("sessions_left")) + " sessions, "
                     + Values.show(answer.take("queued_left")) + " queued.");
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object admin(Object server) {
+        return server instanceof Map<?, ?> map ? ServerListView.adminState((Map<String, Object>) map) : null;
     }
 
     private static Object value(Map<String, Object> server, String field) {
