@@ -54,37 +54,6 @@ public final class RuntimeApi {
         return join(backend, answers.get(0), answers.get(1));
     }
 
-    /** Only the load of each server: what the drain wait polls, cheap on any HAProxy size. */
-    public Map<String, ServerLoad> loads(String backend) {
-        Map<String, ServerLoad> loads = new LinkedHashMap<>();
-        statRows(backend, ask(List.of(statCommand(backend))).get(0)).forEach((name, row) -> loads.put(name, row.load()));
-        return loads;
-    }
-
-    /**
-     * Sends {@code set server B/S state X} (and {@code shutdown sessions server B/S} when asked)
-     * and reads the backend back in the same exchange, so the answer shows HAProxy's state
-     * right after the write.
-     */
-    public Map<String, ServerView> setState(String backend, String server, AdminState state, boolean killSessions) {
-        String id = Names.require("backend", backend) + "/" + Names.require("server", server);
-        List<String> commands = new ArrayList<>();
-        commands.add("set server " + id + " state " + state.haproxyWord());
-        if (killSessions) {
-            commands.add("shutdown sessions server " + id);
-        }
-        commands.add(stateCommand(backend));
-        commands.add(statCommand(backend));
-        List<Answer> answers = ask(commands, true);
-        int writes = commands.size() - 2;
-        for (Answer write : answers.subList(0, writes)) {
-            if (write.isError()) {
-                throw refused(write);
-            }
-        }
-        return join(backend, answers.get(writes), answers.get(writes + 1));
-    }
-
     /**
      * The servers of these backends, as {@link #servers} gives them for one. Up to
      * {@link #PER_BACKEND_LIMIT} backends are asked about one by one (packed into as few lines as

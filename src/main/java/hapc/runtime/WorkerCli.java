@@ -16,9 +16,6 @@ import java.util.Map;
  * {@code set severity-output} cannot be used there: a write succeeds when it prints nothing.
  */
 public final class WorkerCli {
-    /** HAProxy's CLI reads a line into one buffer (16 kB by default): keep lines well below. */
-    private static final int COMMANDS_PER_LINE = 40;
-
     private final AdminSocket socket;
     private final String prefix;
     private final Integer pid;
@@ -66,20 +63,19 @@ public final class WorkerCli {
      * refusal per "B/S" (empty when every write was taken).
      */
     public Map<String, String> setStates(List<StateChange> changes) {
+        List<String> commands = new ArrayList<>();
+        for (StateChange change : changes) {
+            commands.add(prefix + "set server " + Names.require("backend", change.backend()) + "/"
+                    + Names.require("server", change.server()) + " state " + change.state().haproxyWord());
+        }
         Map<String, String> refused = new LinkedHashMap<>();
-        for (int start = 0; start < changes.size(); start += COMMANDS_PER_LINE) {
-            List<StateChange> batch = changes.subList(start, Math.min(changes.size(), start + COMMANDS_PER_LINE));
-            List<String> commands = new ArrayList<>();
-            for (StateChange change : batch) {
-                commands.add(prefix + "set server " + Names.require("backend", change.backend()) + "/"
-                        + Names.require("server", change.server()) + " state " + change.state().haproxyWord());
-            }
+        int i = 0;
+        for (List<String> line : CommandLines.pack(commands)) {
             // a write: if its answer is lost, the error must say the states may have been set
-            List<Answer> answers = socket.exchangeChange(commands);
-            for (int i = 0; i < batch.size(); i++) {
-                String text = answers.get(i).text().strip();
-                if (!text.isEmpty()) {
-                    refused.put(batch.get(i).backend() + "/" + batch.get(i).server(), answers.get(i).message());
+            for (Answer answer : socket.exchangeChange(line)) {
+                StateChange change = changes.get(i++);
+                if (!answer.text().strip().isEmpty()) {
+                    refused.put(change.backend() + "/" + change.server(), answer.message());
                 }
             }
         }
