@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import hapc.model.AdminState;
 import hapc.runtime.AdminSocket;
+import hapc.runtime.Commands;
 import hapc.runtime.RuntimeApi;
 import hapc.runtime.SocketTarget;
 import hapc.testing.FakeHaproxySocket;
@@ -85,7 +86,11 @@ class SecurityTest {
                     Duration.ofSeconds(1), line -> { }));
             for (String name : List.of("s1; set server web/s2 state maint", "s1\nshow info", "web/s1", "s 1", "")) {
                 HapcException refused = assertThrows(HapcException.class,
-                        () -> api.setState("web", name, AdminState.MAINT, true));
+                        () -> Commands.setState("web", name, AdminState.MAINT));
+                assertEquals(ErrorKind.INVALID_REQUEST, refused.kind());
+                refused = assertThrows(HapcException.class, () -> Commands.shutdownSessions(name, "s1"));
+                assertEquals(ErrorKind.INVALID_REQUEST, refused.kind());
+                refused = assertThrows(HapcException.class, () -> api.read(List.of(name)));
                 assertEquals(ErrorKind.INVALID_REQUEST, refused.kind());
                 refused = assertThrows(HapcException.class, () -> api.servers(name));
                 assertEquals(ErrorKind.INVALID_REQUEST, refused.kind());

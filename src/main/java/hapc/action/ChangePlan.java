@@ -45,7 +45,7 @@ record ChangePlan(Targets targets, List<PlannedChange> changes) {
                 refused.putIfAbsent(owners.get(i).id(), "HAProxy refused '" + commands.get(i) + "': " + refusals.get(i));
             }
         }
-        live.killOldWorkerSessions(changes.stream().filter(PlannedChange::killOldSessions).map(PlannedChange::id)
+        live.killOldWorkerSessions(changes.stream().filter(PlannedChange::killOldSessions).map(PlannedChange::before)
                 .toList());
         return new Applied(refused, live.read(targets.backends()));
     }

@@ -70,10 +70,14 @@ public final class ServerStateChange implements ActionHandler {
                     : applied.after();
             for (PlannedChange change : plan.changes()) {
                 Server now = read.find(change.before().backend(), change.before().name())
-                        .map(LiveServers.Inspection::server).orElse(change.expected());
-                after.add(now);
+                        .map(LiveServers.Inspection::server).orElse(null);
+                after.add(now == null ? change.before() : now);
                 String refused = applied.refused().get(change.id());
-                if (refused != null) {
+                if (now == null) {
+                    failures.put(change.id(), (refused == null ? "" : refused + "; ") + change.id()
+                            + " is no longer in the running HAProxy (deleted, or a reload without it?)");
+                    failureKind = failureKind == null ? ErrorKind.CONFLICT : failureKind;
+                } else if (refused != null) {
                     failures.put(change.id(), refused);
                     failureKind = failureKind == null ? ErrorKind.HAPROXY : failureKind;
                 } else if (now.adminState() != wanted.admin()) {

@@ -2,8 +2,8 @@ package hapc.action;
 
 import hapc.HapcException;
 import hapc.request.Request;
-import hapc.runtime.LiveServers;
 import hapc.runtime.LiveServers.Inspection;
+import hapc.runtime.LiveServers;
 import hapc.runtime.ServerSnapshot;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

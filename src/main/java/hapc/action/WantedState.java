@@ -2,7 +2,7 @@ package hapc.action;
 
 import hapc.model.AdminState;
 import hapc.model.Server;
-import hapc.request.Names;
+import hapc.runtime.Commands;
 import hapc.runtime.LiveServers.Inspection;
 import hapc.runtime.LiveServers.WorkerLoad;
 import java.util.ArrayList;
@@ -17,18 +17,17 @@ record WantedState(AdminState admin, boolean killSessions) {
 
     PlannedChange planFor(Inspection target) {
         Server before = target.server();
-        String id = Names.require("backend", before.backend()) + "/" + Names.require("server", before.name());
         List<String> commands = new ArrayList<>();
         Server expected = before;
         if (before.admin().needsChangeTo(admin)) {
-            commands.add("set server " + id + " state " + admin.haproxyWord());
+            commands.add(Commands.setState(before.backend(), before.name(), admin));
             expected = expected.withAdmin(before.admin().after(admin));
         }
         boolean oldSessions = false;
         if (killSessions && before.sessions() > 0) {
             WorkerLoad current = target.workers().get(0);
             if (current.load().sessions() > 0) {
-                commands.add("shutdown sessions server " + id);
+                commands.add(Commands.shutdownSessions(before.backend(), before.name()));
             }
             oldSessions = target.workers().stream().anyMatch(w -> w.old() && w.load().sessions() > 0);
             expected = expected.withLoad(0, expected.queued());

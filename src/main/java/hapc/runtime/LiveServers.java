@@ -79,8 +79,8 @@ public final class LiveServers {
         return api.write(commands);
     }
 
-    /** Kills the sessions of these servers ("backend/server") in the old workers, if any. */
-    public void killOldWorkerSessions(List<String> servers) {
+    /** Kills the sessions of these servers in the old workers, if any. */
+    public void killOldWorkerSessions(List<Server> servers) {
         if (master() != null && !servers.isEmpty()) {
             master().shutdownSessions(oldWorkers(), servers);
         }

@@ -2,12 +2,13 @@ package hapc.runtime;
 
 import hapc.ErrorKind;
 import hapc.HapcException;
+import hapc.model.Server;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -96,11 +97,11 @@ public final class MasterCli {
         return loads;
     }
 
-    /** Kills the sessions of these servers ("backend/server") in old workers, which the admin socket cannot reach. */
-    public void shutdownSessions(List<Process> oldWorkers, List<String> servers) {
+    /** Kills the sessions of these servers in old workers, which the admin socket cannot reach. */
+    public void shutdownSessions(List<Process> oldWorkers, List<Server> servers) {
         List<String> commands = new ArrayList<>();
         for (Process worker : oldWorkers) {
-            servers.forEach(id -> commands.add("@!" + worker.pid() + " shutdown sessions server " + id));
+            servers.forEach(s -> commands.add("@!" + worker.pid() + " " + Commands.shutdownSessions(s.backend(), s.name())));
         }
         for (List<String> line : CommandLines.pack(commands)) {
             socket.exchangeChange(line);

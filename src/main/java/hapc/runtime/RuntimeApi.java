@@ -2,14 +2,14 @@ package hapc.runtime;
 
 import hapc.ErrorKind;
 import hapc.HapcException;
-import hapc.model.AdminState;
 import hapc.model.AdminBits;
+import hapc.model.AdminState;
 import hapc.model.OperationalState;
 import hapc.request.Names;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;

@@ -3,7 +3,6 @@ package hapc.runtime;
 import hapc.ErrorKind;
 import hapc.HapcException;
 import hapc.model.AdminState;
-import hapc.request.Names;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,8 +64,7 @@ public final class WorkerCli {
     public Map<String, String> setStates(List<StateChange> changes) {
         List<String> commands = new ArrayList<>();
         for (StateChange change : changes) {
-            commands.add(prefix + "set server " + Names.require("backend", change.backend()) + "/"
-                    + Names.require("server", change.server()) + " state " + change.state().haproxyWord());
+            commands.add(prefix + Commands.setState(change.backend(), change.server(), change.state()));
         }
         Map<String, String> refused = new LinkedHashMap<>();
         int i = 0;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import hapc.testing.FakeHaproxySocket;
 import hapc.testing.HapcRun;
 import hapc.testing.HaproxyProcess;
 import hapc.testing.LiveHaproxies;
@@ -212,6 +213,35 @@ class TargetsTest {
         assertEquals(0, connections.exit(), connections.stdout());
         assertEquals(List.of("http/app10", "api/app10"), targetIds(connections));
         assertEquals(0, connections.json().get("sessions").asInt());
+    }
+
+    /**
+     * A write HAProxy refuses half-way: between hapc's read and its write, another client deletes
+     * one of the two targets. The other is drained; the answer says per target what was applied.
+     */
+    @ParameterizedTest
+    @MethodSource("hapc.testing.HaproxyVersions#all")
+    void aWriteRefusedHalfWayIsReportedPerTarget(String binary) {
+        HaproxyProcess haproxy = haproxy(binary);
+        java.nio.file.Path real = haproxy.adminSocket();
+        try (FakeHaproxySocket relay = new FakeHaproxySocket((connection, line) -> {
+            if (line.contains("set server")) {
+                RawSocket.ask(real, "set server http/app2 state maint");
+                RawSocket.ask(real, "del server http/app2");
+            }
+            return RawSocket.ask(real, line.strip()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        })) {
+            HapcRun run = HapcRun.run("-k", relay.path().toString(), "drain-server", "-b", "http", "-s", "app1", "-s",
+                    "app2");
+            assertEquals(1, run.exit(), run.stdout());
+            assertTrue(run.failed());
+            assertEquals(List.of("http/app1", "http/app2"), targetIds(run));
+            assertFalse(run.json().at("/targets/0/failed").asBoolean(), run.stdout());
+            assertEquals("drain", run.json().at("/targets/0/after/admin_state").asText());
+            assertTrue(run.json().at("/targets/1/failed").asBoolean(), run.stdout());
+            assertTrue(run.json().at("/targets/1/error").asText().contains("http/app2"), run.stdout());
+            assertEquals("drain", ServerStates.of(haproxy, "http", "app1"), "the other target was applied");
+        }
     }
 
     /**
