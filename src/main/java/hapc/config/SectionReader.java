@@ -17,7 +17,7 @@ import java.util.function.UnaryOperator;
  */
 final class SectionReader {
     private final UnaryOperator<String> environment;
-    private final Supplier<HaproxyVersion> version;
+    private final Supplier<HaproxyBuild> build;
     private final List<Section> sections = new ArrayList<>();
     private final List<ConfigWarning> warnings = new ArrayList<>();
 
@@ -27,15 +27,15 @@ final class SectionReader {
     private Origin origin;
     private List<Directive> directives;
 
-    private SectionReader(UnaryOperator<String> environment, Supplier<HaproxyVersion> version) {
+    private SectionReader(UnaryOperator<String> environment, Supplier<HaproxyBuild> build) {
         this.environment = environment;
-        this.version = version;
+        this.build = build;
     }
 
     /** @param files each with its text, in the order HAProxy loads them */
     static SectionReader read(List<Path> files, java.util.function.Function<Path, String> text,
-            UnaryOperator<String> environment, Supplier<HaproxyVersion> version) {
-        SectionReader reader = new SectionReader(environment, version);
+            UnaryOperator<String> environment, Supplier<HaproxyBuild> build) {
+        SectionReader reader = new SectionReader(environment, build);
         for (Path file : files) {
             reader.readFile(file, text.apply(file));
             // HAProxy starts every file outside any section: a section never spans two files.
@@ -156,7 +156,7 @@ final class SectionReader {
     }
 
     private boolean test(String directive, List<String> args, Origin at) {
-        Condition.Result result = Condition.evaluate(args, variable -> lookup(variable, at), version);
+        Condition.Result result = Condition.evaluate(args, variable -> lookup(variable, at), build);
         if (result.truth() == Truth.UNKNOWN) {
             warn(at, directive + " " + String.join(" ", args) + ": " + String.join("; ", result.unknowns())
                     + "; hapc read the condition as false and skipped its lines, HAProxy may not");

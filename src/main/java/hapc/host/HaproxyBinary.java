@@ -2,7 +2,7 @@ package hapc.host;
 
 import hapc.ErrorKind;
 import hapc.HapcException;
-import hapc.config.HaproxyVersion;
+import hapc.config.HaproxyBuild;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The HAProxy program on this host: the judge of whether a config is valid, and the version
- * {@code .if version_atleast()} is evaluated against.
+ * The HAProxy program on this host: the judge of whether a config is valid, and the build
+ * (version, features, OpenSSL) {@code .if} conditions are evaluated against.
  */
 public final class HaproxyBinary {
     /** {@code haproxy -c} on a config with thousands of backends and certificates takes seconds. */
@@ -68,20 +68,18 @@ public final class HaproxyBinary {
         return path;
     }
 
-    /** {@code haproxy -v}'s version, or null when it does not answer with one. */
-    public HaproxyVersion version() {
+    /**
+     * {@code haproxy -vv}: version, feature list and OpenSSL in one run of the program (callers
+     * ask only when a condition needs it: it costs a process start). Null when it cannot run or
+     * does not answer with a version.
+     */
+    public HaproxyBuild build() {
         try {
-            CommandRun run = CommandRun.run(List.of(path, "-v"), VERSION_LIMIT);
-            for (String line : run.output()) {
-                int at = line.indexOf("version ");
-                if (line.startsWith("HAProxy version ") || line.startsWith("HA-Proxy version ")) {
-                    return HaproxyVersion.parse(line.substring(at + "version ".length()));
-                }
-            }
+            HaproxyBuild build = HaproxyBuild.parse(CommandRun.run(List.of(path, "-vv"), VERSION_LIMIT).output());
+            return build.version() == null ? null : build;
         } catch (HapcException e) {
             return null;
         }
-        return null;
     }
 
     /**
