@@ -55,7 +55,7 @@ final class ProxyBuilder {
                         level = line.words().get(i + 1);
                     }
                 }
-                statsSockets.add(new StatsSocket(line.word(2), level == null ? "operator" : level, line.origin()));
+                statsSockets.add(StatsSocket.of(line.word(2), level == null ? "operator" : level, line.origin()));
             } else if (line.is("server-state-file")) {
                 serverStateFile = argument(line);
             } else if (line.is("server-state-base")) {
