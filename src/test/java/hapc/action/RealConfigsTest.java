@@ -40,6 +40,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * list-backends with {@code show backend}; list-frontends and list-config-backends (names,
  * modes, servers, their addresses, ports, backup and disabled flags) with {@code show stat}
  * (types 0, 1, 2) and {@code show servers state}; every bind hapc lists is one HAProxy listens on.
+ * hapc's config actions evaluate {@code .if} conditions with the {@code haproxy} on PATH (they
+ * take no --haproxy-bin); the one condition of these fixtures, {@code feature(QUIC)}, has the
+ * same value on both binaries, and the per-binary evaluation is what the last test checks.
  */
 @Timeout(120)
 class RealConfigsTest {
