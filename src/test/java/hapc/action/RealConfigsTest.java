@@ -46,6 +46,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @Timeout(120)
 class RealConfigsTest {
+    /** Fixtures whose frontends list their listeners in show stat (option socket-stats). */
+    private static final List<String> WITH_LISTENERS = List.of("haproxy-example-basic-config-edge.cfg");
+
     /** The fixtures; a name ending in -2.6-only or -3.0-only is run on that version alone. */
     private static final List<String> FIXTURES = List.of(
             "debian-12-default-haproxy.cfg",
@@ -55,7 +58,8 @@ class RealConfigsTest {
             "haproxy-example-quick-test.cfg",
             "haproxy-example-socks4.cfg",
             "haproxy-example-transparent_proxy.cfg",
-            "kubeadm-ha-considerations.cfg");
+            "kubeadm-ha-considerations.cfg",
+            "patroni-haproxy.cfg");
 
     static Stream<Arguments> fixtures() {
         List<Arguments> all = new ArrayList<>();
@@ -96,13 +100,16 @@ class RealConfigsTest {
                 selfSignedCertificate(dir.resolve("pub1.pem"));
             }
             try (HaproxyProcess haproxy = HaproxyProcess.startWith(binary, dir, config)) {
-                compare(haproxy, config, !fixture.startsWith("debian-12-default"));
+                compare(haproxy, config, !fixture.startsWith("debian-12-default"), WITH_LISTENERS.contains(fixture));
             }
         }
     }
 
-    /** @param proxies whether the fixture has proxies at all (Debian's default has none) */
-    private static void compare(HaproxyProcess haproxy, Path config, boolean proxies) {
+    /**
+     * @param proxies   whether the fixture has proxies at all (Debian's default has none)
+     * @param withListeners whether HAProxy lists listeners for it (so that comparison is not vacuous)
+     */
+    private static void compare(HaproxyProcess haproxy, Path config, boolean proxies, boolean withListeners) {
         Path admin = haproxy.adminSocket();
         // HAProxy's own view.
         List<String> shownBackends = new ArrayList<>();
@@ -114,21 +121,27 @@ class RealConfigsTest {
         Map<String, Proxy> frontends = new LinkedHashMap<>();
         Map<String, Proxy> backends = new LinkedHashMap<>();
         Map<String, Boolean> backup = new LinkedHashMap<>();
-        String stat = RawSocket.ask(admin, "show stat -1 7 -1");
+        Map<String, List<String>> listeners = new LinkedHashMap<>();
+        // Types 0-3: frontends, backends, servers, and listeners (of frontends with socket-stats).
+        String stat = RawSocket.ask(admin, "show stat -1 15 -1");
         List<String> header = List.of(stat.lines().findFirst().orElseThrow().substring(2).split(","));
         stat.lines().skip(1).filter(l -> !l.isBlank()).forEach(line -> {
             String[] f = line.split(",", -1);
             String proxy = f[0];
             String name = f[1];
             String mode = f[header.indexOf("mode")];
-            if (name.equals("FRONTEND")) {
-                frontends.put(proxy, new Proxy(mode, List.of()));
-            } else if (name.equals("BACKEND")) {
-                backends.computeIfAbsent(proxy, p -> new Proxy(mode, new ArrayList<>()));
-                backends.put(proxy, new Proxy(mode, backends.get(proxy).servers()));
-            } else {
-                backends.computeIfAbsent(proxy, p -> new Proxy(null, new ArrayList<>())).servers().add(name);
-                backup.put(proxy + "/" + name, f[header.indexOf("bck")].equals("1"));
+            switch (f[header.indexOf("type")]) {
+                case "0" -> frontends.put(proxy, new Proxy(mode, List.of()));
+                case "1" -> {
+                    backends.computeIfAbsent(proxy, p -> new Proxy(mode, new ArrayList<>()));
+                    backends.put(proxy, new Proxy(mode, backends.get(proxy).servers()));
+                }
+                case "2" -> {
+                    backends.computeIfAbsent(proxy, p -> new Proxy(null, new ArrayList<>())).servers().add(name);
+                    backup.put(proxy + "/" + name, f[header.indexOf("bck")].equals("1"));
+                }
+                case "3" -> listeners.computeIfAbsent(proxy, p -> new ArrayList<>()).add(f[header.indexOf("addr")]);
+                default -> throw new AssertionError("a show stat line of unknown type: " + line);
             }
         });
         Map<String, RuntimeServer> servers = new LinkedHashMap<>();
@@ -148,6 +161,7 @@ class RealConfigsTest {
 
         assertEquals(proxies, !frontends.isEmpty() && !backends.isEmpty() && !servers.isEmpty(),
                 "what HAProxy reports is there to compare: " + frontends + backends + servers);
+        assertEquals(withListeners, !listeners.isEmpty(), "listeners reported: " + listeners);
 
         // hapc's view, from the admin socket and from the config.
         HapcRun runtime = HapcRun.run("-k", admin.toString(), "list-backends");
@@ -160,6 +174,14 @@ class RealConfigsTest {
         listedFrontends.json().get("frontends").forEach(f -> hapcFrontends.put(f.get("name").asText(),
                 new Proxy(f.get("mode").asText(), List.of())));
         assertEquals(frontends, hapcFrontends, "list-frontends vs show stat type 0");
+        // Where HAProxy lists a frontend's listeners (option socket-stats), they are hapc's binds.
+        listedFrontends.json().get("frontends").forEach(f -> {
+            if (listeners.containsKey(f.get("name").asText())) {
+                List<String> binds = new ArrayList<>();
+                f.get("binds").forEach(b -> binds.add(b.asText()));
+                assertEquals(listeners.get(f.get("name").asText()), binds, "binds vs show stat type 3");
+            }
+        });
         listedFrontends.json().get("frontends").forEach(f -> f.get("binds").forEach(bind -> {
             String address = bind.asText();
             if (address.matches("127\\.0\\.0\\.1:\\d+")) {
