@@ -81,26 +81,44 @@ class RealConfigsTest {
     }
 
     /** One server as HAProxy reports it. */
-    private record RuntimeServer(String address, Integer port, boolean backup, boolean disabled) {
+    private record RuntimeServer(String address, Integer port, Boolean backup, boolean disabled) {
     }
 
     @ParameterizedTest(name = "{0} on {1}")
     @MethodSource("fixtures")
     void hapcReadsThePublishedConfigAsHaproxyRunsIt(String fixture, String binary) throws Exception {
+        run("real", fixture, binary, !fixture.startsWith("debian-12-default"), WITH_LISTENERS.contains(fixture));
+    }
+
+    /**
+     * hapc's own fixture (configs/constructs) with what real configs use and the published ones
+     * do not: named defaults with from, default-server disabled/backup and enabled, setenv and
+     * its kin, quoted names and addresses, ipv4@/ipv6@ prefixes, IPv6 with and without
+     * brackets, a host name, a port-less server, templates, a comma-separated bind, a stopped
+     * backend, a ring with a server.
+     */
+    @ParameterizedTest
+    @MethodSource("hapc.testing.HaproxyVersions#all")
+    void hapcReadsItsConstructsFixtureAsHaproxyRunsIt(String binary) throws Exception {
+        run("constructs", "hapc-constructs.cfg", binary, true, true);
+    }
+
+    private static void run(String set, String fixture, String binary, boolean proxies, boolean withListeners)
+            throws Exception {
         Path dir = Files.createTempDirectory("hapc-real-");
         try (BackendServer server = new BackendServer()) {
             Map<String, Object> values = new LinkedHashMap<>();
-            for (int i = 1; i <= 4; i++) {
+            for (int i = 1; i <= 6; i++) {
                 values.put("PORT" + i, Ports.free());
             }
             values.put("SERVERPORT", server.port());
-            ConfigFixture.write("real", List.of(fixture), dir, dir, values);
+            ConfigFixture.write(set, List.of(fixture), dir, dir, values);
             Path config = dir.resolve(fixture);
             if (Files.readString(config).contains("crt pub1.pem")) {
                 selfSignedCertificate(dir.resolve("pub1.pem"));
             }
             try (HaproxyProcess haproxy = HaproxyProcess.startWith(binary, dir, config)) {
-                compare(haproxy, config, !fixture.startsWith("debian-12-default"), WITH_LISTENERS.contains(fixture));
+                compare(haproxy, config, proxies, withListeners);
             }
         }
     }
@@ -159,6 +177,22 @@ class RealConfigsTest {
             }
         }
 
+        // A backend with 'disabled' is one HAProxy keeps stopped: it is in show backend and show
+        // servers state, not in show stat. hapc lists it, as the config defines it.
+        List<String> stopped = new ArrayList<>();
+        Map<String, Proxy> running = new LinkedHashMap<>(backends);
+        backends.clear();
+        for (String name : shownBackends) {
+            if (running.containsKey(name)) {
+                backends.put(name, running.remove(name));
+            } else {
+                stopped.add(name);
+                List<String> serverNames = servers.keySet().stream().filter(id -> id.startsWith(name + "/"))
+                        .map(id -> id.substring(name.length() + 1)).toList();
+                backends.put(name, new Proxy("(stopped)", serverNames));
+            }
+        }
+        backends.putAll(running);
         assertEquals(proxies, !frontends.isEmpty() && !backends.isEmpty() && !servers.isEmpty(),
                 "what HAProxy reports is there to compare: " + frontends + backends + servers);
         assertEquals(withListeners, !listeners.isEmpty(), "listeners reported: " + listeners);
@@ -203,8 +237,17 @@ class RealConfigsTest {
                         s.get("port").isNull() ? null : s.get("port").asInt(), s.get("backup").asBoolean(),
                         s.get("disabled").asBoolean()));
             }
-            hapcBackends.put(name, new Proxy(backend.get("mode").asText(), serverNames));
+            hapcBackends.put(name, new Proxy(stopped.contains(name) ? "(stopped)" : backend.get("mode").asText(),
+                    serverNames));
         }
+        hapcServers.replaceAll((id, s) -> {
+            RuntimeServer actual = servers.get(id);
+            boolean stoppedBackend = stopped.contains(id.substring(0, id.indexOf('/')));
+            // hapc gives the host name as written; HAProxy resolved it when it started.
+            String address = actual != null && resolvesTo(s.address(), actual.address()) ? actual.address()
+                    : s.address();
+            return new RuntimeServer(address, s.port(), stoppedBackend ? null : s.backup(), s.disabled());
+        });
         assertEquals(backends, hapcBackends, "list-config-backends vs show stat types 1 and 2");
         assertEquals(servers, hapcServers, "servers vs show servers state and show stat");
         for (HapcRun run : List.of(listedFrontends, listedBackends)) {
@@ -250,6 +293,23 @@ class RealConfigsTest {
             assertEquals(shown, read.backends().stream().map(ConfigBackend::name).toList(), String.join("\n", conditions));
             assertEquals(1, runs[0], "one haproxy -vv for the whole config");
         }
+    }
+
+    /** Whether a server's host name (not an address) resolves, here, to the address HAProxy uses. */
+    private static boolean resolvesTo(String host, String address) {
+        if (host == null || host.equals(address) || !host.matches("[A-Za-z][A-Za-z0-9.-]*")) {
+            return false;
+        }
+        try {
+            for (InetAddress resolved : InetAddress.getAllByName(host)) {
+                if (resolved.getHostAddress().equals(address)) {
+                    return true;
+                }
+            }
+        } catch (IOException e) {
+            return false;
+        }
+        return false;
     }
 
     private static List<String> names(JsonNode items) {
