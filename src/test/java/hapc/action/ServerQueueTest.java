@@ -151,4 +151,72 @@ class ServerQueueTest {
         assertEquals("drain", ServerStates.of(haproxy, "q", "s1"));
         assertTrue(afterClose < 2000, "returned " + afterClose + " ms after the last client left");
     }
+
+    /**
+     * Without use-server the waiting clients are queued in the BACKEND (qcur on its BACKEND
+     * line, 0 on the server's). hapc counts a server's own queue only, and this shows why that
+     * is right: once the server is drained, HAProxy never hands it a client from the backend's
+     * queue (its stot, every session it ever had, stays 1), so when its one session ends it is
+     * safe to remove. What becomes of those clients differs: 2.6 keeps them queued, 3.0 closes
+     * them at once (no server of the backend can take them); either way none reaches the server.
+     */
+    @ParameterizedTest
+    @MethodSource("hapc.testing.HaproxyVersions#all")
+    void aDrainedServerTakesNothingFromTheBackendsQueue(String binary) throws Exception {
+        int plainPort = Ports.free();
+        HaproxyProcess haproxy = live.start(binary, """
+                listen plain
+                    mode tcp
+                    bind 127.0.0.1:%d
+                    timeout queue 60s
+                    server s1 127.0.0.1:%d maxconn 1
+                """.formatted(plainPort, live.backend().port()));
+        Socket served = haproxy.connect(plainPort);
+        assertTrue(HaproxyProcess.waitUntil(Duration.ofSeconds(10), () -> "1".equals(plainStat(haproxy, "scur"))));
+        Socket[] waiting = {haproxy.connect(plainPort), haproxy.connect(plainPort)};
+        assertTrue(HaproxyProcess.waitUntil(Duration.ofSeconds(10), () -> backendQueue(haproxy) == 2));
+        assertEquals("0", plainStat(haproxy, "qcur"), "not the server's queue");
+        assertEquals("", RawSocket.ask(haproxy.adminSocket(), "set server plain/s1 state drain").strip());
+
+        HapcRun busy = HapcRun.run(args(haproxy, "check-safe-to-remove", "-b", "plain", "-s", "s1"));
+        assertEquals(3, busy.exit(), busy.stdout());
+        assertEquals(0, busy.json().get("queued").asInt(), busy.stdout());
+        assertEquals(1, busy.json().get("sessions").asInt(), busy.stdout());
+
+        served.close();
+        assertTrue(HaproxyProcess.waitUntil(Duration.ofSeconds(10), () -> "0".equals(plainStat(haproxy, "scur"))));
+        Thread.sleep(300);
+        int closed = 0;
+        for (Socket client : waiting) {
+            client.setSoTimeout(500);
+            try {
+                closed += client.getInputStream().read() == -1 ? 1 : 0;
+            } catch (java.net.SocketTimeoutException e) {
+                // still open: waiting in the queue
+            }
+        }
+        assertEquals("1", plainStat(haproxy, "stot"), "no queued client ever reached the drained server");
+        assertEquals("0", plainStat(haproxy, "scur"));
+        assertEquals(2, backendQueue(haproxy) + closed, "each queued client still waits or was closed by HAProxy");
+        HapcRun safe = HapcRun.run(args(haproxy, "check-safe-to-remove", "-b", "plain", "-s", "s1"));
+        assertEquals(0, safe.exit(), safe.stdout());
+        assertTrue(safe.json().get("safe").asBoolean());
+    }
+
+    private static String plainStat(HaproxyProcess haproxy, String column) {
+        return RawSocket.stat(haproxy.adminSocket(), "plain", "s1", column);
+    }
+
+    /** qcur of the BACKEND line of 'plain' (show stat type 2: backends only). */
+    private static int backendQueue(HaproxyProcess haproxy) {
+        String[] lines = RawSocket.ask(haproxy.adminSocket(), "show stat plain 2 -1").split("\n");
+        java.util.List<String> header = java.util.List.of(lines[0].substring(2).split(","));
+        for (String line : lines) {
+            String[] f = line.split(",", -1);
+            if (f.length > 1 && f[0].equals("plain") && f[1].equals("BACKEND")) {
+                return Integer.parseInt(f[header.indexOf("qcur")]);
+            }
+        }
+        throw new AssertionError("no BACKEND line for plain");
+    }
 }
