@@ -39,20 +39,32 @@ public final class HaproxyBinary {
             return new HaproxyBinary(given);
         }
         return onPath().orElseThrow(() -> new HapcException(ErrorKind.CONFIG,
-                "no haproxy on PATH to validate the config with; give its path with --haproxy-bin"));
+                "no haproxy on PATH (nor in /usr/sbin or /usr/local/sbin) to validate the config with; give its path"
+                        + " with --haproxy-bin"));
     }
 
-    /** {@code haproxy} from PATH, when there is one. */
+    /**
+     * Where distributions install haproxy: searched after PATH, since a non-root user's PATH on
+     * Debian has no sbin directory, and hapc is run as such a user (the haproxy group) too.
+     */
+    static final List<String> SBIN_DIRS = List.of("/usr/sbin", "/usr/local/sbin");
+
+    /** {@code haproxy} from PATH, else from the sbin directories, when there is one. */
     public static Optional<HaproxyBinary> onPath() {
-        return onPath("haproxy");
+        return onPath("haproxy", System.getenv("PATH"), SBIN_DIRS);
     }
 
     private static Optional<HaproxyBinary> onPath(String name) {
-        String pathVariable = System.getenv("PATH");
-        if (pathVariable == null) {
-            return Optional.empty();
+        return onPath(name, System.getenv("PATH"), List.of());
+    }
+
+    static Optional<HaproxyBinary> onPath(String name, String pathVariable, List<String> fallback) {
+        List<String> dirs = new ArrayList<>();
+        if (pathVariable != null) {
+            dirs.addAll(List.of(pathVariable.split(File.pathSeparator)));
         }
-        for (String dir : pathVariable.split(File.pathSeparator)) {
+        dirs.addAll(fallback);
+        for (String dir : dirs) {
             if (dir.isEmpty()) {
                 continue;
             }
