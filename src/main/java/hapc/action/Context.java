@@ -3,7 +3,7 @@ package hapc.action;
 import hapc.HapcException;
 import hapc.config.ConfigFiles;
 import hapc.config.HaproxyConfig;
-import hapc.config.HaproxyVersion;
+import hapc.config.HaproxyBuild;
 import hapc.host.HaproxyBinary;
 import hapc.request.Request;
 import hapc.runtime.AdminSocket;
@@ -67,20 +67,20 @@ public final class Context {
      */
     public HaproxyConfig config() {
         if (config == null) {
-            config = HaproxyConfig.read(ConfigFiles.expand(request.configs()), System::getenv, this::haproxyVersion);
+            config = HaproxyConfig.read(ConfigFiles.expand(request.configs()), System::getenv, this::haproxyBuild);
             config.warnings().forEach(w -> warnings.add("config " + w));
         }
         return config;
     }
 
-    /** The version of --haproxy-bin, else of haproxy on PATH, for .if version_atleast(); null if unknown. */
-    private HaproxyVersion haproxyVersion() {
+    /** haproxy -vv of --haproxy-bin, else of haproxy on PATH, for .if conditions; null if unknown. */
+    private HaproxyBuild haproxyBuild() {
         try {
             var binary = request.haproxyBin() != null ? java.util.Optional.of(HaproxyBinary.locate(request.haproxyBin()))
                     : HaproxyBinary.onPath();
-            HaproxyVersion version = binary.map(HaproxyBinary::version).orElse(null);
-            trace.accept("HAProxy version for .if conditions: " + (version == null ? "unknown" : version));
-            return version;
+            HaproxyBuild build = binary.map(HaproxyBinary::build).orElse(null);
+            trace.accept("HAProxy version for .if conditions: " + (build == null ? "unknown" : build.version()));
+            return build;
         } catch (HapcException e) {
             return null;
         }

@@ -28,18 +28,19 @@ public record HaproxyConfig(
      * Reads the files in the order given (see {@link ConfigFiles#expand}).
      *
      * @param environment the variables {@code "${VAR}"} and {@code defined()} see (null: unset)
-     * @param version     the HAProxy version for {@code version_atleast()}, asked only if needed;
-     *                    null when not known
+     * @param build       what {@code haproxy -vv} says about the binary, for {@code version_atleast()},
+     *                    {@code feature()} and the like; asked at most once, only if a condition
+     *                    needs it; null when not known
      */
     public static HaproxyConfig read(List<Path> files, UnaryOperator<String> environment,
-            Supplier<HaproxyVersion> version) {
-        return parse(files, ConfigFiles::read, environment, version);
+            Supplier<HaproxyBuild> build) {
+        return parse(files, ConfigFiles::read, environment, build);
     }
 
     /** As {@link #read}, with the text of each file given (tests, and files already read). */
     public static HaproxyConfig parse(List<Path> files, Function<Path, String> text, UnaryOperator<String> environment,
-            Supplier<HaproxyVersion> version) {
-        SectionReader sections = SectionReader.read(files, text, environment, memoize(version));
+            Supplier<HaproxyBuild> build) {
+        SectionReader sections = SectionReader.read(files, text, environment, memoize(build));
         return new ProxyBuilder(new ArrayList<>(sections.warnings())).build(files, sections.sections());
     }
 
@@ -66,15 +67,15 @@ public record HaproxyConfig(
         return StateFiles.of(this);
     }
 
-    private static Supplier<HaproxyVersion> memoize(Supplier<HaproxyVersion> version) {
+    private static Supplier<HaproxyBuild> memoize(Supplier<HaproxyBuild> build) {
         Object[] cache = new Object[1];
         boolean[] asked = {false};
         return () -> {
             if (!asked[0]) {
                 asked[0] = true;
-                cache[0] = version.get();
+                cache[0] = build.get();
             }
-            return (HaproxyVersion) cache[0];
+            return (HaproxyBuild) cache[0];
         };
     }
 }

@@ -55,7 +55,7 @@ final class ProxyBuilder {
                         level = line.words().get(i + 1);
                     }
                 }
-                statsSockets.add(new StatsSocket(line.word(2), level == null ? "operator" : level, line.origin()));
+                statsSockets.add(StatsSocket.of(line.word(2), level == null ? "operator" : level, line.origin()));
             } else if (line.is("server-state-file")) {
                 serverStateFile = argument(line);
             } else if (line.is("server-state-base")) {
@@ -125,7 +125,12 @@ final class ProxyBuilder {
                 case "mode" -> mode = argument(line);
                 case "bind" -> {
                     if (frontendOnly(kind, line) && argument(line) != null) {
-                        binds.add(new Bind(line.word(1), line.origin()));
+                        // One bind line may list several addresses; HAProxy listens on each.
+                        for (String address : line.word(1).split(",")) {
+                            if (!address.isEmpty()) {
+                                binds.add(Bind.of(address, line.origin()));
+                            }
+                        }
                     }
                 }
                 case "default_backend" -> {

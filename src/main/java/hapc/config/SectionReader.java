@@ -17,7 +17,11 @@ import java.util.function.UnaryOperator;
  */
 final class SectionReader {
     private final UnaryOperator<String> environment;
-    private final Supplier<HaproxyVersion> version;
+    private final Supplier<HaproxyBuild> build;
+    /** Variables set (or unset: empty) by the global section's setenv and the like, in file order. */
+    private final java.util.Map<String, Optional<String>> variables = new java.util.HashMap<>();
+    /** After a resetenv, only the variables it kept and those set later exist. */
+    private boolean environmentCleared;
     private final List<Section> sections = new ArrayList<>();
     private final List<ConfigWarning> warnings = new ArrayList<>();
 
@@ -27,15 +31,15 @@ final class SectionReader {
     private Origin origin;
     private List<Directive> directives;
 
-    private SectionReader(UnaryOperator<String> environment, Supplier<HaproxyVersion> version) {
+    private SectionReader(UnaryOperator<String> environment, Supplier<HaproxyBuild> build) {
         this.environment = environment;
-        this.version = version;
+        this.build = build;
     }
 
     /** @param files each with its text, in the order HAProxy loads them */
     static SectionReader read(List<Path> files, java.util.function.Function<Path, String> text,
-            UnaryOperator<String> environment, Supplier<HaproxyVersion> version) {
-        SectionReader reader = new SectionReader(environment, version);
+            UnaryOperator<String> environment, Supplier<HaproxyBuild> build) {
+        SectionReader reader = new SectionReader(environment, build);
         for (Path file : files) {
             reader.readFile(file, text.apply(file));
             // HAProxy starts every file outside any section: a section never spans two files.
@@ -88,7 +92,7 @@ final class SectionReader {
             case ".FILE" -> at.file().toString();
             case ".LINE" -> String.valueOf(at.line());
             case ".SECTION" -> kind == null ? "" : name == null ? kind.keyword() : name;
-            default -> environment.apply(variable);
+            default -> lookupEnvironment(variable);
         };
     }
 
@@ -156,7 +160,7 @@ final class SectionReader {
     }
 
     private boolean test(String directive, List<String> args, Origin at) {
-        Condition.Result result = Condition.evaluate(args, variable -> lookup(variable, at), version);
+        Condition.Result result = Condition.evaluate(args, variable -> lookup(variable, at), build);
         if (result.truth() == Truth.UNKNOWN) {
             warn(at, directive + " " + String.join(" ", args) + ": " + String.join("; ", result.unknowns())
                     + "; hapc read the condition as false and skipped its lines, HAProxy may not");
@@ -179,7 +183,51 @@ final class SectionReader {
             warn(at, "'" + first + "' is outside any section; ignored");
             return;
         }
+        if (kind == SectionKind.GLOBAL) {
+            environmentChange(words);
+        }
         directives.add(new Directive(List.copyOf(words), at));
+    }
+
+    /**
+     * HAProxy runs the global section's setenv, presetenv, unsetenv and resetenv while it reads
+     * the file, so every later line (and .if defined()) sees their effect: so must hapc.
+     */
+    private void environmentChange(List<String> words) {
+        switch (words.get(0)) {
+            case "setenv" -> {
+                if (words.size() == 3) {
+                    variables.put(words.get(1), Optional.of(words.get(2)));
+                }
+            }
+            case "presetenv" -> {
+                if (words.size() == 3 && lookupEnvironment(words.get(1)) == null) {
+                    variables.put(words.get(1), Optional.of(words.get(2)));
+                }
+            }
+            case "unsetenv" -> words.subList(1, words.size()).forEach(v -> variables.put(v, Optional.empty()));
+            case "resetenv" -> {
+                java.util.Map<String, Optional<String>> kept = new java.util.HashMap<>();
+                for (String v : words.subList(1, words.size())) {
+                    String value = lookupEnvironment(v);
+                    kept.put(v, Optional.ofNullable(value));
+                }
+                variables.clear();
+                variables.putAll(kept);
+                environmentCleared = true;
+            }
+            default -> {
+                // not an environment keyword
+            }
+        }
+    }
+
+    /** A variable as the config has left it so far: set or unset by the global section, else hapc's environment. */
+    private String lookupEnvironment(String variable) {
+        if (variables.containsKey(variable)) {
+            return variables.get(variable).orElse(null);
+        }
+        return environmentCleared ? null : environment.apply(variable);
     }
 
     private void openSection(SectionKind newKind, List<String> words, Origin at) {

@@ -6,7 +6,10 @@ import java.util.regex.Pattern;
 /**
  * The address word of a server line split into host and port, as HAProxy reads it: a unix
  * path has no port, {@code [v6]:port} uses brackets, otherwise the port follows the LAST
- * colon. A relative port ({@code +1000}) or a range has no single port number.
+ * colon. A relative port ({@code +1000}) or a range has no single port number. The
+ * {@code ipv4@} and {@code ipv6@} prefixes only say which family the address is of, and are
+ * dropped (HAProxy's own {@code show servers state} reports the bare address); other families
+ * ({@code unix@}, {@code abns@}...) stay as written.
  */
 record ServerAddress(String host, Integer port) {
     private static final Pattern BRACKETED = Pattern.compile("^((?:[a-z0-9]+@)?)\\[([^\\]]*)\\](?::(.*))?$");
@@ -22,6 +25,10 @@ record ServerAddress(String host, Integer port) {
         if (family.equals("unix@") || family.equals("abns@") || family.equals("sockpair@") || family.equals("fd@")
                 || rest.startsWith("/")) {
             return new ServerAddress(word, null);
+        }
+        if (family.equals("ipv4@") || family.equals("ipv6@")) {
+            family = "";
+            word = rest;
         }
         Matcher bracketed = BRACKETED.matcher(word);
         if (bracketed.matches()) {

@@ -2,7 +2,7 @@ package hapc.host;
 
 import hapc.ErrorKind;
 import hapc.HapcException;
-import hapc.config.HaproxyVersion;
+import hapc.config.HaproxyBuild;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The HAProxy program on this host: the judge of whether a config is valid, and the version
- * {@code .if version_atleast()} is evaluated against.
+ * The HAProxy program on this host: the judge of whether a config is valid, and the build
+ * (version, features, OpenSSL) {@code .if} conditions are evaluated against.
  */
 public final class HaproxyBinary {
     /** {@code haproxy -c} on a config with thousands of backends and certificates takes seconds. */
@@ -39,20 +39,32 @@ public final class HaproxyBinary {
             return new HaproxyBinary(given);
         }
         return onPath().orElseThrow(() -> new HapcException(ErrorKind.CONFIG,
-                "no haproxy on PATH to validate the config with; give its path with --haproxy-bin"));
+                "no haproxy on PATH (nor in /usr/sbin or /usr/local/sbin) to validate the config with; give its path"
+                        + " with --haproxy-bin"));
     }
 
-    /** {@code haproxy} from PATH, when there is one. */
+    /**
+     * Where distributions install haproxy: searched after PATH, since a non-root user's PATH on
+     * Debian has no sbin directory, and hapc is run as such a user (the haproxy group) too.
+     */
+    static final List<String> SBIN_DIRS = List.of("/usr/sbin", "/usr/local/sbin");
+
+    /** {@code haproxy} from PATH, else from the sbin directories, when there is one. */
     public static Optional<HaproxyBinary> onPath() {
-        return onPath("haproxy");
+        return onPath("haproxy", System.getenv("PATH"), SBIN_DIRS);
     }
 
     private static Optional<HaproxyBinary> onPath(String name) {
-        String pathVariable = System.getenv("PATH");
-        if (pathVariable == null) {
-            return Optional.empty();
+        return onPath(name, System.getenv("PATH"), List.of());
+    }
+
+    static Optional<HaproxyBinary> onPath(String name, String pathVariable, List<String> fallback) {
+        List<String> dirs = new ArrayList<>();
+        if (pathVariable != null) {
+            dirs.addAll(List.of(pathVariable.split(File.pathSeparator)));
         }
-        for (String dir : pathVariable.split(File.pathSeparator)) {
+        dirs.addAll(fallback);
+        for (String dir : dirs) {
             if (dir.isEmpty()) {
                 continue;
             }
@@ -68,20 +80,18 @@ public final class HaproxyBinary {
         return path;
     }
 
-    /** {@code haproxy -v}'s version, or null when it does not answer with one. */
-    public HaproxyVersion version() {
+    /**
+     * {@code haproxy -vv}: version, feature list and OpenSSL in one run of the program (callers
+     * ask only when a condition needs it: it costs a process start). Null when it cannot run or
+     * does not answer with a version.
+     */
+    public HaproxyBuild build() {
         try {
-            CommandRun run = CommandRun.run(List.of(path, "-v"), VERSION_LIMIT);
-            for (String line : run.output()) {
-                int at = line.indexOf("version ");
-                if (line.startsWith("HAProxy version ") || line.startsWith("HA-Proxy version ")) {
-                    return HaproxyVersion.parse(line.substring(at + "version ".length()));
-                }
-            }
+            HaproxyBuild build = HaproxyBuild.parse(CommandRun.run(List.of(path, "-vv"), VERSION_LIMIT).output());
+            return build.version() == null ? null : build;
         } catch (HapcException e) {
             return null;
         }
-        return null;
     }
 
     /**

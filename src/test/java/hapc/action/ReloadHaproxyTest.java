@@ -4,16 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import hapc.host.Systemctl;
 import hapc.model.AdminBits;
-import hapc.output.Outcome;
-import hapc.request.Action;
-import hapc.request.Field;
-import hapc.request.Request;
 import hapc.testing.BackendServer;
 import hapc.testing.HapcRun;
 import hapc.testing.HaproxyProcess;
@@ -24,8 +18,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -206,53 +198,6 @@ class ReloadHaproxyTest {
                 assertNotEquals(before, Procs.currentWorker(haproxy.masterSocket()));
                 assertTrue((bits(haproxy, "s1") & AdminBits.FORCED_DRAIN) != 0, "loaded from the file by HAProxy");
             }
-        }
-    }
-
-    @ParameterizedTest
-    @MethodSource("hapc.testing.HaproxyVersions#all")
-    void withoutAMasterCliSystemctlReloadsAndANewWorkerIsRequired(String binary) throws Exception {
-        assumeFalse(Files.exists(Path.of(Context.DEFAULT_MASTER_SOCKET)), "a real master CLI exists on this host");
-        try (BackendServer server = new BackendServer();
-                HaproxyProcess haproxy = HaproxyProcess.start(binary, proxies(Ports.free(), server.port()))) {
-            set(haproxy, "s1", "drain");
-            int master = Procs.pids(haproxy.masterSocket(), "master").get(0);
-            int before = Procs.currentWorker(haproxy.masterSocket());
-            // Stands in for 'systemctl reload haproxy': the unit's ExecReload sends SIGUSR2 to the master.
-            Path fake = haproxy.dir().resolve("systemctl");
-            Files.writeString(fake, "#!/bin/sh\n[ \"$1 $2\" = \"reload haproxy\" ] || exit 3\nkill -USR2 " + master
-                    + "\n");
-            Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwx------"));
-            Request request = Request.of(Action.RELOAD_HAPROXY, Map.of(Field.CONFIG, haproxy.config().toString(),
-                    Field.SOCKET, haproxy.adminSocket().toString(), Field.HAPROXY_BIN, binary));
-            Context context = new Context(request, line -> { });
-
-            Outcome outcome = new ReloadHaproxy(new Systemctl(fake.toString()), Duration.ofSeconds(10)).run(context);
-
-            JsonNode json = MAPPER.valueToTree(outcome.fields());
-            HapcRun.assertValid(json);
-            assertEquals("systemctl", json.get("method").asText(), json.toString());
-            // The master re-executes itself on USR2: its CLI is back a moment later.
-            assertTrue(HaproxyProcess.waitUntil(Duration.ofSeconds(10), () -> {
-                try {
-                    return Procs.currentWorker(haproxy.masterSocket()) != before;
-                } catch (RuntimeException e) {
-                    return false;
-                }
-            }), "a new worker behind the master");
-            int after = Procs.currentWorker(haproxy.masterSocket());
-            assertNotEquals(before, after);
-            assertTrue(json.get("workers_after").toString().contains("\"pid\":" + after), json.toString());
-            assertTrue((bits(haproxy, "s1") & AdminBits.FORCED_DRAIN) != 0, "s1 still drained");
-
-            // A systemctl that "succeeds" without a new worker is a failed reload, not a success.
-            Files.writeString(fake, "#!/bin/sh\nexit 0\n");
-            hapc.HapcException failure = org.junit.jupiter.api.Assertions.assertThrows(hapc.HapcException.class,
-                    () -> new ReloadHaproxy(new Systemctl(fake.toString()), Duration.ofSeconds(2)).run(new Context(Request.of(
-                            Action.RELOAD_HAPROXY, Map.of(Field.CONFIG, haproxy.config().toString(), Field.SOCKET,
-                                    haproxy.adminSocket().toString(), Field.HAPROXY_BIN, binary,
-                                    Field.SOCKET_TIMEOUT, 2.0)), line -> { })));
-            assertEquals(hapc.ErrorKind.RELOAD, failure.kind());
         }
     }
 

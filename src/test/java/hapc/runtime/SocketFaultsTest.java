@@ -192,24 +192,43 @@ class SocketFaultsTest {
     }
 
     /**
-     * The real HAProxy's answer to list-servers, cut at EVERY byte: not one prefix may be taken
-     * for a whole answer.
+     * ONE real answer of HAProxy to list-servers, captured once, then served cut at EVERY byte
+     * position of that same answer: not one prefix may be taken for a whole answer. (Asking
+     * HAProxy again for each cut would cut a different answer each time: its length moves
+     * with srv_time_since_last_change.) The whole answer, served the same way, is accepted.
      */
     @Test
+    @org.junit.jupiter.api.Timeout(180)
     void anAnswerCutOffAnywhereIsAnErrorNeverAShortList() {
-        int length = RawSocket.ask(haproxy.adminSocket(),
-                "set severity-output number; show servers state web; show stat web 4 -1").length();
-        assertTrue(length > 500, "a real answer: " + length + " bytes");
-        int[] cut = {0};
-        try (FakeHaproxySocket cutting = FakeHaproxySocket.forwarding(haproxy.adminSocket(),
-                (n, real) -> Arrays.copyOf(real, Math.min(cut[0], real.length)))) {
-            for (cut[0] = 0; cut[0] < length; cut[0]++) {
+        java.util.concurrent.atomic.AtomicReference<byte[]> captured = new java.util.concurrent.atomic.AtomicReference<>();
+        String command;
+        HapcRun whole;
+        try (FakeHaproxySocket recording = FakeHaproxySocket.forwarding(haproxy.adminSocket(), (n, real) -> {
+            captured.set(real);
+            return real;
+        })) {
+            whole = HapcRun.run("-k", recording.path().toString(), "list-servers", "-b", "web", "-d");
+            assertEquals(0, whole.exit(), whole.stdout());
+            assertEquals(1, recording.connections(), "list-servers asks in one connection");
+            command = recording.lines().get(0);
+        }
+        byte[] answer = captured.get();
+        assertTrue(answer.length > 500, "a real answer: " + answer.length + " bytes");
+        java.util.concurrent.atomic.AtomicInteger cut = new java.util.concurrent.atomic.AtomicInteger();
+        try (FakeHaproxySocket cutting = new FakeHaproxySocket((n, line) -> Arrays.copyOf(answer, cut.get()))) {
+            for (cut.set(0); cut.get() < answer.length; cut.incrementAndGet()) {
                 HapcRun run = HapcRun.run("-k", cutting.path().toString(), "list-servers", "-b", "web", "-d");
                 faults++;
-                assertEquals(1, run.exit(), "cut at " + cut[0] + ": " + run.stdout());
-                assertEquals("haproxy", run.errorKind(), "cut at " + cut[0] + ": " + run.stdout());
-                assertTrue(run.msg().contains("cut off"), "cut at " + cut[0] + ": " + run.msg());
+                assertEquals(1, run.exit(), "cut at " + cut + " of " + answer.length + ": " + run.stdout());
+                assertEquals("haproxy", run.errorKind(), "cut at " + cut + ": " + run.stdout());
+                assertTrue(run.msg().contains("cut off"), "cut at " + cut + ": " + run.msg());
             }
+            assertEquals(answer.length, cut.get(), "every position of the one answer was cut");
+            HapcRun uncut = HapcRun.run("-k", cutting.path().toString(), "list-servers", "-b", "web", "-d");
+            assertEquals(0, uncut.exit(), "the whole answer is accepted: " + uncut.stdout());
+            assertEquals(whole.json().get("servers"), uncut.json().get("servers"));
+            assertEquals(answer.length + 1, cutting.connections());
+            assertTrue(cutting.lines().stream().allMatch(command::equals), "hapc asked the same thing every time");
         }
     }
 
