@@ -171,6 +171,8 @@ public final class ManPage {
             case PATHS, NAMES -> "string or array of strings";
             case FLAG -> "boolean";
             case COUNT -> "integer";
+            case WEIGHT -> "integer 0 to 256, or string \"N%\"";
+            case CHOICE -> "string: " + String.join(" or ", field.choices());
             case SECONDS -> "number";
         };
     }
