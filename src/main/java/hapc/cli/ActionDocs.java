@@ -69,7 +69,7 @@ record ActionDocs(String summary, String description, List<Example> examples) {
                             + "weight is not ramped. At a terminal, the wait and the ramp show their progress on stderr.",
                     List.of(new Example("hapc enable-server -b web -s web1", null),
                             new Example("hapc enable-server -b web -s web1 --wait --ramp 30",
-                                    "wait for the health check, then 30 s from a small share to the full weight"),
+                                    "up first, then 30 s from a small share to full weight"),
                             new Example("hapc enable-server -b web -s web1 --check | jq .changed",
                                     "would anything change?")));
             case DRAIN_SERVER -> new ActionDocs(
