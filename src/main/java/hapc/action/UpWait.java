@@ -82,14 +82,30 @@ final class UpWait {
         }
     }
 
-    /** Running, and its status UP (or "UP 1/3": up, one check failed) or "no check"; never "DOWN 1/2". */
+    /**
+     * Running ({@code srv_op_state} 2) with a status of exactly UP and a last check that passed, or
+     * "no check". Checked on 2.6 and 3.0: a server leaving MAINT is set UP by HAProxy before any
+     * check ("start OK but check immediately"): "UP 1/2" (health at rise, below its maximum) with
+     * fall 2 or more, plain "UP" with fall 1, then DOWN once the check fails. Neither is a check
+     * that passed: "UP 1/2" is not UP, and with fall 1 the last check status still shows the
+     * failure (L4CON...). What remains unseen: with fall 1, a check that passed before the MAINT
+     * and fails after it looks passed until that first check (one inter) is done.
+     */
     static boolean isUp(ServerView view) {
         if (view.state().operational() != OperationalState.UP || view.stat() == null) {
             return false;
         }
         String status = view.stat().status();
-        return status.startsWith("UP") || status.equals("no check");
+        if (status.equals("no check")) {
+            return true;
+        }
+        String check = view.stat().checkStatus() == null ? "" : view.stat().checkStatus();
+        // "* L4OK" while the next check runs: the last result is after the marker.
+        return status.equals("UP") && PASSED.contains(check.startsWith("* ") ? check.substring(2) : check);
     }
+
+    /** The check results that mean "passed" (doc/management.txt, check_status). */
+    private static final Set<String> PASSED = Set.of("L4OK", "L6OK", "L7OK", "L7OKC", "PROCOK");
 
     private static Map<String, Object> entry(PlannedChange target, String status, String check, boolean up,
             Double after) {
