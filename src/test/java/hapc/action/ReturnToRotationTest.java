@@ -199,6 +199,33 @@ class ReturnToRotationTest {
 
     @ParameterizedTest
     @MethodSource("hapc.testing.HaproxyVersions#all")
+    void withWaitTheRampHoldsTheFirstStepUntilTheServerIsUp(String binary) throws Exception {
+        int appPort = Ports.free();
+        HaproxyProcess haproxy = live.start(binary, """
+                backend web
+                    server app1 127.0.0.1:%d weight 100 check inter 200ms rise 2 fall 1
+                """.formatted(appPort));
+        assertTrue(HaproxyProcess.waitUntil(Duration.ofSeconds(10),
+                () -> status(haproxy, "web", "app1").startsWith("DOWN")));
+        RawSocket.ask(haproxy.adminSocket(), "set server web/app1 state drain");
+        CompletableFuture<HapcRun> call = inBackground(args(haproxy, "enable-server", "-b", "web", "-s", "app1",
+                "--wait", "--ramp", "2", "-t", "30"));
+        Thread.sleep(2500);
+        // Longer than the whole ramp, yet the server is down: it sits at the first step (a third).
+        assertFalse(call.isDone());
+        assertEquals("ready", ServerStates.of(haproxy, "web", "app1"));
+        assertEquals(33, weight(haproxy, "web", "app1"), "entered rotation at the first step, not at 100");
+        listen(appPort);
+        HapcRun run = call.get(20, TimeUnit.SECONDS);
+        assertEquals(0, run.exit(), run.stdout());
+        assertEquals(100, weight(haproxy, "web", "app1"));
+        assertTrue(run.json().at("/health/0/up").asBoolean());
+        assertEquals(3, run.json().at("/ramp/steps_done").asInt(), run.stdout());
+        assertTrue(run.json().get("waited_seconds").asDouble() >= 1.5, "waited for the check: " + run.stdout());
+    }
+
+    @ParameterizedTest
+    @MethodSource("hapc.testing.HaproxyVersions#all")
     void checkModeReportsTheRampPlanAndChangesNothing(String binary) {
         HaproxyProcess haproxy = live.start(binary, """
                 backend web
