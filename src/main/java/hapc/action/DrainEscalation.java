@@ -1,5 +1,6 @@
 package hapc.action;
 
+import hapc.HapcException;
 import hapc.output.Outcome;
 import hapc.runtime.LiveServers.Inspection;
 import java.util.List;
@@ -25,7 +26,14 @@ final class DrainEscalation {
         Targets still = new Targets(fresh.list().stream().filter(t -> busy.contains(id(t))).toList(),
                 fresh.snapshot());
         long sessions = still.list().stream().mapToLong(t -> t.server().sessions()).sum();
-        ServerStateChange.Done stopped = ServerStateChange.stop().apply(context, still);
+        ServerStateChange.Done stopped;
+        try {
+            stopped = ServerStateChange.stop().apply(context, still);
+        } catch (HapcException e) {
+            // Answered in drain-server's shape (stop-server's partial answer is not one).
+            throw new HapcException(e.kind(), drained.get("msg") + " At the deadline, stopping the servers still"
+                    + " busy (--on-timeout stop) failed: " + e.getMessage(), e, drained.fields());
+        }
 
         List<Map<String, Object>> drainEntries = (List<Map<String, Object>>) drained.get("targets");
         List<Map<String, Object>> stopEntries = (List<Map<String, Object>>) stopped.outcome().get("targets");
