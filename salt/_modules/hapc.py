@@ -169,31 +169,52 @@ def list_connections(
     return _run("list-connections", **locals())
 
 
+def _weight(value):
+    """The weight as hapc's JSON wants it: a number, or the string "N%" (Salt may hand over
+    either); anything else goes as given and hapc refuses it with its own message."""
+    if value is None or isinstance(value, bool):
+        return value
+    text = str(value).strip()
+    return int(text) if text.isdigit() else text
+
+
 def enable_server(
     backend, server, check_mode=None, socket=None, config=None, master_socket=None,
-    socket_timeout=None, executable=None,
+    socket_timeout=None, executable=None, wait=None, timeout=None, ramp=None, weight=None,
 ):
     """
     Put a server back into rotation (admin state ``ready``). With ``check_mode=True``, only
     report whether it would change.
+
+    ``wait=True`` waits until HAProxy says the server is up (its health check passed; without a
+    check, at once), at most ``timeout`` seconds (hapc's default: 60); an expired wait raises
+    CommandExecutionError, the server stays enabled. ``ramp=SECONDS`` brings it back at a small
+    share of its configured weight, climbing to exactly that weight in steps over SECONDS
+    (after the wait, with ``wait=True``). ``weight`` (0-256 or "N%") sets a weight in the same
+    call; it does not go with ``ramp``.
 
     CLI Example:
 
     .. code-block:: bash
 
         salt '*' hapc.enable_server web web1
+        salt '*' hapc.enable_server web web1 wait=True ramp=30
     """
-    return _run("enable-server", **locals())
+    fields = dict(locals())
+    fields["weight"] = _weight(weight)
+    return _run("enable-server", **fields)
 
 
 def drain_server(
     backend, server, wait=None, timeout=None, check_mode=None, socket=None, config=None,
-    master_socket=None, socket_timeout=None, executable=None,
+    master_socket=None, socket_timeout=None, executable=None, on_timeout=None,
 ):
     """
     Send a server no new traffic (admin state ``drain``). With ``wait=True``, wait until it has
     no sessions, at most ``timeout`` seconds (hapc's default: 60); an expired wait raises
-    CommandExecutionError and the server stays drained.
+    CommandExecutionError and the server stays drained, unless ``on_timeout="stop"``: then the
+    servers still busy are stopped (maintenance, sessions killed) and the answer says
+    ``escalated`` and ``sessions_killed``.
 
     CLI Example:
 
@@ -218,6 +239,26 @@ def stop_server(
         salt '*' hapc.stop_server web web1
     """
     return _run("stop-server", **locals())
+
+
+def set_weight(
+    backend, server, weight, check_mode=None, socket=None, config=None, master_socket=None,
+    socket_timeout=None, executable=None,
+):
+    """
+    Set a server's weight: a whole number from 0 to 256, or "N%" of the weight its
+    configuration gives it (0% to 100%). Nothing is sent when it already has that weight; the
+    admin state is left as it is. With ``check_mode=True``, only report whether it would change.
+
+    CLI Example:
+
+    .. code-block:: bash
+
+        salt '*' hapc.set_weight web web1 50%
+    """
+    fields = dict(locals())
+    fields["weight"] = _weight(weight)
+    return _run("set-weight", **fields)
 
 
 def check_safe_to_remove(

@@ -15,6 +15,19 @@ change (``result: None``) and change nothing.
         - wait: True
         - timeout: 120
 
+    web2 back, once up, ramped over 30 s:
+      hapc.server_enabled:
+        - backend: web
+        - server: web2
+        - wait: True
+        - ramp: 30
+
+    web3 at half weight:
+      hapc.server_weight:
+        - backend: web
+        - server: web3
+        - weight: 50%
+
     /etc/haproxy/haproxy.cfg:
       file.managed:
         - source: salt://haproxy/haproxy.cfg
@@ -82,7 +95,7 @@ def _server(name, function, backend, server, **kwargs):
 
 def server_enabled(
     name, backend, server=None, socket=None, config=None, master_socket=None,
-    socket_timeout=None, executable=None,
+    socket_timeout=None, executable=None, wait=None, timeout=None, ramp=None, weight=None,
 ):
     """
     The server is in rotation (admin state ``ready``).
@@ -91,13 +104,24 @@ def server_enabled(
         The server, unless ``server`` is given.
     backend
         Its backend (or ``listen`` section).
+    wait
+        Wait until HAProxy says the server is up (its health check passed). If ``timeout``
+        expires first, the state fails and the server stays enabled.
+    timeout
+        The deadline of the wait and the ramp, in seconds (hapc's default: 60, plus the ramp).
+    ramp
+        Bring the server back at a small share of its configured weight, climbing to exactly
+        that weight in steps over this many seconds.
+    weight
+        Also set this weight (0-256 or "N%"), in the same call; not with ``ramp``.
     """
-    return _server(name, "enable_server", backend, server, **_connection(locals()))
+    return _server(name, "enable_server", backend, server, wait=wait, timeout=timeout, ramp=ramp,
+                   weight=weight, **_connection(locals()))
 
 
 def server_drained(
     name, backend, server=None, wait=None, timeout=None, socket=None, config=None,
-    master_socket=None, socket_timeout=None, executable=None,
+    master_socket=None, socket_timeout=None, executable=None, on_timeout=None,
 ):
     """
     The server takes no new traffic (admin state ``drain``); its sessions go on.
@@ -111,9 +135,12 @@ def server_drained(
         and the server stays drained.
     timeout
         The wait's deadline in seconds (hapc's default: 60).
+    on_timeout
+        ``fail`` (hapc's default) or ``stop``: at the deadline, stop the server (maintenance,
+        sessions killed) and succeed.
     """
     return _server(name, "drain_server", backend, server, wait=wait, timeout=timeout,
-                   **_connection(locals()))
+                   on_timeout=on_timeout, **_connection(locals()))
 
 
 def server_stopped(
@@ -129,6 +156,24 @@ def server_stopped(
         Its backend (or ``listen`` section).
     """
     return _server(name, "stop_server", backend, server, **_connection(locals()))
+
+
+def server_weight(
+    name, backend, weight, server=None, socket=None, config=None, master_socket=None,
+    socket_timeout=None, executable=None,
+):
+    """
+    The server has this weight: a whole number from 0 to 256, or "N%" of its configured
+    weight. Its admin state is left as it is.
+
+    name
+        The server, unless ``server`` is given.
+    backend
+        Its backend (or ``listen`` section).
+    weight
+        The weight.
+    """
+    return _server(name, "set_weight", backend, server, weight=weight, **_connection(locals()))
 
 
 def _reload(name, check_mode, haproxy_bin=None, **connection):

@@ -17,7 +17,12 @@ description:
     sessions end (TCP sessions included, and the sessions of old workers after a reload) or
     O(timeout) expires, in which case the task fails and the server stays drained.
   - O(state=stopped) puts the server into maintenance and kills its sessions.
-  - O(state=enabled) puts the server back into rotation.
+  - O(state=enabled) puts the server back into rotation. With O(wait=true) the task waits until
+    HAProxy says the server is up (its health check passed; a server without check is up at
+    once). With O(ramp), its weight climbs in steps from a small share to its configured weight.
+  - O(weight) sets the server's weight. With O(state=enabled) it is set in the same hapc call as
+    the enable (as community.general.haproxy applies it after the state); without O(state), only
+    the weight changes.
   - The task changes nothing, and reports no change, when the server is already in the wanted
     state. In check mode nothing is sent to HAProxy that would change it; the task still reports
     whether it would change.
@@ -49,19 +54,49 @@ options:
       - V(enabled) puts the server in rotation (HAProxy admin state C(ready)).
       - V(drained) sends it no new traffic, existing sessions go on (admin state C(drain)).
       - V(stopped) puts it in maintenance and kills its sessions (admin state C(maint)).
+      - When not set, O(weight) is required and only the weight changes.
     type: str
-    required: true
     choices: [enabled, drained, stopped]
   wait:
     description:
       - With O(state=drained), wait until the server has no sessions and nothing queued.
-      - The task fails if O(timeout) expires first; the server then stays drained.
+        The task fails if O(timeout) expires first (unless O(on_timeout=stop)); the server then stays drained.
+      - With O(state=enabled), wait until HAProxy says the server is up (its health check passed
+        C(rise) times). The task fails if O(timeout) expires first; the server then stays enabled,
+        and the message gives its check status.
       - When not set, the task does not wait.
     type: bool
   timeout:
     description:
-      - Deadline of O(wait), in seconds. When not set, hapc uses 60 seconds.
+      - Deadline of O(wait) (and, with O(state=enabled), of O(ramp) too), in seconds from the state
+        change. When not set, hapc uses 60 seconds, plus O(ramp) when set.
     type: float
+  weight:
+    description:
+      - The weight, a whole number from 0 to 256, or V(N%) of the weight the configuration gives
+        the server (0% to 100%, rounded down as HAProxy does).
+      - Without O(state), only the weight is set (hapc set-weight); with O(state=enabled), it is
+        set in the same call as the enable. It does not go with O(state=drained),
+        O(state=stopped) or O(ramp).
+      - Weight 0 takes the server out of rotation.
+    type: str
+  ramp:
+    description:
+      - With O(state=enabled), the server comes back at a small share of its configured weight,
+        which climbs in steps (at least one a second) to exactly the configured weight over this
+        many seconds (at most 3600). With O(wait=true) the climb starts once the server is up.
+      - A server already in rotation at its configured weight is left as it is.
+      - If O(timeout) expires or anything fails during the ramp, the task fails and the server
+        stays enabled at its last weight (RV(after) and the warnings say which).
+    type: float
+  on_timeout:
+    description:
+      - With O(state=drained) and O(wait=true), what happens when O(timeout) expires.
+      - V(fail) (hapc's default) fails the task; the server stays drained.
+      - V(stop) puts the servers still busy into maintenance, kills their sessions (old workers
+        included) and succeeds, with RV(escalated=true) and RV(sessions_killed).
+    type: str
+    choices: [fail, stop]
 seealso:
   - module: hapc.haproxy.info
   - module: hapc.haproxy.reload
@@ -81,6 +116,29 @@ EXAMPLES = r'''
     backend: web
     server: web1
     state: enabled
+
+- name: Put web1 back once its health check passes, then ramp it up to its full weight over 30 s
+  hapc.haproxy.server:
+    backend: web
+    server: web1
+    state: enabled
+    wait: true
+    ramp: 30
+
+- name: Give web2 half its configured weight
+  hapc.haproxy.server:
+    backend: web
+    server: web2
+    weight: 50%
+
+- name: Drain app3, give its sessions five minutes, then cut what is left
+  hapc.haproxy.server:
+    backend: app
+    server: app3
+    state: drained
+    wait: true
+    timeout: 300
+    on_timeout: stop
 
 - name: Stop db1 at once, killing its sessions, through a TCP admin socket
   hapc.haproxy.server:
@@ -128,6 +186,7 @@ before:
     - The server as HAProxy described it before the task.
     - Keys are C(name), C(backend), C(admin_state) (V(ready), V(drain) or V(maint)), C(operational_state)
       (V(up), V(down), V(starting) or V(stopping)), C(status) (HAProxy's own text), C(weight),
+      C(initial_weight) (the configured weight),
       C(address), C(port), C(sessions) (current sessions, over the current and old workers) and C(queued),
       and C(admin_state_source), C(admin_state_bits) and C(check_status) when HAProxy tells them.
   returned: success
@@ -141,8 +200,8 @@ after:
   sample: {"name": "web1", "backend": "web", "admin_state": "drain", "operational_state": "up",
            "status": "DRAIN", "weight": 1, "address": "10.0.0.11", "port": 8080, "sessions": 0, "queued": 0}
 waited:
-  description: Whether the task waited for the server's sessions to end (O(wait=true)).
-  returned: state=drained
+  description: Whether the task waited (O(wait=true)) for the server's sessions to end, or for it to be up.
+  returned: when O(wait) is set
   type: bool
   sample: true
 waited_seconds:
@@ -161,10 +220,29 @@ queued_left:
   type: int
   sample: 0
 sessions_killed:
-  description: How many sessions O(state=stopped) killed.
-  returned: state=stopped
-  type: int
+  description:
+    - With O(state=stopped), whether sessions were killed.
+    - With O(on_timeout=stop) at the deadline, how many sessions were killed.
+  returned: state=stopped, or when a drain wait escalated
+  type: raw
   sample: 2
+escalated:
+  description: Whether O(on_timeout=stop) stopped servers still busy at the deadline.
+  returned: when a drain wait escalated
+  type: bool
+  sample: true
+health:
+  description: With O(state=enabled) and O(wait=true), the server's health when the wait ended.
+  returned: when it waited for the server to be up
+  type: list
+  elements: dict
+  sample: [{"backend": "web", "server": "web1", "up": true, "checked": true, "status": "UP",
+            "check_status": "L4OK", "up_after_seconds": 1.2}]
+ramp:
+  description: With O(ramp), the plan (steps, each with C(at_seconds) and C(percent)), how far it went
+    (C(steps_done), C(completed)) and each raised server's weights (C(from_weight), C(to_weight), C(weight)).
+  returned: when O(ramp) is set
+  type: dict
 error:
   description: Why the task failed, as hapc classifies it.
   returned: failure
@@ -172,7 +250,7 @@ error:
   contains:
     kind:
       description: One of V(usage), V(invalid_request), V(not_found), V(permission), V(socket), V(timeout),
-        V(haproxy), V(config), V(reload).
+        V(haproxy), V(config), V(reload), V(capacity), V(conflict), V(interrupted).
       type: str
       sample: not_found
     message:
@@ -190,20 +268,40 @@ from ansible_collections.hapc.haproxy.plugins.module_utils.hapc import (
     COMMON_ARGS, exit_with_answer, request_for, run_hapc)
 
 ACTIONS = dict(enabled='enable-server', drained='drain-server', stopped='stop-server')
+WEIGHT_ONLY = 'set-weight'
+
+
+def weight_field(value):
+    """The weight as hapc's JSON wants it: a number, or the string "N%". Anything else goes as
+    given, and hapc refuses it with its own message (nothing is sent to HAProxy)."""
+    if value is None:
+        return None
+    text = str(value).strip()
+    return int(text) if text.isdigit() else text
 
 
 def main():
     argument_spec = dict(
         backend=dict(type='str', required=True),
         server=dict(type='str', required=True),
-        state=dict(type='str', required=True, choices=list(ACTIONS)),
+        state=dict(type='str', choices=list(ACTIONS)),
         wait=dict(type='bool'),
         timeout=dict(type='float'),
+        weight=dict(type='str'),
+        ramp=dict(type='float'),
+        on_timeout=dict(type='str', choices=['fail', 'stop']),
     )
     argument_spec.update(COMMON_ARGS)
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    request = request_for(module, ACTIONS[module.params['state']],
-                          ('backend', 'server', 'wait', 'timeout'), check_mode=module.check_mode)
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
+                           required_one_of=[('state', 'weight')])
+    state = module.params['state']
+    # ONE hapc request whatever the options: the state's action (which takes the weight, or
+    # refuses it with hapc's own message), or set-weight when only the weight is asked for.
+    request = request_for(module, ACTIONS[state] if state else WEIGHT_ONLY,
+                          ('backend', 'server', 'wait', 'timeout', 'ramp', 'on_timeout'),
+                          check_mode=module.check_mode)
+    if module.params['weight'] is not None:
+        request['weight'] = weight_field(module.params['weight'])
     rc, answer = run_hapc(module, request)
     exit_with_answer(module, rc, answer,
                      header='%s/%s' % (module.params['backend'], module.params['server']))

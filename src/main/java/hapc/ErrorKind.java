@@ -14,7 +14,9 @@ public enum ErrorKind {
     /** The capacity guard (--min-up) refused: too few servers would stay in rotation. */
     CAPACITY("capacity", 1),
     /** Someone else changed the server while hapc was working on it. */
-    CONFLICT("conflict", 1);
+    CONFLICT("conflict", 1),
+    /** Ctrl-C (or SIGTERM) during a wait or a ramp: the answer says where the servers were left. */
+    INTERRUPTED("interrupted", 1);
 
     private final String jsonName;
     private final int exitStatus;

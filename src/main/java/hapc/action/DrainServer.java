@@ -66,6 +66,10 @@ public final class DrainServer implements ActionHandler {
             }
             if (now >= deadline) {
                 waited(outcome, started, total);
+                if (request.stopOnTimeout()) {
+                    return DrainEscalation.stop(context, outcome, left.stream().filter(l -> !l.total().idle())
+                            .map(Left::id).toList(), seconds(outcome.get("waited_seconds")));
+                }
                 throw new HapcException(ErrorKind.TIMEOUT, stillBusy(what, left, seconds(outcome.get("waited_seconds"))),
                         null, outcome.fields());
             }

@@ -7,6 +7,7 @@ import hapc.model.Server;
 import hapc.output.Outcome;
 import hapc.request.Action;
 import hapc.request.Request;
+import hapc.request.WeightValue;
 import hapc.runtime.LiveServers;
 import hapc.runtime.ServerSnapshot;
 import java.util.ArrayList;
@@ -14,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.ToIntFunction;
 
 /**
  * enable-server, drain-server and stop-server: bring every target to an admin state. The whole
@@ -27,10 +29,17 @@ public final class ServerStateChange implements ActionHandler {
 
     private final Action action;
     private final WantedState wanted;
+    /** set-weight's weight as asked for ("50%"), for the messages; null otherwise. */
+    private final WeightValue asked;
 
     private ServerStateChange(Action action, WantedState wanted) {
+        this(action, wanted, null);
+    }
+
+    private ServerStateChange(Action action, WantedState wanted, WeightValue asked) {
         this.action = action;
         this.wanted = wanted;
+        this.asked = asked;
     }
 
     public static ServerStateChange enable() {
@@ -45,6 +54,17 @@ public final class ServerStateChange implements ActionHandler {
         return new ServerStateChange(Action.STOP_SERVER, new WantedState(AdminState.MAINT, true));
     }
 
+    /** enable-server that also brings each target to a weight (--weight, or a ramp's first step). */
+    static ServerStateChange enable(ToIntFunction<Server> weight) {
+        return new ServerStateChange(Action.ENABLE_SERVER, new WantedState(AdminState.READY, false, weight));
+    }
+
+    /** set-weight: the weight only, the admin state left as it is. */
+    public static ServerStateChange setWeight(WeightValue weight) {
+        return new ServerStateChange(Action.SET_WEIGHT, WantedState.weightOnly(s -> weight.of(s.initialWeight())),
+                weight);
+    }
+
     @Override
     public Outcome run(Context context) {
         return apply(context).outcome();
@@ -52,8 +72,13 @@ public final class ServerStateChange implements ActionHandler {
 
     /** The change with its targets, for drain-server's wait to go on from. */
     Done apply(Context context) {
+        return apply(context, Targets.resolve(context));
+    }
+
+    /** The change for these targets (drain's --on-timeout stop: the ones still busy). */
+    Done apply(Context context, Targets targets) {
         Request request = context.request();
-        ChangePlan plan = ChangePlan.of(Targets.resolve(context), wanted);
+        ChangePlan plan = ChangePlan.of(targets, wanted);
         Outcome outcome = new Outcome(action).changed(plan.changed()).put("check_mode", request.checkMode());
         if (request.minUp() != null) {
             outcome.put("capacity", CapacityGuard.check(plan, request.minUp(), outcome.fields()));
@@ -80,10 +105,14 @@ public final class ServerStateChange implements ActionHandler {
                 } else if (refused != null) {
                     failures.put(change.id(), refused);
                     failureKind = failureKind == null ? ErrorKind.HAPROXY : failureKind;
-                } else if (now.adminState() != wanted.admin()) {
+                } else if (wanted.admin() != null && now.adminState() != wanted.admin()) {
                     failures.put(change.id(), change.id() + " is still in " + now.adminState().jsonName() + " ("
                             + now.admin().source() + "): " + stuckReason(now));
                     failureKind = failureKind == null ? stuckKind(now) : failureKind;
+                } else if (wanted.weight() != null && now.weight() != change.expected().weight()) {
+                    failures.put(change.id(), change.id() + " has weight " + now.weight() + ", not "
+                            + change.expected().weight() + ": " + stuckReason(now));
+                    failureKind = failureKind == null ? ErrorKind.CONFLICT : failureKind;
                 }
             }
         }
@@ -137,26 +166,55 @@ public final class ServerStateChange implements ActionHandler {
         }
         List<Server> changing = changes.stream().filter(PlannedChange::changed).map(PlannedChange::before).toList();
         List<Server> already = changes.stream().filter(c -> !c.changed()).map(PlannedChange::before).toList();
-        String verbed = wanted.admin().verbed() + (wanted.killSessions() ? " and its sessions killed" : "");
+        String verbed = verbed(null);
         List<String> parts = new ArrayList<>();
         if (!changing.isEmpty()) {
             parts.add((checkMode ? "Check mode: would be " : "") + verbed + ": " + TargetList.describe(changing));
         }
         if (!already.isEmpty()) {
-            parts.add("already " + wanted.admin().jsonName() + ", nothing sent: " + TargetList.describe(already));
+            parts.add("already " + wantedWords() + ", nothing sent: " + TargetList.describe(already));
         }
         String text = changes.size() + " targets; " + String.join(". ", parts) + ".";
         return Character.toUpperCase(text.charAt(0)) + text.substring(1);
     }
 
     private String message(String id, Server before, boolean changed, boolean checkMode) {
+        if (wanted.admin() == null) {
+            int weight = wanted.weight().applyAsInt(before);
+            String configured = "configured " + before.initialWeight();
+            if (!changed) {
+                return id + " already has weight " + weight + " (" + configured + "); nothing sent to HAProxy.";
+            }
+            return checkMode ? "Check mode: " + id + "'s weight would be set to " + weight + " (it is "
+                    + before.weight() + "; " + configured + ")."
+                    : id + "'s weight set to " + weight + " (was " + before.weight() + "; " + configured + ").";
+        }
         String was = before.adminState().jsonName();
         if (!changed) {
-            return id + " is already in state " + wanted.admin().jsonName() + "; nothing sent to HAProxy.";
+            return id + " is already in state " + wanted.admin().jsonName() + weightWords(before)
+                    + "; nothing sent to HAProxy.";
         }
-        String verbed = wanted.admin().verbed() + (wanted.killSessions() ? " and its sessions killed" : "");
+        String verbed = verbed(before);
         return checkMode ? "Check mode: " + id + " would be " + verbed + " (it is " + was + ")."
                 : id + " " + verbed + " (was " + was + ").";
+    }
+
+    /** "drained", "stopped and its sessions killed", "enabled with weight 3", "given its new weight". */
+    private String verbed(Server one) {
+        if (wanted.admin() == null) {
+            return "set to weight " + asked;
+        }
+        return wanted.admin().verbed() + (wanted.killSessions() ? " and its sessions killed" : "")
+                + (one == null ? "" : weightWords(one));
+    }
+
+    /** " with weight N" when the call sets a weight too; empty otherwise. */
+    private String weightWords(Server one) {
+        return wanted.weight() == null ? "" : " with weight " + wanted.weight().applyAsInt(one);
+    }
+
+    private String wantedWords() {
+        return wanted.admin() == null ? "at weight " + asked : wanted.admin().jsonName();
     }
 
     static String stuckReason(Server server) {

@@ -56,8 +56,20 @@ record ActionDocs(String summary, String description, List<Example> examples) {
             case ENABLE_SERVER -> new ActionDocs(
                     "back in rotation (state ready)",
                     "Sends set server BACKEND/SERVER state ready, unless the server is already ready: then nothing "
-                            + "is sent and changed is false. The answer has the server before and after, and their diff.",
+                            + "is sent and changed is false. The answer has the server before and after, and their diff. "
+                            + "--weight sets a weight in the same exchange. With --wait, hapc then polls until HAProxy "
+                            + "says the server is up (its health check passed rise times; a server without check is up "
+                            + "at once), or until --timeout (default 60 s): on the deadline it fails with exit status 1, "
+                            + "the server stays enabled and the message gives its check status. With --ramp SECONDS "
+                            + "the server comes back at a small share of its configured weight, which climbs in steps "
+                            + "(at least one a second) to exactly the configured weight; with --wait the climb starts "
+                            + "once the server is up, and the default deadline is 60 s plus the ramp. A deadline, a "
+                            + "failure or Ctrl-C during the ramp leaves the server enabled at its last weight, and the "
+                            + "answer's after and a warning say which. A server already in rotation at its configured "
+                            + "weight is not ramped. At a terminal, the wait and the ramp show their progress on stderr.",
                     List.of(new Example("hapc enable-server -b web -s web1", null),
+                            new Example("hapc enable-server -b web -s web1 --wait --ramp 30",
+                                    "up first, then 30 s from a small share to full weight"),
                             new Example("hapc enable-server -b web -s web1 --check | jq .changed",
                                     "would anything change?")));
             case DRAIN_SERVER -> new ActionDocs(
@@ -65,16 +77,31 @@ record ActionDocs(String summary, String description, List<Example> examples) {
                     "Sends set server BACKEND/SERVER state drain: the server takes no new connections and keeps the "
                             + "ones it has. With --wait, hapc then polls until the server has no session and nothing "
                             + "queued in any worker, or until --timeout seconds (default 60) have passed; on the "
-                            + "deadline it fails with exit status 1 and the server stays drained. At a terminal, "
-                            + "the wait shows its progress on stderr.",
+                            + "deadline it fails with exit status 1 and the server stays drained, unless --on-timeout "
+                            + "stop: then the servers still busy are stopped (maint, their sessions killed in every "
+                            + "worker) and the call succeeds with escalated true and the number of sessions killed. "
+                            + "At a terminal, the wait shows its progress on stderr.",
                     List.of(new Example("hapc drain-server -b web -s web1 --wait --timeout 120", null),
                             new Example("hapc drain-server -b web -s web1 -w &&\n    hapc check-safe-to-remove -b web -s web1",
-                                    "drain, then make sure")));
+                                    "drain, then make sure"),
+                            new Example("hapc drain-server -b web -s web1 --wait -t 300 --on-timeout stop",
+                                    "five minutes for the sessions, then cut the rest")));
             case STOP_SERVER -> new ActionDocs(
                     "out now, sessions killed (maint)",
                     "Sends set server BACKEND/SERVER state maint, then shutdown sessions server BACKEND/SERVER: "
                             + "existing sessions are killed. Prefer drain-server --wait when the clients matter.",
                     List.of(new Example("hapc stop-server -b web -s web1 --check --text", "what would happen")));
+            case SET_WEIGHT -> new ActionDocs(
+                    "change a server's weight",
+                    "Sends set weight BACKEND/SERVER N, unless the server already has that weight (srv_uweight, "
+                            + "what get weight shows): then nothing is sent and changed is false. --weight is a whole "
+                            + "number from 0 to 256, or N% (0% to 100%) of the weight the config gives the server "
+                            + "(srv_iweight), computed as HAProxy does, rounded down. The admin state is left as it is. "
+                            + "Weight 0 takes a server out of rotation, which --min-up counts. The answer has the "
+                            + "server before and after (weight and initial_weight) and their diff.",
+                    List.of(new Example("hapc set-weight -b web -s web1 --weight 50%", "half its configured weight"),
+                            new Example("hapc set-weight -s web1 --weight 0 --min-up 2 --check",
+                                    "out of rotation in every backend, if two others stay")));
             case CHECK_SAFE_TO_REMOVE -> new ActionDocs(
                     "drained and idle in every worker?",
                     "Answers safe when the server takes no new traffic (drain or maint) and has no session and "

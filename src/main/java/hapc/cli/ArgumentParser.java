@@ -21,6 +21,7 @@ public final class ArgumentParser {
     static final String HELP = CliOption.HELP.longOption();
     static final String VERSION = CliOption.VERSION.longOption();
     private static final Pattern COUNT = Pattern.compile("[0-9]{1,9}");
+    private static final Pattern WEIGHT = Pattern.compile("[0-9]{1,9}%?");
     private static final Pattern SECONDS = Pattern.compile("[0-9]{1,9}(\\.[0-9]{1,9})?");
 
     private ArgumentParser() {
@@ -91,7 +92,15 @@ public final class ArgumentParser {
     private static Object typed(Field field, String[] raw) {
         return switch (field.type()) {
             case FLAG -> Boolean.TRUE;
-            case NAME, PATH -> raw[0];
+            case NAME, PATH, CHOICE -> raw[0];
+            case WEIGHT -> {
+                // Strict: 50.5%, -1, 1e2 and the like are refused here; the range is Request's.
+                if (!WEIGHT.matcher(raw[0]).matches()) {
+                    throw HapcException.usage("--" + field.longOption() + " expects N (0 to 256) or N% (0% to 100%),"
+                            + " not '" + raw[0] + "'");
+                }
+                yield raw[0].endsWith("%") ? raw[0] : (Object) Long.parseLong(raw[0]);
+            }
             case PATHS, NAMES -> List.of(raw);
             case COUNT -> {
                 if (!COUNT.matcher(raw[0]).matches()) {

@@ -6,6 +6,8 @@ import hapc.action.ActionHandler;
 import hapc.action.CheckSafeToRemove;
 import hapc.action.Context;
 import hapc.action.DrainServer;
+import hapc.action.EnableServer;
+import hapc.action.Interruption;
 import hapc.action.ListBackends;
 import hapc.action.ListConfigBackends;
 import hapc.action.ListConnections;
@@ -32,13 +34,20 @@ public final class Cli {
     private final PrintStream out;
     private final PrintStream err;
     private final Terminal terminal;
+    private final Interruption interruption;
 
     /** @param terminal which of stdout and stderr a person is watching (pretty JSON, drain progress) */
     public Cli(InputStream in, PrintStream out, PrintStream err, Terminal terminal) {
+        this(in, out, err, terminal, new Interruption());
+    }
+
+    /** @param interruption what Ctrl-C sets (see {@link hapc.Main}): waits and ramps then answer early */
+    public Cli(InputStream in, PrintStream out, PrintStream err, Terminal terminal, Interruption interruption) {
         this.in = in;
         this.out = out;
         this.err = err;
         this.terminal = terminal;
+        this.interruption = interruption;
     }
 
     /** @param terminal whether a person watches both stdout and stderr */
@@ -152,9 +161,11 @@ public final class Cli {
             case LIST_BACKENDS -> new ListBackends();
             case LIST_SERVERS -> new ListServers();
             case LIST_CONNECTIONS -> new ListConnections();
-            case ENABLE_SERVER -> ServerStateChange.enable();
+            case ENABLE_SERVER -> progress != null ? new EnableServer(progress::up, progress::ramp, interruption)
+                    : new EnableServer(p -> { }, p -> { }, interruption);
             case DRAIN_SERVER -> new DrainServer(progress != null ? progress : p -> { });
             case STOP_SERVER -> ServerStateChange.stop();
+            case SET_WEIGHT -> ServerStateChange.setWeight(request.weight());
             case CHECK_SAFE_TO_REMOVE -> new CheckSafeToRemove();
             case LIST_FRONTENDS -> new ListFrontends();
             case LIST_CONFIG_BACKENDS -> new ListConfigBackends();

@@ -38,7 +38,9 @@ final class Help {
         help.append("\nActions (hapc ACTION --help for more):\n");
         for (Action action : Action.values()) {
             String synopsis = "  " + synopsis(action);
-            if (synopsis.length() + 2 > ACTION_COLUMN) {
+            if (synopsis.length() > Wrap.WIDTH) {
+                help.append(Wrap.wrap(synopsis(action), "  ", "      ")).append(" ".repeat(ACTION_COLUMN));
+            } else if (synopsis.length() + 2 > ACTION_COLUMN) {
                 help.append(synopsis).append('\n').append(" ".repeat(ACTION_COLUMN));
             } else {
                 help.append(String.format("%-" + ACTION_COLUMN + "s", synopsis));

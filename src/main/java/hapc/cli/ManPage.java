@@ -90,8 +90,8 @@ public final class ManPage {
                 + "output, for success and failure alike, and its exit status says how it went.");
         man.macro(".PP");
         man.text("For people at a terminal: the JSON is indented when standard output is a terminal (one line "
-                + "otherwise), -o text shows aligned tables instead, drain-server --wait shows its progress on "
-                + "standard error when that is a terminal, and hapc ACTION --help describes one action.");
+                + "otherwise), -o text shows aligned tables instead, drain-server --wait and enable-server --wait "
+                + "and --ramp show their progress on standard error when that is a terminal, and hapc ACTION --help describes one action.");
         man.macro(".PP");
         man.text("Options may come before or after the action. Backend, server and frontend names are HAProxy "
                 + "names: letters, digits, -, _, . and : only; any other character is refused before anything "
@@ -171,6 +171,8 @@ public final class ManPage {
             case PATHS, NAMES -> "string or array of strings";
             case FLAG -> "boolean";
             case COUNT -> "integer";
+            case WEIGHT -> "integer 0 to 256, or string \"N%\"";
+            case CHOICE -> "string: " + String.join(" or ", field.choices());
             case SECONDS -> "number";
         };
     }
@@ -205,7 +207,9 @@ public final class ManPage {
         man.text("A server, wherever one is described (list-servers --details, before and after of the actions "
                 + "that change a server), has name, backend, admin_state (" + names(AdminState.values())
                 + "), admin_state_source, operational_state (" + names(OperationalState.values())
-                + "), status (HAProxy's own status text), weight, address, port, sessions, queued and check_status.");
+                + "), status (HAProxy's own status text), weight (srv_uweight, as get weight shows it), "
+                + "initial_weight (the configured weight, srv_iweight), address, port, sessions, queued and "
+                + "check_status.");
         man.macro(".PP");
         man.text("Sessions are HAProxy's scur (TCP sessions count), summed over the current worker and the old "
                 + "workers still alive after a reload, which hapc reaches through the master CLI. queued is qcur.");
@@ -282,7 +286,8 @@ public final class ManPage {
         }
         man.macro(".PP");
         man.text("The socket is found in " + ConfigFiles.DEFAULT + " in these examples; add -k PATH when it is not. "
-                + "Drain waits default to " + Request.DEFAULT_TIMEOUT.toSeconds() + " seconds, and one exchange "
+                + "Drain and enable waits default to " + Request.DEFAULT_TIMEOUT.toSeconds() + " seconds (plus the "
+                + "ramp, with --ramp), and one exchange "
                 + "with HAProxy to " + Request.DEFAULT_SOCKET_TIMEOUT.toSeconds() + ".");
     }
 
@@ -294,6 +299,9 @@ public final class ManPage {
                     "hapc drain-server -b web -s web1 --wait --timeout 300\n"
                         + "hapc check-safe-to-remove -b web -s web1 | jq -r .msg\n"
                         + "hapc enable-server -b web -s web1"},
+                new String[] {"Put web1 back once its health check passes, then bring it from a small share of its "
+                        + "weight to the full weight over a minute (a cold cache warms up):",
+                    "hapc enable-server -b web -s web1 --wait --ramp 60"},
                 new String[] {"Every server that is not ready, in every backend:",
                     "for b in $(hapc list-backends | jq -r '.backends[].name'); do\n"
                         + "  hapc list-servers -b \"$b\" -d |\n"

@@ -24,7 +24,8 @@ record OptionSpec(String shortOption, String longOption, String argName, String 
         Value value = switch (field.type()) {
             case FLAG -> Value.NONE;
             case SECONDS -> Value.SECONDS;
-            case COUNT -> Value.OTHER;
+            case COUNT, WEIGHT -> Value.OTHER;
+            case CHOICE -> Value.CHOICE;
             case NAMES -> Value.SERVER;
             case PATH, PATHS -> Value.FILE;
             case NAME -> switch (field) {
@@ -38,11 +39,14 @@ record OptionSpec(String shortOption, String longOption, String argName, String 
             case FLAG -> null;
             case SECONDS -> "SECONDS";
             case COUNT -> "N";
+            case WEIGHT -> "N|N%";
+            case CHOICE -> String.join("|", field.choices()).toUpperCase(Locale.ROOT);
             case NAMES -> field.longOption().toUpperCase(Locale.ROOT);
             case PATH, PATHS -> field == Field.SOCKET ? "SOCKET" : "PATH";
             case NAME -> field.longOption().toUpperCase(Locale.ROOT);
         };
-        return new OptionSpec(field.shortOption(), field.longOption(), argName, field.help(), value, List.of(), field);
+        return new OptionSpec(field.shortOption(), field.longOption(), argName, field.help(), value, field.choices(),
+                field);
     }
 
     static OptionSpec of(CliOption option) {

@@ -1,12 +1,13 @@
 package hapc.cli;
 
 import hapc.action.DrainServer.WaitProgress;
+import hapc.action.EnableServer;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
- * The progress of a drain wait for a person at a terminal: one line on stderr, rewritten in
+ * The progress of a drain wait, an enable wait or a ramp for a person at a terminal: one line on stderr, rewritten in
  * place after every poll (carriage return, then erase to the end of the line, so a shorter
  * line leaves nothing behind). Only ever used when stderr is a terminal: in a log file the
  * escape codes and hundreds of rewrites would be noise.
@@ -29,6 +30,32 @@ final class WaitProgressPrinter implements Consumer<WaitProgress> {
             finish();
         }
         err.flush();
+    }
+
+    /** enable-server --wait, after each poll. */
+    void up(EnableServer.UpProgress p) {
+        err.print(REWRITE + line(p));
+        lineOpen = true;
+        err.flush();
+    }
+
+    /** enable-server --ramp, after each step. */
+    void ramp(EnableServer.RampProgress p) {
+        err.print(REWRITE + line(p));
+        lineOpen = true;
+        err.flush();
+    }
+
+    static String line(EnableServer.UpProgress p) {
+        String state = p.targets() == 1 ? p.firstNotUp() : p.up() + " of " + p.targets() + " up"
+                + (p.up() == p.targets() ? "" : ", first not up: " + p.firstNotUp());
+        return String.format(Locale.ROOT, "hapc: waiting for %s to be up: %s, waited %.1f s of %s s", p.what(), state,
+                p.waited(), seconds(p.timeout()));
+    }
+
+    static String line(EnableServer.RampProgress p) {
+        return String.format(Locale.ROOT, "hapc: ramping %s: step %d of %d, %s, %.1f s of %s s", p.what(), p.step(),
+                p.steps(), p.weights(), p.elapsed(), seconds(p.seconds()));
     }
 
     static String line(WaitProgress p) {

@@ -6,6 +6,10 @@ import java.util.Map;
 /**
  * One server of one backend as HAProxy sees it right now. Sessions and queue are summed over
  * every live worker, old ones included.
+ *
+ * @param weight        the weight set on the server ({@code srv_uweight}, what {@code set weight}
+ *                      changes and {@code get weight} shows)
+ * @param initialWeight the weight the config gave it ({@code srv_iweight})
  */
 public record Server(
         String backend,
@@ -40,6 +44,11 @@ public record Server(
                 checkStatus, initialWeight, agentBits);
     }
 
+    public Server withWeight(int newWeight) {
+        return new Server(backend, name, admin, operational, status, newWeight, address, port, sessions, queued,
+                checkStatus, initialWeight, agentBits);
+    }
+
     public Server withLoad(long newSessions, long newQueued) {
         return new Server(backend, name, admin, operational, status, weight, address, port, newSessions, newQueued,
                 checkStatus, initialWeight, agentBits);
@@ -55,6 +64,7 @@ public record Server(
         json.put("operational_state", operational.jsonName());
         json.put("status", status);
         json.put("weight", weight);
+        json.put("initial_weight", initialWeight);
         json.put("address", address);
         json.put("port", port);
         json.put("sessions", sessions);

@@ -14,10 +14,13 @@ public enum Action {
     LIST_CONFIG_BACKENDS("list-config-backends", Set.of(Field.FRONTEND), Set.of()),
     LIST_SERVERS("list-servers", Set.of(Field.BACKEND, Field.DETAILS), Set.of(Field.BACKEND)),
     LIST_CONNECTIONS("list-connections", Set.of(Field.BACKEND, Field.SERVER), Set.of(Field.SERVER)),
-    ENABLE_SERVER("enable-server", Set.of(Field.BACKEND, Field.SERVER), Set.of(Field.SERVER)),
-    DRAIN_SERVER("drain-server", Set.of(Field.BACKEND, Field.SERVER, Field.WAIT, Field.TIMEOUT, Field.MIN_UP),
-            Set.of(Field.SERVER)),
+    ENABLE_SERVER("enable-server", Set.of(Field.BACKEND, Field.SERVER, Field.WAIT, Field.TIMEOUT, Field.RAMP,
+            Field.WEIGHT), Set.of(Field.SERVER)),
+    DRAIN_SERVER("drain-server", Set.of(Field.BACKEND, Field.SERVER, Field.WAIT, Field.TIMEOUT, Field.MIN_UP,
+            Field.ON_TIMEOUT), Set.of(Field.SERVER)),
     STOP_SERVER("stop-server", Set.of(Field.BACKEND, Field.SERVER, Field.MIN_UP), Set.of(Field.SERVER)),
+    SET_WEIGHT("set-weight", Set.of(Field.BACKEND, Field.SERVER, Field.WEIGHT, Field.MIN_UP),
+            Set.of(Field.SERVER, Field.WEIGHT)),
     CHECK_SAFE_TO_REMOVE("check-safe-to-remove", Set.of(Field.BACKEND, Field.SERVER), Set.of(Field.SERVER)),
     RELOAD_HAPROXY("reload-haproxy", Set.of(Field.HAPROXY_BIN), Set.of());
 
@@ -45,7 +48,8 @@ public enum Action {
 
     /** Whether the action can change HAProxy, and so reports {@code check_mode}. */
     public boolean mutates() {
-        return this == ENABLE_SERVER || this == DRAIN_SERVER || this == STOP_SERVER || this == RELOAD_HAPROXY;
+        return this == ENABLE_SERVER || this == DRAIN_SERVER || this == STOP_SERVER || this == SET_WEIGHT
+                || this == RELOAD_HAPROXY;
     }
 
     /**

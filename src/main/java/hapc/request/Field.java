@@ -1,6 +1,7 @@
 package hapc.request;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -13,10 +14,18 @@ public enum Field {
             "server; repeat -s (JSON: a list) for several; without -b, in every backend that has it"),
     DETAILS("details", "d", "details", Type.FLAG, false, "list-servers: state of each server"),
     LINKS("links", "l", "links", Type.FLAG, false, "list-backends: frontends routing to each backend"),
-    WAIT("wait", "w", "wait", Type.FLAG, false, "drain-server: wait until the server has no sessions"),
-    TIMEOUT("timeout", "t", "timeout", Type.SECONDS, false, "the drain wait's deadline in seconds (default 60)"),
+    WAIT("wait", "w", "wait", Type.FLAG, false,
+            "drain-server: wait until the server has no sessions; enable-server: wait until HAProxy says it is up"),
+    TIMEOUT("timeout", "t", "timeout", Type.SECONDS, false,
+            "deadline of --wait (and of --ramp) in seconds (default 60; with --ramp, 60 plus the ramp)"),
     MIN_UP("min_up", null, "min-up", Type.COUNT, false,
             "refuse when fewer than N servers of an affected backend would stay up and in rotation"),
+    WEIGHT("weight", null, "weight", Type.WEIGHT, false,
+            "set-weight, enable-server: the weight, 0 to 256, or N% (0% to 100%) of the configured weight"),
+    RAMP("ramp", null, "ramp", Type.SECONDS, false,
+            "enable-server: raise the weight in steps from a small share to the configured one over SECONDS"),
+    ON_TIMEOUT("on_timeout", null, "on-timeout", Type.CHOICE, false,
+            "drain-server --wait: at the deadline, fail (default) or stop the servers still busy and succeed"),
     SOCKET("socket", "k", "socket", Type.PATH, true,
             "admin socket: unix path, ipv4@HOST:PORT or ipv6@[HOST]:PORT (default: from the config)"),
     CONFIG("config", "c", "config", Type.PATHS, true,
@@ -34,9 +43,10 @@ public enum Field {
 
     /**
      * NAME one name; NAMES one or several (a repeated option, a JSON string or list); COUNT a
-     * whole number from 0.
+     * whole number from 0; WEIGHT a whole number or "N%" ({@link WeightValue}); CHOICE one of
+     * {@link #choices()}.
      */
-    public enum Type { NAME, NAMES, PATH, PATHS, FLAG, SECONDS, COUNT }
+    public enum Type { NAME, NAMES, PATH, PATHS, FLAG, SECONDS, COUNT, WEIGHT, CHOICE }
 
     private final String jsonName;
     private final String shortOption;
@@ -78,6 +88,11 @@ public enum Field {
 
     public String help() {
         return help;
+    }
+
+    /** The only values a CHOICE field takes, the default first; empty for the other types. */
+    public List<String> choices() {
+        return this == ON_TIMEOUT ? List.of("fail", "stop") : List.of();
     }
 
     public String optionLabel() {

@@ -246,7 +246,8 @@ public final class JsonRequestReader {
             case FLAG -> node.isBoolean() ? node.booleanValue() : null;
             case SECONDS -> node.isNumber() ? node.doubleValue() : null;
             case COUNT -> node.isIntegralNumber() && node.canConvertToLong() ? node.longValue() : null;
-            case NAME, PATH -> node.isTextual() ? node.textValue() : null;
+            case NAME, PATH, CHOICE -> node.isTextual() ? node.textValue() : null;
+            case WEIGHT -> node.isNumber() ? node.numberValue() : node.isTextual() ? node.textValue() : null;
             case PATHS, NAMES -> {
                 if (node.isTextual()) {
                     yield node.textValue();

@@ -17,6 +17,9 @@ import java.util.Set;
  * @param socket        admin socket as given, or null to discover it from the config
  * @param configs       haproxy.cfg files or directories, empty for the default
  * @param masterSocket  master CLI socket as given, or null for the default when present
+ * @param weight        the weight asked for (set-weight, enable-server), or null
+ * @param ramp          enable-server --ramp: how long the weight takes to climb, or null
+ * @param stopOnTimeout drain-server --on-timeout stop: stop the servers still busy at the deadline
  */
 public record Request(
         Action action,
@@ -34,12 +37,17 @@ public record Request(
         String frontend,
         String haproxyBin,
         boolean checkMode,
-        boolean verbose) {
+        boolean verbose,
+        WeightValue weight,
+        Duration ramp,
+        boolean stopOnTimeout) {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
     public static final Duration DEFAULT_SOCKET_TIMEOUT = Duration.ofSeconds(10);
     /** Longer than any sane drain; keeps Duration arithmetic far from overflow. */
     private static final double MAX_SECONDS = 7 * 24 * 3600;
+    /** An hour: a longer ramp is a schedule, not a return to rotation (and its plan stays small). */
+    public static final double MAX_RAMP_SECONDS = 3600;
     /** More servers than any backend holds; keeps a count an int. */
     static final long MAX_COUNT = 1_000_000;
 
@@ -60,6 +68,22 @@ public record Request(
                         + field.jsonName() + ")");
             }
         }
+        if (values.containsKey(Field.WEIGHT) && values.containsKey(Field.RAMP)) {
+            throw HapcException.invalid("--weight and --ramp do not go together: the ramp ends at the configured"
+                    + " weight; set another one with set-weight afterwards");
+        }
+        String onTimeout = choice(values, Field.ON_TIMEOUT);
+        if (onTimeout != null && !flag(values, Field.WAIT)) {
+            throw HapcException.invalid("--on-timeout (on_timeout) only applies with --wait (wait)");
+        }
+        Duration ramp = seconds(values, Field.RAMP, null, false);
+        if (ramp != null && ramp.toNanos() > MAX_RAMP_SECONDS * 1e9) {
+            throw HapcException.invalid("ramp must be at most " + (long) MAX_RAMP_SECONDS + " seconds, not "
+                    + values.get(Field.RAMP));
+        }
+        // The default deadline covers the wait for "up" (60 s) and then the ramp itself.
+        Duration timeout = values.containsKey(Field.TIMEOUT) || ramp == null
+                ? seconds(values, Field.TIMEOUT, DEFAULT_TIMEOUT, true) : DEFAULT_TIMEOUT.plus(ramp);
         return new Request(
                 action,
                 name(values, Field.BACKEND),
@@ -67,7 +91,7 @@ public record Request(
                 flag(values, Field.DETAILS),
                 flag(values, Field.LINKS),
                 flag(values, Field.WAIT),
-                seconds(values, Field.TIMEOUT, DEFAULT_TIMEOUT, true),
+                timeout,
                 count(values, Field.MIN_UP),
                 path(values, Field.SOCKET),
                 paths(values, Field.CONFIG),
@@ -76,7 +100,22 @@ public record Request(
                 name(values, Field.FRONTEND),
                 path(values, Field.HAPROXY_BIN),
                 flag(values, Field.CHECK_MODE),
-                flag(values, Field.VERBOSE));
+                flag(values, Field.VERBOSE),
+                values.containsKey(Field.WEIGHT) ? WeightValue.of(values.get(Field.WEIGHT)) : null,
+                ramp,
+                "stop".equals(onTimeout));
+    }
+
+    private static String choice(Map<Field, Object> values, Field field) {
+        Object value = values.get(field);
+        if (value == null) {
+            return null;
+        }
+        if (!field.choices().contains(value)) {
+            throw HapcException.invalid(field.jsonName() + " must be one of " + String.join(", ", field.choices())
+                    + ", not " + Names.quoteForMessage(String.valueOf(value)));
+        }
+        return (String) value;
     }
 
     private static String name(Map<Field, Object> values, Field field) {

@@ -20,6 +20,10 @@ public final class Commands {
         return "shutdown sessions server " + id(backend, server);
     }
 
+    public static String setWeight(String backend, String server, int weight) {
+        return "set weight " + id(backend, server) + " " + weight;
+    }
+
     /** "backend/server", both names checked. */
     public static String id(String backend, String server) {
         return Names.require("backend", backend) + "/" + Names.require("server", server);

@@ -143,7 +143,12 @@ public final class LiveServers {
         StatRow stat = view.stat();
         return new Server(backend, state.server(), state.admin(), state.operational(),
                 stat == null ? "" : stat.status(),
-                stat == null ? state.weight() : stat.weight(),
+                // srv_uweight, not show stat's weight: checked on 2.6 and 3.0, the two agree for a
+                // ready or drained server, but show stat's is the effective weight, which lags
+                // behind during a slowstart (25 while srv_uweight is 100) and, on 2.6, stays stale
+                // for a server in maint after 'set weight'. set-weight decides and verifies on the
+                // weight it sets, and so do the answers.
+                state.weight(),
                 state.address(), state.port(), load.sessions(), load.queued(),
                 stat == null ? null : stat.checkStatus(),
                 state.initialWeight(), state.agentState());

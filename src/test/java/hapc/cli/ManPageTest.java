@@ -46,8 +46,11 @@ class ManPageTest {
 
     @Test
     void everyActionOptionAndErrorKindIsOnThePage() {
+        // A long synopsis (enable-server's) wraps at 80 columns: compare with the line breaks as spaces.
+        String flowing = rendered.replaceAll("\n {7,}", " ");
         for (Action action : Action.values()) {
-            assertTrue(rendered.contains("\n       " + Help.synopsis(action).replace("  ", " ")), action.cliName());
+            assertTrue(flowing.contains("\n       " + Help.synopsis(action).replace("  ", " ")) || flowing.contains(
+                    " " + Help.synopsis(action).replace("  ", " ")), action.cliName());
         }
         for (OptionSpec option : OptionSpec.all()) {
             assertTrue(rendered.contains("--" + option.longOption()), option.longOption());

@@ -34,6 +34,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class HostileJsonInputTest {
     private static final String DRAIN = "{\"action\":\"drain-server\",\"backend\":\"web\",\"server\":\"web-1\"";
+    private static final String WEIGHT = "{\"action\":\"set-weight\",\"backend\":\"web\",\"server\":\"web-1\",\"weight\":";
     @RegisterExtension
     static final LiveHaproxies LIVE = LiveHaproxies.perClass();
     private static HaproxyProcess haproxy;
@@ -105,7 +106,28 @@ class HostileJsonInputTest {
                         "duplicate field 'action'"),
                 Arguments.of("unknown field", DRAIN + ",\"force\":true}", "force"),
                 Arguments.of("field of another action", DRAIN.replace("drain-server", "enable-server")
-                        + ",\"wait\":true}", "wait"),
+                        + ",\"details\":true}", "details"),
+                Arguments.of("weight above 256", WEIGHT + "300}", "weight"),
+                Arguments.of("negative weight", WEIGHT + "-1}", "weight"),
+                Arguments.of("fractional weight", WEIGHT + "50.5}", "weight"),
+                Arguments.of("fractional share", WEIGHT + "\"50.5%\"}", "weight"),
+                Arguments.of("weight not a number", WEIGHT + "\"abc\"}", "weight"),
+                Arguments.of("share above 100%", WEIGHT + "\"101%\"}", "weight"),
+                Arguments.of("weight as a boolean", WEIGHT + "true}", "weight"),
+                Arguments.of("weight as a list", WEIGHT + "[50]}", "weight"),
+                Arguments.of("set-weight without weight", "{\"action\":\"set-weight\",\"server\":\"web-1\"}",
+                        "weight"),
+                Arguments.of("weight on stop-server", "{\"action\":\"stop-server\",\"server\":\"web-1\","
+                        + "\"weight\":5}", "weight"),
+                Arguments.of("weight and ramp", "{\"action\":\"enable-server\",\"server\":\"web-1\","
+                        + "\"weight\":5,\"ramp\":3}", "do not go together"),
+                Arguments.of("ramp of zero", "{\"action\":\"enable-server\",\"server\":\"web-1\",\"ramp\":0}",
+                        "ramp"),
+                Arguments.of("ramp as a string", "{\"action\":\"enable-server\",\"server\":\"web-1\","
+                        + "\"ramp\":\"3\"}", "ramp"),
+                Arguments.of("on_timeout not a choice", DRAIN + ",\"wait\":true,\"on_timeout\":\"kill\"}",
+                        "on_timeout"),
+                Arguments.of("on_timeout without wait", DRAIN + ",\"on_timeout\":\"stop\"}", "on_timeout"),
                 Arguments.of("comment", "/* hi */" + DRAIN + "}", "not one valid JSON document"),
                 Arguments.of("single quotes", "{'action':'drain-server'}", "not one valid JSON document"),
                 Arguments.of("100,000 levels of arrays", "[".repeat(100_000) + "]".repeat(100_000), "nested deeper than 32 levels"),

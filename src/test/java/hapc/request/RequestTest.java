@@ -30,9 +30,30 @@ class RequestTest {
     @Test
     void requiredFieldsAndFieldsThatDoNotApply() {
         assertTrue(refused(Action.DRAIN_SERVER, Map.of(Field.BACKEND, "web")).getMessage().contains("--server"));
-        assertTrue(refused(Action.ENABLE_SERVER, Map.of(Field.BACKEND, "web", Field.SERVER, "a", Field.WAIT, true))
+        assertTrue(refused(Action.ENABLE_SERVER, Map.of(Field.BACKEND, "web", Field.SERVER, "a", Field.MIN_UP, 1L))
                 .getMessage().contains("does not apply to enable-server"));
+        assertTrue(refused(Action.SET_WEIGHT, Map.of(Field.SERVER, "a")).getMessage().contains("--weight"));
         assertTrue(refused(Action.LIST_BACKENDS, Map.of(Field.DETAILS, true)).getMessage().contains("details"));
+    }
+
+    @Test
+    void weightsAreAWholeNumberOrAShareAndTheRampsDefaultDeadlineAddsTheRamp() {
+        Map<Field, Object> web = Map.of(Field.SERVER, "a");
+        assertEquals(new WeightValue(256, false), with(Action.SET_WEIGHT, web, Field.WEIGHT, 256L).weight());
+        assertEquals(new WeightValue(0, true), with(Action.SET_WEIGHT, web, Field.WEIGHT, "0%").weight());
+        assertEquals(3, with(Action.SET_WEIGHT, web, Field.WEIGHT, "50%").weight().of(7), "HAProxy rounds down");
+        for (Object bad : List.of(257L, -1L, 50.5, "101%", "50.5%", "-5%", "%", "abc", "5")) {
+            assertThrows(HapcException.class, () -> with(Action.SET_WEIGHT, web, Field.WEIGHT, bad), String.valueOf(bad));
+        }
+        assertEquals(Duration.ofSeconds(90), with(Action.ENABLE_SERVER, web, Field.RAMP, 30.0).timeout());
+        Map<Field, Object> both = Map.of(Field.SERVER, "a", Field.RAMP, 30.0, Field.TIMEOUT, 5.0);
+        assertEquals(Duration.ofSeconds(5), Request.of(Action.ENABLE_SERVER, both).timeout(), "-t given: as given");
+    }
+
+    private static Request with(Action action, Map<Field, Object> base, Field field, Object value) {
+        Map<Field, Object> values = new java.util.HashMap<>(base);
+        values.put(field, value);
+        return Request.of(action, values);
     }
 
     @Test

@@ -89,6 +89,32 @@ public final class RawSocket {
         return null;
     }
 
+    /** A column of a server's {@code show servers state} line (e.g. srv_uweight, srv_iweight), or null. */
+    public static String serverState(Path socket, String backend, String server, String column) {
+        List<String> header = null;
+        for (String line : ask(socket, "show servers state " + backend).split("\n")) {
+            if (line.startsWith("# ")) {
+                header = List.of(line.substring(2).trim().split(" "));
+            } else if (header != null && !line.isBlank()) {
+                String[] f = line.trim().split(" ");
+                if (f[header.indexOf("be_name")].equals(backend) && f[header.indexOf("srv_name")].equals(server)) {
+                    return f[header.indexOf(column)];
+                }
+            }
+        }
+        return null;
+    }
+
+    /** {@code get weight B/S}: the current weight, then the initial one ("50 (initial 100)"). */
+    public static int[] weight(Path socket, String backend, String server) {
+        String answer = ask(socket, "get weight " + backend + "/" + server).strip();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+) \\(initial (\\d+)\\)").matcher(answer);
+        if (!m.matches()) {
+            throw new AssertionError("get weight " + backend + "/" + server + " answered: " + answer);
+        }
+        return new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))};
+    }
+
     public static int sessions(Path socket, String backend, String server) {
         return Integer.parseInt(stat(socket, backend, server, "scur"));
     }

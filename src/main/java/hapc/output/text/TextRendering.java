@@ -62,7 +62,7 @@ public final class TextRendering {
             case "list-config-backends" -> new ConfigBackendListView();
             case "list-servers" -> new ServerListView();
             case "list-connections" -> new ConnectionsView();
-            case "enable-server", "drain-server", "stop-server" -> new ServerChangeView();
+            case "enable-server", "drain-server", "stop-server", "set-weight" -> new ServerChangeView();
             case "check-safe-to-remove" -> new SafeToRemoveView();
             case "reload-haproxy" -> new ReloadView();
             default -> null;

@@ -1,0 +1,71 @@
+package hapc.action;
+
+import hapc.HapcException;
+import hapc.output.Outcome;
+import hapc.runtime.LiveServers.Inspection;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * drain-server --wait --on-timeout stop: at the deadline, the targets still busy are stopped
+ * with stop-server's own plan (maint, then their sessions killed in every worker, old ones
+ * included) and the call succeeds, saying so ({@code escalated}, {@code sessions_killed}). The
+ * targets that emptied in time stay drained.
+ */
+final class DrainEscalation {
+    private DrainEscalation() {
+    }
+
+    /**
+     * @param drained the drain's answer so far (its wait figures already in)
+     * @param busy    the ids ("backend/server") of the targets still holding sessions or a queue
+     */
+    @SuppressWarnings("unchecked")
+    static Outcome stop(Context context, Outcome drained, List<String> busy, String waited) {
+        Targets fresh = Targets.resolve(context);
+        Targets still = new Targets(fresh.list().stream().filter(t -> busy.contains(id(t))).toList(),
+                fresh.snapshot());
+        long sessions = still.list().stream().mapToLong(t -> t.server().sessions()).sum();
+        ServerStateChange.Done stopped;
+        try {
+            stopped = ServerStateChange.stop().apply(context, still);
+        } catch (HapcException e) {
+            // Answered in drain-server's shape (stop-server's partial answer is not one).
+            throw new HapcException(e.kind(), drained.get("msg") + " At the deadline, stopping the servers still"
+                    + " busy (--on-timeout stop) failed: " + e.getMessage(), e, drained.fields());
+        }
+
+        List<Map<String, Object>> drainEntries = (List<Map<String, Object>>) drained.get("targets");
+        List<Map<String, Object>> stopEntries = (List<Map<String, Object>>) stopped.outcome().get("targets");
+        long sessionsLeft = 0;
+        long queuedLeft = 0;
+        for (Map<String, Object> stop : stopEntries) {
+            Map<String, Object> after = (Map<String, Object>) stop.get("after");
+            sessionsLeft += ((Number) after.get("sessions")).longValue();
+            queuedLeft += ((Number) after.get("queued")).longValue();
+            for (Map<String, Object> entry : drainEntries) {
+                if (entry.get("backend").equals(stop.get("backend")) && entry.get("server").equals(stop.get("server"))) {
+                    Map<String, Object> diff = ServerStateChange.diff((Map<String, Object>) entry.get("before"), after);
+                    entry.put("after", after);
+                    entry.put("diff", diff);
+                    entry.put("changed", true);
+                    if (drainEntries.size() == 1) {
+                        drained.put("after", after).put("diff", diff);
+                    }
+                }
+            }
+        }
+        String what = busy.size() == 1 ? busy.get(0) : busy.size() + " servers";
+        return drained.changed(true)
+                .put("escalated", true)
+                .put("sessions_killed", sessions)
+                .put("sessions_left", sessionsLeft)
+                .put("queued_left", queuedLeft)
+                .msg(drained.get("msg") + " After " + waited + " s " + what + " still had sessions or a queue: stopped (maint) and " + sessions + " session"
+                        + (sessions == 1 ? "" : "s") + " killed, as --on-timeout stop asks.");
+    }
+
+    private static String id(Inspection target) {
+        return target.server().backend() + "/" + target.server().name();
+    }
+}

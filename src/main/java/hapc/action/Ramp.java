@@ -1,0 +1,134 @@
+package hapc.action;
+
+import hapc.ErrorKind;
+import hapc.HapcException;
+import hapc.model.AdminState;
+import hapc.model.Server;
+import hapc.runtime.LiveServers;
+import hapc.runtime.LiveServers.Inspection;
+import hapc.runtime.ServerSnapshot;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * The climb of enable-server --ramp once its first step is out (it goes with the enable). Before
+ * each step the backends are read once: a server someone else drained or re-weighted meanwhile
+ * stops the ramp (kind conflict) rather than being fought. Each step is planned by
+ * {@link WantedState} like any change and sent in ONE write for every server at once.
+ */
+final class Ramp {
+    /**
+     * A server the ramp raises: found out of rotation (the call enabled it) or in rotation below
+     * its configured weight (say, after an interrupted ramp: it goes on from there).
+     *
+     * @param floor the weight it is never lowered below
+     */
+    record Climber(String backend, String server, int floor) {
+        String id() {
+            return backend + "/" + server;
+        }
+    }
+
+    private final LiveServers live;
+    private final RampPlan plan;
+    private final List<Climber> climbers;
+    private final Map<String, Integer> weights = new LinkedHashMap<>();
+    private int stepsDone = 1;
+
+    /** @param firstWeights each climber's weight after step 0 */
+    Ramp(LiveServers live, RampPlan plan, List<Climber> climbers, Map<String, Integer> firstWeights) {
+        this.live = live;
+        this.plan = plan;
+        this.climbers = climbers;
+        climbers.forEach(c -> weights.put(c.id(), firstWeights.get(c.id())));
+    }
+
+    /** Steps sent so far, step 0 (with the enable) included. */
+    int stepsDone() {
+        return stepsDone;
+    }
+
+    /** Each climber's weight as last set by the ramp. */
+    Map<String, Integer> weights() {
+        return weights;
+    }
+
+    /**
+     * Runs steps 1 to n, each at its time from {@code start}.
+     *
+     * @throws HapcException timeout when a step falls after the deadline, interrupted on Ctrl-C,
+     *                       conflict when someone else changed a server, or what HAProxy said
+     */
+    void run(long start, long deadline, Interruption interruption, String what,
+            Consumer<EnableServer.RampProgress> progress) {
+        Set<String> backends = new LinkedHashSet<>();
+        climbers.forEach(c -> backends.add(c.backend()));
+        for (int k = 1; k <= plan.intervals(); k++) {
+            long due = start + plan.atNanos(k);
+            long now = System.nanoTime();
+            boolean late = due > deadline;
+            if (!interruption.pause((Math.min(due, deadline) - now) / 1_000_000)) {
+                throw new HapcException(ErrorKind.INTERRUPTED, "interrupted during the ramp of " + what);
+            }
+            if (late) {
+                throw new HapcException(ErrorKind.TIMEOUT, "the deadline came before the ramp of " + what
+                        + " was done");
+            }
+            step(k, live.read(backends));
+            progress.accept(new EnableServer.RampProgress(what, k, plan.intervals(), summary(),
+                    (System.nanoTime() - start) / 1e9, plan.seconds()));
+        }
+    }
+
+    private void step(int k, ServerSnapshot read) {
+        List<String> commands = new ArrayList<>();
+        List<PlannedChange> owners = new ArrayList<>();
+        for (Climber climber : climbers) {
+            Inspection found = read.find(climber.backend(), climber.server())
+                    .orElseThrow(() -> LiveServers.noSuchServer(climber.backend(), climber.server()));
+            Server now = found.server();
+            int last = weights.get(climber.id());
+            if (now.adminState() != AdminState.READY || now.weight() != last) {
+                throw new HapcException(ErrorKind.CONFLICT, climber.id() + " was changed by someone else during the"
+                        + " ramp (it is now " + now.adminState().jsonName() + " with weight " + now.weight()
+                        + "; the ramp had set " + last + "); the ramp stopped and left it as it is");
+            }
+            PlannedChange change = WantedState.weightOnly(s -> plan.weightAt(k, s.initialWeight(), climber.floor()))
+                    .planFor(found);
+            for (String command : change.commands()) {
+                commands.add(command);
+                owners.add(change);
+            }
+        }
+        List<String> refusals = live.write(commands);
+        String refused = null;
+        for (int i = 0; i < refusals.size(); i++) {
+            PlannedChange owner = owners.get(i);
+            if (refusals.get(i) == null) {
+                weights.put(owner.id(), owner.expected().weight());
+            } else if (refused == null) {
+                refused = "HAProxy refused '" + commands.get(i) + "': " + refusals.get(i);
+            }
+        }
+        if (refused != null) {
+            throw new HapcException(ErrorKind.HAPROXY, refused);
+        }
+        stepsDone = k + 1;
+    }
+
+    /** "weight 50" for one server, "weights 50, 25" for a few, a range for many. */
+    private String summary() {
+        List<Integer> values = List.copyOf(weights.values());
+        if (values.size() == 1) {
+            return "weight " + values.get(0);
+        }
+        int min = values.stream().mapToInt(Integer::intValue).min().orElse(0);
+        int max = values.stream().mapToInt(Integer::intValue).max().orElse(0);
+        return "weights " + (min == max ? String.valueOf(min) : min + " to " + max);
+    }
+}
