@@ -54,7 +54,8 @@ class SecurityTest {
                         continue;
                     }
                     Matcher shell = SHELL.matcher(line);
-                    if (line.contains("Runtime.getRuntime()") || line.contains(".exec(") || shell.find()) {
+                    // Runtime.getRuntime() is fine for a shutdown hook; its exec is what starts programs from a string
+                    if (line.contains("Runtime.getRuntime().exec") || line.contains(".exec(") || shell.find()) {
                         offences.add(file + ":" + (i + 1) + ": " + line.strip());
                     }
                 }
