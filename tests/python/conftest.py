@@ -71,7 +71,8 @@ def install_collection(workdir):
     workdir = Path(workdir)
     dist, root = workdir / "dist", workdir / "collections"
     galaxy = str(VENV_BIN / "ansible-galaxy")
-    env = dict(os.environ, ANSIBLE_HOME=str(workdir / "home"), ANSIBLE_NOCOLOR="1")
+    env = dict(os.environ, ANSIBLE_HOME=str(workdir / "home"), ANSIBLE_LOCAL_TEMP=str(workdir / "tmp"),
+               ANSIBLE_NOCOLOR="1")
     p = subprocess.run([galaxy, "collection", "build", str(ROOT / "ansible"), "--output-path", str(dist)],
                        capture_output=True, text=True, env=env, timeout=RUN_TIMEOUT)
     assert p.returncode == 0, p.stdout + p.stderr

@@ -21,7 +21,8 @@ def test_build_leaves_tests_and_caches_out(tmp_path):
         (src / junk).write_text("junk")
     p = subprocess.run([str(VENV_BIN / "ansible-galaxy"), "collection", "build", str(src), "--output-path",
                         str(tmp_path / "dist")], capture_output=True, text=True, timeout=RUN_TIMEOUT,
-                       env=dict(os.environ, ANSIBLE_HOME=str(tmp_path / "home")))
+                       env=dict(os.environ, ANSIBLE_HOME=str(tmp_path / "home"),
+                                ANSIBLE_LOCAL_TEMP=str(tmp_path / "tmp")))
     assert p.returncode == 0, p.stdout + p.stderr
     with tarfile.open(tmp_path / "dist" / "hapc-haproxy-0.1.0.tar.gz") as tar:
         files = sorted(m.name for m in tar.getmembers() if m.isfile())
@@ -38,7 +39,8 @@ def test_installed_collection_is_what_ansible_runs(tmp_path):
     assert manifest["collection_info"]["namespace"] == "hapc" and manifest["collection_info"]["name"] == "haproxy"
     assert not (installed / "tests").exists()
 
-    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(root), ANSIBLE_HOME=str(tmp_path / "home"))
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(root), ANSIBLE_HOME=str(tmp_path / "home"),
+               ANSIBLE_LOCAL_TEMP=str(tmp_path / "tmp"))
     p = subprocess.run([str(VENV_BIN / "ansible-galaxy"), "collection", "list", "hapc.haproxy", "--format", "json"],
                        capture_output=True, text=True, env=env, timeout=RUN_TIMEOUT)
     assert p.returncode == 0, p.stdout + p.stderr
