@@ -14,11 +14,16 @@ answer is in the exception's ``info``. ``check_safe_to_remove`` answering "not s
 status 3) is an answer, not a failure.
 
 :configuration: The hapc launcher is, in this order: the ``executable`` argument, the
-    ``hapc.executable`` minion config or pillar value, ``hapc`` on the PATH.
+    ``hapc.executable`` minion config or pillar value, ``hapc`` on the PATH. The connection
+    arguments ``socket``, ``config``, ``master_socket`` and ``socket_timeout`` left out of a
+    call take the minion's ``hapc.<argument>`` config or pillar value when there is one (so that
+    one call from a master reaches each minion's own HAProxy), else hapc's defaults.
 
     .. code-block:: yaml
 
         hapc.executable: /usr/local/bin/hapc
+        hapc.socket: /run/haproxy/admin.sock
+        hapc.master_socket: /run/haproxy-master.sock
 """
 
 import json
@@ -29,16 +34,19 @@ from salt.exceptions import CommandExecutionError
 __virtualname__ = "hapc"
 
 NOT_SAFE = 3  # hapc's exit status when check-safe-to-remove answers "not safe"
+# Where HAProxy is: a call's own argument, else the minion's hapc.<name> config or pillar value.
+CONNECTION = ("socket", "config", "master_socket", "socket_timeout")
 
 
-def _configured():
-    """The launcher named by the ``hapc.executable`` config or pillar value, if any."""
+def _configured(name="executable"):
+    """The ``hapc.<name>`` value of the minion config or pillar (flat ``hapc.socket: ...`` or
+    nested ``hapc: {socket: ...}``), if any."""
     for source in (__opts__, __pillar__):  # pylint: disable=undefined-variable
-        value = source.get("hapc.executable")
+        value = source.get("hapc." + name)
         nested = source.get("hapc")
-        if not value and isinstance(nested, dict):
-            value = nested.get("executable")
-        if value:
+        if value is None and isinstance(nested, dict):
+            value = nested.get(name)
+        if value is not None:
             return value
     return None
 
@@ -65,6 +73,9 @@ def _run(action, executable=None, ok=(0,), **fields):
         raise CommandExecutionError(
             "hapc launcher not found: {}".format(executable or _configured() or "hapc")
         )
+    for name in CONNECTION:
+        if fields.get(name) is None:
+            fields[name] = _configured(name)
     request = {"action": action}
     request.update((k, v) for k, v in fields.items() if v is not None)
     res = __salt__["cmd.run_all"](  # pylint: disable=undefined-variable

@@ -64,13 +64,33 @@ def three_haproxies(tmp_path):
 
 
 # -- Ansible --------------------------------------------------------------------------------
+def install_collection(workdir):
+    """The collection as users get it: `ansible-galaxy collection build` of <repo>/ansible, then
+    `ansible-galaxy collection install` of the tarball into <workdir>/collections. Returns
+    (tarball, collections root)."""
+    workdir = Path(workdir)
+    dist, root = workdir / "dist", workdir / "collections"
+    galaxy = str(VENV_BIN / "ansible-galaxy")
+    env = dict(os.environ, ANSIBLE_HOME=str(workdir / "home"), ANSIBLE_LOCAL_TEMP=str(workdir / "tmp"),
+               ANSIBLE_NOCOLOR="1")
+    p = subprocess.run([galaxy, "collection", "build", str(ROOT / "ansible"), "--output-path", str(dist)],
+                       capture_output=True, text=True, env=env, timeout=RUN_TIMEOUT)
+    assert p.returncode == 0, p.stdout + p.stderr
+    (tarball,) = dist.glob("hapc-haproxy-*.tar.gz")
+    p = subprocess.run([galaxy, "collection", "install", str(tarball), "-p", str(root), "--force"],
+                       capture_output=True, text=True, env=env, timeout=RUN_TIMEOUT)
+    assert p.returncode == 0, p.stdout + p.stderr
+    return tarball, root
+
+
 @pytest.fixture(scope="session")
 def collections_path(tmp_path_factory):
-    """A collections root holding ansible_collections/hapc/haproxy -> <repo>/ansible."""
-    root = tmp_path_factory.mktemp("collections")
-    (root / "ansible_collections" / "hapc").mkdir(parents=True)
-    (root / "ansible_collections" / "hapc" / "haproxy").symlink_to(ROOT / "ansible")
-    return root
+    """A collections root holding the built and installed hapc.haproxy: the one tests/python/run
+    installed ($HAPC_COLLECTIONS_PATH), else one built and installed here."""
+    given = os.environ.get("HAPC_COLLECTIONS_PATH")
+    if given:
+        return Path(given)
+    return install_collection(tmp_path_factory.mktemp("collection"))[1]
 
 
 class Ansible:
