@@ -4,7 +4,6 @@ import hapc.model.AdminState;
 import hapc.model.Server;
 import hapc.runtime.Commands;
 import hapc.runtime.LiveServers.Inspection;
-import hapc.runtime.LiveServers.WorkerLoad;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.ToIntFunction;
@@ -44,14 +43,18 @@ record WantedState(AdminState admin, boolean killSessions, ToIntFunction<Server>
                 // Into rotation, the weight goes first: the server must not take even one
                 // scheduling round at its old (full) weight before a ramp's first step. Out of
                 // rotation, the state goes first, for the same reason the other way round.
-                commands.add(admin == AdminState.READY ? 0 : commands.size(), Commands.setWeight(before.backend(), before.name(), wanted));
+                commands.add(admin == AdminState.READY ? 0 : commands.size(),
+                        Commands.setWeight(before.backend(), before.name(), wanted));
                 expected = expected.withWeight(wanted);
             }
         }
         boolean oldSessions = false;
-        if (killSessions && before.sessions() > 0) {
-            WorkerLoad current = target.workers().get(0);
-            if (current.load().sessions() > 0) {
+        if (killSessions) {
+            // With the maintenance write, the kill always goes too: a session opened between the
+            // read and the write would otherwise outlive a stop that reported none. A server
+            // already in maintenance is only sent the kill when it still has sessions.
+            boolean stateChanges = !commands.isEmpty();
+            if (stateChanges || target.workers().get(0).load().sessions() > 0) {
                 commands.add(Commands.shutdownSessions(before.backend(), before.name()));
             }
             oldSessions = target.workers().stream().anyMatch(w -> w.old() && w.load().sessions() > 0);
