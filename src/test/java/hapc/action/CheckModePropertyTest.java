@@ -47,7 +47,7 @@ class CheckModePropertyTest {
     @BeforeContainer
     static void start() {
         backend = new BackendServer();
-        for (String binary : HaproxyVersions.all()) {
+        for (String binary : HaproxyVersions.binaries()) {
             int tcpPort = Ports.free();
             HaproxyProcess haproxy = HaproxyProcess.start(binary, """
                     backend web

@@ -81,7 +81,7 @@ public final class HaproxyProcess implements AutoCloseable {
             try {
                 return RawSocket.ask(adminSocket(), "show info").contains("Pid:")
                         && RawSocket.ask(masterSocket(), "show proc").contains("worker");
-            } catch (UncheckedIOException e) {
+            } catch (UncheckedIOException | AssertionError e) {
                 return false;
             }
         });
