@@ -57,8 +57,16 @@ public record HapcRun(int exit, JsonNode json, String stdout, String stderr) {
 
     /** {@link #strict}'s check alone: the answer as a tree, or an AssertionError saying what is wrong. */
     public static JsonNode strictJson(String stdout, String stderr) {
+        return strictJson(stdout, stderr, false);
+    }
+
+    /**
+     * @param indented the answer is the indented form hapc prints when stdout is a terminal: the
+     *                 same checks but the one-line one
+     */
+    public static JsonNode strictJson(String stdout, String stderr, boolean indented) {
         String context = "\nstdout: " + stdout + "\nstderr: " + stderr;
-        if (!stdout.endsWith("\n") || stdout.indexOf('\n') != stdout.length() - 1) {
+        if (!stdout.endsWith("\n") || !indented && stdout.indexOf('\n') != stdout.length() - 1) {
             throw new AssertionError("stdout is not exactly one line ended by a newline" + context);
         }
         JsonNode json;
