@@ -54,7 +54,7 @@ def test_check_mode_reports_change_and_changes_nothing(ansible, haproxy):
     assert res["check_mode"] is True
     assert res["before"]["admin_state"] == "ready"
     # On the wire: the server was read, nothing that changes HAProxy was sent.
-    assert "show servers state web" in admin.commands(), admin.commands()
+    assert any(c.startswith("show servers state") for c in admin.commands()), admin.commands()
     assert admin.changes() == [] and master.changes() == [], (admin.commands(), master.commands())
     # HAProxy itself: nothing changed.
     assert haproxy.admin_states() == {"web1": "ready", "web2": "ready", "web3": "ready"}

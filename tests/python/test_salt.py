@@ -99,7 +99,7 @@ def test_state_test_mode_reports_and_changes_nothing(salt, haproxy):
     assert r["result"] is None, r
     assert r["changes"]["old"]["admin_state"] == "ready" and r["changes"]["new"]["admin_state"] == "drain"
     assert r["comment"]
-    assert "show servers state web" in admin.commands(), admin.commands()
+    assert any(c.startswith("show servers state") for c in admin.commands()), admin.commands()
     assert admin.changes() == [], admin.commands()
     assert haproxy.admin_states() == {"web1": "ready", "web2": "ready", "web3": "ready"}
 

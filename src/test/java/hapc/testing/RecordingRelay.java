@@ -92,6 +92,11 @@ public final class RecordingRelay implements AutoCloseable {
         return commands().stream().filter(c -> !isRead(c)).toList();
     }
 
+    /** Whether a {@code show servers state} went out: the read every server action starts with. */
+    public boolean readServersState() {
+        return commands().stream().anyMatch(c -> c.startsWith("show servers state"));
+    }
+
     /** Forgets what was recorded so far (for a test that checks several calls one after another). */
     public void clear() {
         connections.clear();
