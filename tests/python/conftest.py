@@ -1,5 +1,9 @@
 """Shared fixtures: real HAProxy instances, the hapc launcher, and runners for real
-ansible-playbook and salt-call processes (from the venv this pytest runs in)."""
+ansible-playbook and salt-call processes (from the venv this pytest runs in).
+
+Every test that takes `haproxy` or `three_haproxies` runs once per HAProxy version of the
+matrix (ids "HAProxy-2.6", "HAProxy-3.0"; the binary is `haproxy.binary`). Every test is
+bounded (pytest-timeout, TEST_TIMEOUT below): a hang fails that test instead of stalling CI."""
 
 import json
 import os
@@ -8,15 +12,57 @@ import subprocess
 import sys
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from haproxy_fixture import HAProxy  # noqa: E402
+from haproxy_fixture import HAProxy, binaries  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
 # Bound on any one ansible-playbook or salt-call run.
 RUN_TIMEOUT = 120
+# Bound on any one test (several runs at most), unless it sets its own @pytest.mark.timeout.
+TEST_TIMEOUT = 300
+
+try:
+    MATRIX = binaries()
+except RuntimeError as e:
+    MATRIX, MATRIX_ERROR = [], str(e)
+else:
+    MATRIX_ERROR = None
+
+
+def pytest_configure(config):
+    if MATRIX_ERROR:
+        raise pytest.UsageError(MATRIX_ERROR)
+    if not config.pluginmanager.hasplugin("timeout"):
+        raise pytest.UsageError("pytest-timeout is missing (scripts/venv installs it from requirements-dev.txt):"
+                                " without it a hung test would stall the whole run")
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.get_closest_marker("timeout") is None:
+            item.add_marker(pytest.mark.timeout(TEST_TIMEOUT))
+
+
+def pytest_terminal_summary(terminalreporter):
+    """How many tests ran on each HAProxy version (from the parameter ids)."""
+    counts = {name: 0 for name, _ in MATRIX}
+    for status in ("passed", "failed", "error"):
+        for report in terminalreporter.stats.get(status, []):
+            if getattr(report, "when", None) == "call":
+                for name in counts:
+                    if "[%s" % name in report.nodeid or "-%s]" % name in report.nodeid:
+                        counts[name] += 1
+    terminalreporter.write_line("tests per HAProxy version: " + ", ".join("%s: %d" % kv for kv in counts.items()))
+
+
+@pytest.fixture(scope="session", params=[b for _, b in MATRIX], ids=[i for i, _ in MATRIX])
+def haproxy_binary(request):
+    """The HAProxy binary of this test's version (the test runs once per version)."""
+    return request.param
 
 
 @pytest.fixture(scope="session")
@@ -29,10 +75,26 @@ def hapc():
 
 
 def hapc_answer(hapc, request):
-    """Runs hapc directly (no wrapper) with one JSON request; returns (exit status, answer)."""
+    """Runs hapc directly (no wrapper) with one JSON request; returns (exit status, answer),
+    the answer checked as strictly as the Java tests do: one line, one JSON object, nothing after
+    it (json.loads refuses trailing data), valid against the action's response schema."""
     p = subprocess.run([hapc, "--json-in", "-"], input=json.dumps(request), capture_output=True,
                        text=True, timeout=RUN_TIMEOUT)
-    return p.returncode, json.loads(p.stdout)
+    assert p.stdout.endswith("\n") and p.stdout.count("\n") == 1, "not one line: %r %r" % (p.stdout, p.stderr)
+    answer = json.loads(p.stdout)
+    assert isinstance(answer, dict), p.stdout
+    assert_valid_answer(answer)
+    return p.returncode, answer
+
+
+def assert_valid_answer(answer):
+    """Validates an answer against schemas/ACTION.response.schema.json (the error schema when the
+    action is unknown)."""
+    action = answer.get("action") if isinstance(answer.get("action"), str) else "error"
+    path = ROOT / "schemas" / ("%s.response.schema.json" % action)
+    if not path.exists():
+        path = ROOT / "schemas" / "error.response.schema.json"
+    jsonschema.validate(answer, json.loads(path.read_text()), cls=jsonschema.Draft202012Validator)
 
 
 def skip_unless_implemented(hapc, request):
@@ -45,18 +107,20 @@ def skip_unless_implemented(hapc, request):
 
 
 @pytest.fixture
-def haproxy(tmp_path):
-    h = HAProxy(tmp_path / "lb").start()
-    yield h
-    h.stop()
+def haproxy(tmp_path, haproxy_binary):
+    h = HAProxy(tmp_path / "lb", haproxy_binary)
+    try:
+        yield h.start()
+    finally:
+        h.stop()
 
 
 @pytest.fixture
-def three_haproxies(tmp_path):
+def three_haproxies(tmp_path, haproxy_binary):
     started = []
     try:
         for i in range(3):
-            started.append(HAProxy(tmp_path / ("lb%d" % (i + 1))).start())
+            started.append(HAProxy(tmp_path / ("lb%d" % (i + 1)), haproxy_binary).start())
         yield started
     finally:
         for h in started:

@@ -1,5 +1,10 @@
 """A real HAProxy on loopback for the wrapper tests, and a few direct reads of its state.
 
+Every test that starts HAProxy runs on each version of the matrix (`binaries()`): Debian 12's
+2.6 (`haproxy` on PATH, or HAPC_TEST_HAPROXY) and 3.0 (HAPC_HAPROXY_NEWER, else the cache of
+scripts/haproxy-newer); conftest.py parametrises the `haproxy` fixtures over them, with ids
+"HAProxy-2.6" and "HAProxy-3.0" that scripts/test counts. A missing version is an error.
+
 Each `HAProxy` is started in the foreground as a child process (master-worker mode, `-W`, with a
 master CLI socket, `-S`), in a temporary directory holding its configuration, its admin socket
 (`stats socket <dir>/admin.sock level admin`) and its server-state file. Its backend servers
@@ -10,7 +15,10 @@ and `worker_pid` read HAProxy's own answers over its unix sockets. Every wait he
 in time; all traffic stays on 127.0.0.1.
 """
 
+import glob
 import os
+import random
+import re
 import selectors
 import signal
 import socket
@@ -19,6 +27,7 @@ import threading
 import time
 from pathlib import Path
 
+# Debian's HAProxy (2.6): the default binary of an HAProxy(); tests take theirs from the fixture.
 HAPROXY = os.environ.get("HAPC_TEST_HAPROXY", "haproxy")
 
 # The bits of `srv_admin_state` (see `show servers state` in HAProxy's management guide).
@@ -26,11 +35,66 @@ MAINT_BITS = 0x01 | 0x02 | 0x20
 DRAIN_BITS = 0x08 | 0x10
 
 
+def newer_binary():
+    """The newer HAProxy (3.0): $HAPC_HAPROXY_NEWER, else what scripts/haproxy-newer built; or None."""
+    path = os.environ.get("HAPC_HAPROXY_NEWER")
+    if path:
+        return path if os.access(path, os.X_OK) else None
+    cache = os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "hapc-haproxy")
+    found = sorted(b for b in glob.glob(os.path.join(cache, "haproxy-*", "haproxy")) if os.access(b, os.X_OK))
+    return found[0] if found else None
+
+
+_VERSIONS = {}
+
+
+def version_of(binary):
+    """'2.6' of 'HAProxy version 2.6.12-1+deb12u4 ...': the matrix's own granularity."""
+    if binary not in _VERSIONS:
+        out = subprocess.run([binary, "-v"], capture_output=True, text=True, timeout=10).stdout
+        m = re.search(r"HAProxy version (\d+\.\d+)", out)
+        if not m:
+            raise RuntimeError("%s -v does not say its version: %s" % (binary, out))
+        _VERSIONS[binary] = m.group(1)
+    return _VERSIONS[binary]
+
+
+def binaries():
+    """Every HAProxy binary of the matrix, as (id, path): ("HAProxy-2.6", "haproxy"), ...
+    Raises when the newer one is missing: a run that silently skips 3.0 proves nothing about it."""
+    newer = newer_binary()
+    if newer is None:
+        raise RuntimeError("HAProxy 3.0 of the test matrix is missing: build it with scripts/haproxy-newer "
+                           "(or point HAPC_HAPROXY_NEWER at an HAProxy 3.0 binary)")
+    return [("HAProxy-%s" % version_of(b), b) for b in (HAPROXY, newer)]
+
+
+_HANDED_OUT = set()
+
+
 def free_port():
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A TCP port on 127.0.0.1 that nothing listens on right now, never handed out twice by this
+    process, and BELOW the kernel's ephemeral range: a port from bind(0) is an ephemeral one, which
+    the kernel may give to an outgoing connection (or the next caller) before HAProxy binds it."""
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            ephemeral = max(21000, int(f.read().split()[0]))
+    except (OSError, ValueError):
+        ephemeral = 32768
+    low, span = 20000, ephemeral - 20000
+    start = random.randrange(span)
+    for i in range(span):
+        port = low + (start + i) % span
+        if port in _HANDED_OUT:
+            continue
+        _HANDED_OUT.add(port)
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+                return port
+            except OSError:
+                continue
+    raise RuntimeError("no free loopback port below %d" % ephemeral)
 
 
 class Listeners:
@@ -91,6 +155,101 @@ def unix_exchange(path, command, timeout=5.0):
         return b"".join(chunks).decode()
 
 
+class Relay:
+    """A unix socket between hapc and a real HAProxy CLI socket: forwards every byte both ways
+    unchanged and records each command line received, per connection. What crossed the wire is
+    then a fact a test can assert on ("only reads in check mode"), whatever hapc or the wrapper
+    says. The Java tests' hapc.testing.RecordingRelay, for the Python tests."""
+
+    READS = re.compile(r"^(@!?\d*\s+)?(show( |$)|set severity-output )")
+
+    def __init__(self, target, path):
+        self.target, self.path = str(target), str(path)
+        self.connections = []  # one list of lines per connection
+        self._lock = threading.Lock()
+        self._listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self._listener.bind(self.path)
+        self._listener.listen(16)
+        self._open = [self._listener]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def commands(self):
+        """Every command received, in order: lines split at ';', stripped."""
+        with self._lock:
+            lines = [line for conn in self.connections for line in conn]
+        return [c.strip() for line in lines for c in line.split(";") if c.strip()]
+
+    def changes(self):
+        """The commands that can change HAProxy: all but `show ...` and `set severity-output`."""
+        return [c for c in self.commands() if not self.READS.match(c)]
+
+    def _accept(self):
+        while True:
+            try:
+                client, _ = self._listener.accept()
+            except OSError:
+                return
+            lines = []
+            with self._lock:
+                self.connections.append(lines)
+            upstream = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            self._open += [client, upstream]
+            try:
+                upstream.connect(self.target)
+            except OSError:
+                client.close()
+                upstream.close()
+                continue
+            threading.Thread(target=self._up, args=(client, upstream, lines), daemon=True).start()
+            threading.Thread(target=self._down, args=(upstream, client), daemon=True).start()
+
+    def _up(self, client, upstream, lines):
+        pending = b""
+        try:
+            while True:
+                data = client.recv(65536)
+                if not data:
+                    break
+                pending += data
+                while b"\n" in pending:
+                    line, pending = pending.split(b"\n", 1)
+                    with self._lock:
+                        lines.append(line.decode("utf-8", "replace"))
+                upstream.sendall(data)
+            upstream.shutdown(socket.SHUT_WR)
+        except OSError:
+            pass
+        finally:
+            if pending:
+                with self._lock:
+                    lines.append(pending.decode("utf-8", "replace"))
+
+    @staticmethod
+    def _down(upstream, client):
+        try:
+            while True:
+                data = upstream.recv(65536)
+                if not data:
+                    break
+                client.sendall(data)
+        except OSError:
+            pass
+        finally:
+            upstream.close()
+            client.close()
+
+    def close(self):
+        for s in self._open:
+            try:
+                s.close()
+            except OSError:
+                pass
+        try:
+            os.unlink(self.path)
+        except OSError:
+            pass
+
+
 CONFIG = """\
 global
     stats socket {dir}/admin.sock level admin
@@ -122,7 +281,8 @@ class HAProxy:
     """One HAProxy instance: backend `web` (web1..web3) behind frontend `fe_web`, and the TCP
     `listen db` section (server db1) for held connections."""
 
-    def __init__(self, directory):
+    def __init__(self, directory, binary=HAPROXY):
+        self.binary = binary
         self.dir = Path(directory)
         self.dir.mkdir(parents=True, exist_ok=True)
         self.config = self.dir / "haproxy.cfg"
@@ -135,12 +295,13 @@ class HAProxy:
         self.config.write_text(CONFIG.format(dir=self.dir, **self.ports))
         self.proc = None
         self._held = []
+        self._relays = []
 
     # -- life cycle --------------------------------------------------------------------------
     def start(self, timeout=10.0):
         with open(self.log, "ab") as log:
             self.proc = subprocess.Popen(
-                [HAPROXY, "-W", "-S", str(self.master_socket), "-f", str(self.config)],
+                [self.binary, "-W", "-S", str(self.master_socket), "-f", str(self.config)],
                 stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -154,7 +315,17 @@ class HAProxy:
             time.sleep(0.05)
         raise RuntimeError("haproxy did not answer on %s within %ss" % (self.admin_socket, timeout))
 
+    def relay(self, which="admin"):
+        """A Relay in front of the admin socket (or, with "master", the master CLI), stopped with
+        this HAProxy."""
+        target = self.admin_socket if which == "admin" else self.master_socket
+        r = Relay(target, self.dir / ("relay-%s-%d.sock" % (which, len(self._relays))))
+        self._relays.append(r)
+        return r
+
     def stop(self):
+        for r in self._relays:
+            r.close()
         for s in self._held:
             s.close()
         if self.proc and self.proc.poll() is None:

@@ -6,7 +6,6 @@ import sys
 import time
 
 from conftest import ROOT, hapc_answer, skip_unless_implemented, task_result
-from haproxy_fixture import HAPROXY
 
 
 def localhost(ansible, haproxy):
@@ -44,13 +43,19 @@ DRAIN_WEB1 = play(server_task("drain web1", "web", "web1", "drained"))
 
 
 def test_check_mode_reports_change_and_changes_nothing(ansible, haproxy):
-    inv = localhost(ansible, haproxy)
+    # hapc reaches HAProxy through relays that record every command: check mode sends only reads.
+    admin, master = haproxy.relay("admin"), haproxy.relay("master")
+    inv = ansible.inventory({"localhost": dict(hapc_socket=admin.path, hapc_master_socket=master.path,
+                                               hapc_config=haproxy.config, hapc_executable=ansible.hapc)})
     p, data = ansible.playbook(DRAIN_WEB1, inv, "--check")
     assert p.returncode == 0, p.stdout + p.stderr
     res = task_result(data, "drain web1")
     assert res["changed"] is True
     assert res["check_mode"] is True
     assert res["before"]["admin_state"] == "ready"
+    # On the wire: the server was read, nothing that changes HAProxy was sent.
+    assert any(c.startswith("show servers state") for c in admin.commands()), admin.commands()
+    assert admin.changes() == [] and master.changes() == [], (admin.commands(), master.commands())
     # HAProxy itself: nothing changed.
     assert haproxy.admin_states() == {"web1": "ready", "web2": "ready", "web3": "ready"}
 
@@ -237,11 +242,13 @@ def test_info_frontends_and_config_backends(ansible, haproxy):
     assert routed == ["web"]
 
 
-RELOAD = """\
+def reload_task(haproxy):
+    """The reload task, validating with the HAProxy binary this test runs on."""
+    return """\
     - name: reload
       hapc.haproxy.reload:
         haproxy_bin: %s
-""" % shutil.which(HAPROXY)
+""" % shutil.which(haproxy.binary)
 
 
 def test_reload_check_mode_validates_only_then_reload_keeps_drained(ansible, haproxy):
@@ -252,7 +259,7 @@ def test_reload_check_mode_validates_only_then_reload_keeps_drained(ansible, hap
     haproxy.set_state("web", "web1", "drain")
     haproxy.set_state("web", "web3", "maint")
     pid = haproxy.worker_pid()
-    p, data = ansible.playbook(play(RELOAD), inv, "--check")
+    p, data = ansible.playbook(play(reload_task(haproxy)), inv, "--check")
     assert p.returncode == 0, p.stdout + p.stderr
     assert task_result(data, "reload")["check_mode"] is True
     assert haproxy.worker_pid() == pid
@@ -264,7 +271,7 @@ def test_reload_check_mode_validates_only_then_reload_keeps_drained(ansible, hap
         path: "{{ hapc_config }}"
         line: "# changed by the handler test"
       notify: reload
-""").replace("  tasks:\n", "  handlers:\n%s  tasks:\n" % RELOAD)
+""").replace("  tasks:\n", "  handlers:\n%s  tasks:\n" % reload_task(haproxy))
     p, data = ansible.playbook(handler_play, inv)
     assert p.returncode == 0, p.stdout + p.stderr
     res = task_result(data, "reload")
@@ -287,7 +294,7 @@ def test_reload_refuses_an_invalid_config(ansible, haproxy):
     inv = localhost(ansible, haproxy)
     pid = haproxy.worker_pid()
     haproxy.config.write_text(haproxy.config.read_text() + "\nbackend broken\n    nonsense directive\n")
-    p, data = ansible.playbook(play(RELOAD), inv)
+    p, data = ansible.playbook(play(reload_task(haproxy)), inv)
     assert p.returncode != 0
     res = task_result(data, "reload")
     assert res["failed"] is True and res["error"]["kind"] == "config", res

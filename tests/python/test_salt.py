@@ -8,7 +8,6 @@ import shutil
 import pytest
 
 from conftest import VENV_BIN, Salt, hapc_answer, skip_unless_implemented
-from haproxy_fixture import HAPROXY
 
 
 def conn(haproxy):
@@ -90,12 +89,18 @@ def drained_sls(haproxy, server="web1", **extra):
 
 
 def test_state_test_mode_reports_and_changes_nothing(salt, haproxy):
-    name = salt.sls("drain_test_mode", drained_sls(haproxy))
+    # hapc reaches HAProxy through a relay that records every command: test=True sends only reads.
+    admin = haproxy.relay("admin")
+    sls = drained_sls(haproxy).replace("- socket: %s\n" % haproxy.admin_socket, "- socket: %s\n" % admin.path)
+    assert admin.path in sls
+    name = salt.sls("drain_test_mode", sls)
     p, res = salt.apply(name, test=True)
     r = res["drain web1"]
     assert r["result"] is None, r
     assert r["changes"]["old"]["admin_state"] == "ready" and r["changes"]["new"]["admin_state"] == "drain"
     assert r["comment"]
+    assert any(c.startswith("show servers state") for c in admin.commands()), admin.commands()
+    assert admin.changes() == [], admin.commands()
     assert haproxy.admin_states() == {"web1": "ready", "web2": "ready", "web3": "ready"}
 
 
@@ -149,7 +154,7 @@ haproxy reloaded:
     - haproxy_bin: {haproxy_bin}
 {conn}    - watch:
       - file: {cfg}
-""".format(cfg=haproxy.config, line=marker_line, conn=conn_yaml(haproxy), haproxy_bin=shutil.which(HAPROXY))
+""".format(cfg=haproxy.config, line=marker_line, conn=conn_yaml(haproxy), haproxy_bin=shutil.which(haproxy.binary))
 
 
 @pytest.fixture
@@ -190,7 +195,7 @@ def test_watch_on_changed_config_reloads_and_keeps_drained_servers(salt, haproxy
 def test_execution_reload_haproxy(salt, haproxy, reload_implemented):
     haproxy.set_state("web", "web1", "drain")
     pid = haproxy.worker_pid()
-    haproxy_bin = "haproxy_bin=%s" % shutil.which(HAPROXY)
+    haproxy_bin = "haproxy_bin=%s" % shutil.which(haproxy.binary)
     p, data = salt.call("hapc.reload_haproxy", "check_mode=True", haproxy_bin, *conn(haproxy))
     assert p.returncode == 0, p.stderr
     assert data["check_mode"] is True and haproxy.worker_pid() == pid

@@ -10,6 +10,7 @@ import hapc.testing.HaproxyProcess;
 import hapc.testing.LiveHaproxies;
 import hapc.testing.Ports;
 import hapc.testing.RawSocket;
+import hapc.testing.RecordingRelay;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -94,10 +95,11 @@ class DrainWaitFaultsTest {
         haproxy.connect(tcpPort);
         haproxy.connect(tcpPort);
         haproxy.awaitSessions("db", "db2", 1);
+        RecordingRelay relay = live.relay(haproxy.adminSocket());
         String request = """
                 {"action": "drain-server", "backend": "db", "server": "db2", "wait": true, "timeout": 0.5,
                  "socket": "%s", "master_socket": "%s"}
-                """.formatted(haproxy.adminSocket(), haproxy.masterSocket());
+                """.formatted(relay.path(), haproxy.masterSocket());
         long started = System.nanoTime();
         HapcRun run = HapcRun.runWithInput(request, "--json-in", "-");
         long took = (System.nanoTime() - started) / 1_000_000;
@@ -112,13 +114,18 @@ class DrainWaitFaultsTest {
         assertEquals(0x08, RawSocket.adminBits(haproxy.adminSocket(), "db", "db2"), "stays drained");
         assertEquals(1, RawSocket.sessions(haproxy.adminSocket(), "db", "db2"), "the session was not killed");
         assertTrue(took >= 500 && took < 3000, "took " + took + " ms for a 0.5 s deadline");
+        // The wait polled, but the drain went out once: a poll never re-sends the write.
+        assertEquals(List.of("set server db/db2 state drain"), relay.changes());
+        assertTrue(relay.connections().size() > 2, "polled: " + relay.connections());
 
         // A zero deadline: one look, then the same answer at once.
-        HapcRun zero = HapcRun.run("-k", haproxy.adminSocket().toString(), "drain-server", "-b", "db", "-s", "db2",
+        relay.clear();
+        HapcRun zero = HapcRun.run("-k", relay.path().toString(), "drain-server", "-b", "db", "-s", "db2",
                 "-w", "-t", "0");
         assertEquals(1, zero.exit(), zero.stdout());
         assertEquals("timeout", zero.errorKind());
-        assertFalse(zero.changed(), "already drained: nothing sent");
+        assertFalse(zero.changed(), "already drained");
+        assertEquals(List.of(), relay.changes(), "already drained: nothing sent");
         assertTrue(zero.msg().contains("it stays drained"), zero.msg());
         assertEquals(0x08, RawSocket.adminBits(haproxy.adminSocket(), "db", "db2"));
     }

@@ -63,13 +63,13 @@ class RealConfigsTest {
 
     static Stream<Arguments> fixtures() {
         List<Arguments> all = new ArrayList<>();
-        for (String binary : HaproxyVersions.all()) {
+        for (String binary : HaproxyVersions.binaries()) {
             String version = HaproxyBinary.locate(binary).build().version().numbers().subList(0, 2).stream()
                     .map(String::valueOf).reduce((a, b) -> a + "." + b).orElseThrow();
             for (String fixture : FIXTURES) {
                 boolean onlyOne = fixture.contains("-only");
                 if (!onlyOne || fixture.endsWith("-" + version + "-only.cfg")) {
-                    all.add(Arguments.of(fixture, binary));
+                    all.add(Arguments.of(fixture, org.junit.jupiter.api.Named.of(HaproxyVersions.label(binary), binary)));
                 }
             }
         }

@@ -11,6 +11,7 @@ import hapc.testing.HaproxyProcess;
 import hapc.testing.LiveHaproxies;
 import hapc.testing.Ports;
 import hapc.testing.RawSocket;
+import hapc.testing.RecordingRelay;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,14 +22,18 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The runtime actions against a real HAProxy (2.6, and 3.0 when available). Every claim is
- * checked on HAProxy's own state through {@link RawSocket}, not on hapc's answer.
+ * The runtime actions against a real HAProxy of every version. Every claim is checked on
+ * HAProxy's own state through {@link RawSocket}, not on hapc's answer, and what hapc sent on
+ * what crossed the {@link RecordingRelay}s it talks through (admin socket and master CLI).
  */
 class RuntimeActionsTest {
     @RegisterExtension
     final LiveHaproxies live = new LiveHaproxies();
     private final BackendServer backend = live.backend();
     private int tcpPort;
+    /** Between hapc and the admin socket / master CLI of the test's HAProxy: what was sent. */
+    private RecordingRelay admin;
+    private RecordingRelay master;
 
     private HaproxyProcess haproxy(String binary) {
         tcpPort = Ports.free();
@@ -47,15 +52,18 @@ class RuntimeActionsTest {
                     bind 127.0.0.1:%3$d
                     server db1 127.0.0.1:%2$d
                 """.formatted(Ports.free(), backend.port(), tcpPort));
+        admin = live.relay(haproxy.adminSocket());
+        master = live.relay(haproxy.masterSocket());
         return haproxy;
     }
 
-    private static String[] args(HaproxyProcess haproxy, String... rest) {
+    /** -k and --master-socket through the relays, then the rest. */
+    private String[] args(HaproxyProcess haproxy, String... rest) {
         String[] all = new String[rest.length + 4];
         all[0] = "-k";
-        all[1] = haproxy.adminSocket().toString();
+        all[1] = admin.path().toString();
         all[2] = "--master-socket";
-        all[3] = haproxy.masterSocket().toString();
+        all[3] = master.path().toString();
         System.arraycopy(rest, 0, all, 4, rest.length);
         return all;
     }
@@ -111,6 +119,8 @@ class RuntimeActionsTest {
         HapcRun first = HapcRun.run(args(haproxy, "drain-server", "-b", "web", "-s", "web-1"));
         assertEquals(0, first.exit(), first.stdout());
         assertTrue(first.changed());
+        assertEquals(List.of("set server web/web-1 state drain"), admin.changes(), "the one write, sent once");
+        assertEquals(List.of(), master.changes());
         assertEquals(0x08, RawSocket.adminBits(haproxy.adminSocket(), "web", "web-1"));
         assertEquals(0, RawSocket.adminBits(haproxy.adminSocket(), "web", "web-10"), "prefix match");
         assertEquals(0, RawSocket.adminBits(haproxy.adminSocket(), "other", "web-1"), "same name, other backend");
@@ -119,11 +129,21 @@ class RuntimeActionsTest {
         assertEquals("drain", first.json().at("/diff/after/admin_state").asText());
 
         String stateBefore = RawSocket.serversState(haproxy.adminSocket());
+        admin.clear();
+        master.clear();
         HapcRun second = HapcRun.run(args(haproxy, "-v", "drain-server", "-b", "web", "-s", "web-1"));
         assertEquals(0, second.exit());
         assertFalse(second.changed());
-        assertFalse(second.stderr().contains("set server"), "nothing is sent when already drained:\n" + second.stderr());
+        assertEquals(List.of(), admin.changes(), "nothing is sent when already drained: " + admin.commands());
+        assertEquals(List.of(), master.changes());
         assertEquals(stateBefore, RawSocket.serversState(haproxy.adminSocket()));
+        // --verbose traces exactly the lines that went out, no more, no less.
+        List<String> traced = second.stderr().lines().filter(l -> l.contains("-> "))
+                .map(l -> l.substring(l.indexOf(": ", l.indexOf("-> ")) + 2)).toList();
+        List<String> sent = new ArrayList<>(admin.connections().stream().flatMap(List::stream).toList());
+        sent.addAll(master.connections().stream().flatMap(List::stream).toList());
+        assertFalse(sent.isEmpty());
+        assertEquals(sent.stream().sorted().toList(), traced.stream().sorted().toList(), second.stderr());
     }
 
     @ParameterizedTest
@@ -133,13 +153,16 @@ class RuntimeActionsTest {
         HapcRun enable = HapcRun.run(args(haproxy, "enable-server", "-b", "web", "-s", "off"));
         assertEquals(0, enable.exit(), enable.stdout());
         assertTrue(enable.changed());
+        assertEquals(List.of("set server web/off state ready"), admin.changes());
         // HAProxy keeps 0x04 as a marker after 'state ready'; the server is in rotation.
         assertEquals(0x04, RawSocket.adminBits(haproxy.adminSocket(), "web", "off"));
         assertEquals("ready", enable.json().at("/after/admin_state").asText());
 
+        admin.clear();
         HapcRun again = HapcRun.run(args(haproxy, "enable-server", "-b", "web", "-s", "off"));
         assertEquals(0, again.exit());
         assertFalse(again.changed(), "0x04 alone is ready: nothing to do");
+        assertEquals(List.of(), admin.changes(), "and nothing sent");
     }
 
     @ParameterizedTest
@@ -156,6 +179,9 @@ class RuntimeActionsTest {
 
         assertEquals(before, RawSocket.serversState(haproxy.adminSocket()));
         assertEquals(1, RawSocket.sessions(haproxy.adminSocket(), "db", "db1"), "check mode killed no session");
+        assertTrue(admin.readServersState(), admin.commands().toString());
+        assertEquals(List.of(), admin.changes(), "check mode: only reads on the admin socket");
+        assertEquals(List.of(), master.changes(), "check mode: only reads on the master CLI");
         for (HapcRun run : List.of(drain, stop, enable)) {
             assertEquals(0, run.exit(), run.stdout());
             assertTrue(run.changed(), run.stdout());
@@ -187,9 +213,11 @@ class RuntimeActionsTest {
         assertEquals(1, check.json().get("sessions").asInt());
         assertTrue(check.json().get("reasons").get(0).asText().contains("1 session"), check.stdout());
 
+        admin.clear();
         HapcRun stop = HapcRun.run(args(haproxy, "stop-server", "-b", "db", "-s", "db1"));
         assertEquals(0, stop.exit(), stop.stdout());
         assertTrue(stop.json().get("sessions_killed").asBoolean());
+        assertEquals(List.of("set server db/db1 state maint", "shutdown sessions server db/db1"), admin.changes());
         haproxy.awaitSessions("db", "db1", 0);
         assertEquals(0x01, RawSocket.adminBits(haproxy.adminSocket(), "db", "db1") & 0x01);
         assertEquals(-1, client.getInputStream().read(), "the client saw its connection closed");
@@ -271,6 +299,8 @@ class RuntimeActionsTest {
             assertEquals("not_found", run.errorKind(), run.stdout());
             assertTrue(run.msg().contains("no backend") || run.msg().contains("no server"), run.msg());
         }
+        assertEquals(List.of(), admin.changes(), "only reads: " + admin.commands());
+        assertEquals(List.of(), master.changes());
         assertEquals(before, RawSocket.serversState(haproxy.adminSocket()));
     }
 
@@ -284,8 +314,10 @@ class RuntimeActionsTest {
             assertEquals(2, run.exit(), run.stdout());
             assertEquals("invalid_request", run.errorKind());
             assertTrue(run.msg().startsWith("server name"), run.msg());
-            assertEquals("", run.stderr(), "nothing was sent");
+            assertEquals("", run.stderr(), "no stack trace (and no trace of an exchange under -v)");
         }
+        assertEquals(List.of(), admin.connections(), "nothing was sent");
+        assertEquals(List.of(), master.connections(), "nothing was sent");
         assertEquals(before, RawSocket.serversState(haproxy.adminSocket()));
     }
 

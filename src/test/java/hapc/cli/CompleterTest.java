@@ -4,29 +4,29 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import hapc.request.Action;
-import hapc.testing.BackendServer;
 import hapc.testing.CliRun;
 import hapc.testing.HaproxyProcess;
-import hapc.testing.HaproxyVersions;
+import hapc.testing.LiveHaproxies;
 import hapc.testing.Ports;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The hidden --complete helper: what it offers after each kind of word, with names read from
  * a real HAProxy through the same actions a person would run.
  */
 class CompleterTest {
-    private static final BackendServer BACKEND = new BackendServer();
-    private static HaproxyProcess haproxy;
+    @RegisterExtension
+    static final LiveHaproxies LIVE = LiveHaproxies.perClass();
 
-    @BeforeAll
-    static void start() {
-        haproxy = HaproxyProcess.start(HaproxyVersions.debian(), """
+    /** The class's HAProxy of this version, started on first use. */
+    private static HaproxyProcess haproxy(String binary) {
+        return LIVE.perVersion(binary, b -> LIVE.start(b, """
                 frontend www
                     bind 127.0.0.1:%1$d
                     default_backend web
@@ -36,13 +36,7 @@ class CompleterTest {
                     server api-web 127.0.0.1:%2$d
                 backend api
                     server api1 127.0.0.1:%2$d
-                """.formatted(Ports.free(), BACKEND.port()));
-    }
-
-    @AfterAll
-    static void stop() {
-        haproxy.close();
-        BACKEND.close();
+                """.formatted(Ports.free(), LIVE.backend().port())));
     }
 
     /** What "hapc --complete -- WORDS" prints, as lines. */
@@ -54,8 +48,8 @@ class CompleterTest {
         return run.stdout().lines().toList();
     }
 
-    private static String socket() {
-        return haproxy.adminSocket().toString();
+    private static String socket(String binary) {
+        return haproxy(binary).adminSocket().toString();
     }
 
     @Test
@@ -88,29 +82,37 @@ class CompleterTest {
         assertEquals(List.of("words"), complete("drain-server", "-t", ""), "no guessing a number of seconds");
     }
 
-    @Test
-    void backendNamesComeFromTheRunningHaproxy() {
-        assertEquals(List.of("words", "web", "api"), complete("-k", socket(), "list-servers", "-b", ""));
-        assertEquals(List.of("words", "api"), complete("list-servers", "-k", socket(), "--backend", "a"));
-        assertEquals(List.of("words", "--backend=web"), complete("-k", socket(), "list-servers", "--backend=w"));
+    @ParameterizedTest
+    @MethodSource("hapc.testing.HaproxyVersions#all")
+    void backendNamesComeFromTheRunningHaproxy(String binary) {
+        HaproxyProcess haproxy = haproxy(binary);
+        assertEquals(List.of("words", "web", "api"), complete("-k", socket(binary), "list-servers", "-b", ""));
+        assertEquals(List.of("words", "api"), complete("list-servers", "-k", socket(binary), "--backend", "a"));
+        assertEquals(List.of("words", "--backend=web"), complete("-k", socket(binary), "list-servers", "--backend=w"));
     }
 
-    @Test
-    void serverNamesAreThoseOfTheBackendTyped() {
+    @ParameterizedTest
+    @MethodSource("hapc.testing.HaproxyVersions#all")
+    void serverNamesAreThoseOfTheBackendTyped(String binary) {
+        HaproxyProcess haproxy = haproxy(binary);
         assertEquals(List.of("words", "web1", "web2", "api-web"),
-                complete("-k", socket(), "drain-server", "-b", "web", "-s", ""));
-        assertEquals(List.of("words", "api1"), complete("--socket=" + socket(), "drain-server", "--backend=api", "-s", ""));
-        assertEquals(List.of("words"), complete("-k", socket(), "drain-server", "-s", ""), "no backend yet");
+                complete("-k", socket(binary), "drain-server", "-b", "web", "-s", ""));
+        assertEquals(List.of("words", "api1"), complete("--socket=" + socket(binary), "drain-server", "--backend=api", "-s", ""));
+        assertEquals(List.of("words"), complete("-k", socket(binary), "drain-server", "-s", ""), "no backend yet");
     }
 
-    @Test
-    void frontendNamesComeFromTheConfigTyped() {
+    @ParameterizedTest
+    @MethodSource("hapc.testing.HaproxyVersions#all")
+    void frontendNamesComeFromTheConfigTyped(String binary) {
+        HaproxyProcess haproxy = haproxy(binary);
         assertEquals(List.of("words", "www"),
                 complete("-c", haproxy.config().toString(), "list-config-backends", "-f", ""));
     }
 
-    @Test
-    void theSocketIsFoundThroughTheConfigTypedLikeForAnyCall() {
+    @ParameterizedTest
+    @MethodSource("hapc.testing.HaproxyVersions#all")
+    void theSocketIsFoundThroughTheConfigTypedLikeForAnyCall(String binary) {
+        HaproxyProcess haproxy = haproxy(binary);
         assertEquals(List.of("words", "web", "api"),
                 complete("list-servers", "-c", haproxy.config().toString(), "-b", ""));
     }

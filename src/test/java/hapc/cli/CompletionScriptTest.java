@@ -2,16 +2,15 @@ package hapc.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import hapc.testing.BackendServer;
 import hapc.testing.ShellRun;
 import hapc.testing.HaproxyProcess;
-import hapc.testing.HaproxyVersions;
-import hapc.testing.Ports;
+import hapc.testing.LiveHaproxies;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * completion/hapc.bash in a real bash, calling a real hapc, against a real HAProxy. Each case
@@ -19,24 +18,18 @@ import org.junit.jupiter.api.Test;
  * COMP_WORDS split at blanks and at ':' and '=' as readline does) and reads COMPREPLY.
  */
 class CompletionScriptTest {
-    private static final BackendServer BACKEND = new BackendServer();
-    private static HaproxyProcess haproxy;
+    @RegisterExtension
+    static final LiveHaproxies LIVE = LiveHaproxies.perClass();
 
-    @BeforeAll
-    static void start() {
-        haproxy = HaproxyProcess.start(HaproxyVersions.debian(), """
+    /** The class's HAProxy of this version, started on first use. */
+    private static HaproxyProcess haproxy(String binary) {
+        return LIVE.perVersion(binary, b -> LIVE.start(b, """
                 backend web
                     server web1 127.0.0.1:%1$d
                     server web2 127.0.0.1:%1$d
                 backend api
                     server api1 127.0.0.1:%1$d
-                """.formatted(BACKEND.port()));
-    }
-
-    @AfterAll
-    static void stop() {
-        haproxy.close();
-        BACKEND.close();
+                """.formatted(LIVE.backend().port())));
     }
 
     /**
@@ -59,7 +52,7 @@ class CompletionScriptTest {
         return run.output().lines().filter(l -> !l.isEmpty()).toList();
     }
 
-    private static String k() {
+    private static String k(HaproxyProcess haproxy) {
         return "hapc -k " + haproxy.adminSocket() + " ";
     }
 
@@ -69,24 +62,30 @@ class CompletionScriptTest {
         assertEquals(List.of("--details"), tab("hapc list-servers --de", "hapc", "list-servers", "--de"));
     }
 
-    @Test
-    void completesBackendAndServerNamesFromHaproxy() {
+    @ParameterizedTest
+    @MethodSource("hapc.testing.HaproxyVersions#all")
+    void completesBackendAndServerNamesFromHaproxy(String binary) {
+        HaproxyProcess haproxy = haproxy(binary);
         String socket = haproxy.adminSocket().toString();
-        assertEquals(List.of("web", "api"), tab(k() + "list-servers -b ", "hapc", "-k", socket, "list-servers", "-b", ""));
+        assertEquals(List.of("web", "api"), tab(k(haproxy) + "list-servers -b ", "hapc", "-k", socket, "list-servers", "-b", ""));
         assertEquals(List.of("web1", "web2"),
-                tab(k() + "enable-server -b web -s w", "hapc", "-k", socket, "enable-server", "-b", "web", "-s", "w"));
+                tab(k(haproxy) + "enable-server -b web -s w", "hapc", "-k", socket, "enable-server", "-b", "web", "-s", "w"));
     }
 
-    @Test
-    void completesAfterAnEqualsSignAsBashSplitsIt() {
+    @ParameterizedTest
+    @MethodSource("hapc.testing.HaproxyVersions#all")
+    void completesAfterAnEqualsSignAsBashSplitsIt(String binary) {
+        HaproxyProcess haproxy = haproxy(binary);
         String socket = haproxy.adminSocket().toString();
         // bash replaces only the part after '=', so the candidates come without "--backend=".
-        assertEquals(List.of("api"), tab(k() + "list-servers --backend=a", "hapc", "-k", socket, "list-servers",
+        assertEquals(List.of("api"), tab(k(haproxy) + "list-servers --backend=a", "hapc", "-k", socket, "list-servers",
                 "--backend", "=", "a"));
     }
 
-    @Test
-    void completesPathsForPathOptions() {
+    @ParameterizedTest
+    @MethodSource("hapc.testing.HaproxyVersions#all")
+    void completesPathsForPathOptions(String binary) {
+        HaproxyProcess haproxy = haproxy(binary);
         String dir = haproxy.dir().toString();
         assertEquals(List.of(dir + "/admin.sock"), tab("hapc -k " + dir + "/adm", "hapc", "-k", dir + "/adm"));
     }

@@ -5,14 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import hapc.testing.BackendServer;
 import hapc.testing.CliRun;
+import hapc.testing.HapcRun;
 import hapc.testing.HaproxyProcess;
-import hapc.testing.HaproxyVersions;
+import hapc.testing.LiveHaproxies;
 import hapc.testing.ShellRun;
 import hapc.testing.Ports;
-import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * drain-server --wait shows sessions left, time waited and the deadline on stderr when stderr
@@ -20,14 +20,15 @@ import org.junit.jupiter.api.Test;
  * answer on stdout is the same either way.
  */
 class DrainProgressTest {
-    private final BackendServer backend = new BackendServer();
+    @RegisterExtension
+    final LiveHaproxies live = new LiveHaproxies();
+    private final BackendServer backend = live.backend();
     private HaproxyProcess haproxy;
     private int tcpPort;
 
-    @BeforeEach
-    void start() {
+    private void start(String binary) {
         tcpPort = Ports.free();
-        haproxy = HaproxyProcess.start(HaproxyVersions.debian(), """
+        haproxy = live.start(binary, """
                 listen db
                     mode tcp
                     bind 127.0.0.1:%1$d
@@ -37,19 +38,15 @@ class DrainProgressTest {
         haproxy.awaitSessions("db", "db1", 1);
     }
 
-    @AfterEach
-    void stop() {
-        haproxy.close();
-        backend.close();
-    }
-
     private CliRun drain(Terminal terminal) {
         return CliRun.run(terminal, "-k", haproxy.adminSocket().toString(), "--master-socket",
                 haproxy.masterSocket().toString(), "drain-server", "-b", "db", "-s", "db1", "-w", "-t", "0.5");
     }
 
-    @Test
-    void stderrOnATerminalShowsOneRewrittenLineThatEnds() {
+    @ParameterizedTest
+    @MethodSource("hapc.testing.HaproxyVersions#all")
+    void stderrOnATerminalShowsOneRewrittenLineThatEnds(String binary) {
+        start(binary);
         CliRun run = drain(new Terminal(false, true));
         assertEquals(1, run.exit(), "the session outlives the deadline");
         String err = run.stderr();
@@ -59,19 +56,24 @@ class DrainProgressTest {
         // The line is ended, so the shell prompt (or the answer) does not land on it.
         assertTrue(err.endsWith(" s\n"), err);
         assertEquals(1, err.chars().filter(c -> c == '\n').count(), err);
-        assertEquals(1, run.stdout().lines().count(), "stdout stays one JSON line: " + run.stdout());
+        assertEquals("timeout", HapcRun.strict(run.exit(), run.stdout(), run.stderr()).errorKind(),
+                "stdout stays one JSON line");
     }
 
-    @Test
-    void stderrNotATerminalGetsNothingEvenWhenStdoutIsOne() {
+    @ParameterizedTest
+    @MethodSource("hapc.testing.HaproxyVersions#all")
+    void stderrNotATerminalGetsNothingEvenWhenStdoutIsOne(String binary) {
+        start(binary);
         CliRun run = drain(new Terminal(true, false));
         assertEquals(1, run.exit());
         assertEquals("", run.stderr());
         assertTrue(run.stdout().startsWith("{\n"), "stdout is the terminal, so pretty: " + run.stdout());
     }
 
-    @Test
-    void verboseTraceReplacesTheProgressLine() {
+    @ParameterizedTest
+    @MethodSource("hapc.testing.HaproxyVersions#all")
+    void verboseTraceReplacesTheProgressLine(String binary) {
+        start(binary);
         CliRun run = CliRun.run(new Terminal(false, true), "-v", "-k", haproxy.adminSocket().toString(),
                 "drain-server", "-b", "db", "-s", "db1", "-w", "-t", "0.3");
         assertEquals(1, run.exit());
@@ -79,8 +81,10 @@ class DrainProgressTest {
         assertTrue(!run.stderr().contains("\r"), "no rewritten line inside the trace: " + run.stderr());
     }
 
-    @Test
-    void theRealProgramDecidesFromItsOwnStderr() {
+    @ParameterizedTest
+    @MethodSource("hapc.testing.HaproxyVersions#all")
+    void theRealProgramDecidesFromItsOwnStderr(String binary) {
+        start(binary);
         String args = "hapc -k " + haproxy.adminSocket() + " drain-server -b db -s db1 -w -t 0.3";
         // stdout to a file, stderr on the terminal: progress shows in the terminal.
         ShellRun onTerminal = ShellRun.onTerminal(args + " > /dev/null");
@@ -89,7 +93,6 @@ class DrainProgressTest {
         ShellRun piped = ShellRun.shell(args);
         assertEquals(1, piped.exit());
         assertEquals("", piped.stderr());
-        assertEquals(List.of("timeout"), piped.output().lines().map(l -> l.replaceAll(".*\"kind\":\"([a-z_]+)\".*", "$1"))
-                .toList());
+        assertEquals("timeout", piped.answer().errorKind());
     }
 }

@@ -9,33 +9,39 @@ import hapc.testing.HaproxyProcess;
 import hapc.testing.LiveHaproxies;
 import hapc.testing.HaproxyVersions;
 import hapc.testing.RawSocket;
+import hapc.testing.RecordingRelay;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The command line under hostile arguments, against a live HAProxy: exit 2, one JSON answer
- * naming the problem, no stack trace, nothing sent (--verbose would trace it on stderr), and
+ * The command line under hostile arguments, against a live HAProxy of every version: exit 2,
+ * one JSON answer naming the problem, no stack trace, nothing sent (hapc's socket is a
+ * {@link RecordingRelay} in front of HAProxy's, and it records not one connection), and
  * HAProxy's state as it was.
  */
 class HostileArgumentsTest {
     @RegisterExtension
     static final LiveHaproxies LIVE = LiveHaproxies.perClass();
-    private static HaproxyProcess haproxy;
 
-    @BeforeAll
-    static void start() {
-        haproxy = LIVE.start(HaproxyVersions.debian(), """
-                backend web
-                    server web-1 127.0.0.1:%1$d
-                    server web-2 127.0.0.1:%1$d
-                """.formatted(LIVE.backend().port()));
+    /** The class's HAProxy of one version and a relay in front of its admin socket. */
+    record Live(HaproxyProcess haproxy, RecordingRelay relay) {
+    }
+
+    static Live live(String binary) {
+        return LIVE.perVersion(binary, b -> {
+            HaproxyProcess haproxy = LIVE.start(b, """
+                    backend web
+                        server web-1 127.0.0.1:%1$d
+                        server web-2 127.0.0.1:%1$d
+                    """.formatted(LIVE.backend().port()));
+            return new Live(haproxy, LIVE.relay(haproxy.adminSocket()));
+        });
     }
 
     /** Label, fragment the message must contain, then the arguments (after -v -k SOCKET). */
@@ -135,20 +141,24 @@ class HostileArgumentsTest {
             cases.add(of("backend " + abbreviated(hostile[0]), hostile[1], "enable-server", "-s", "web-1", "-b",
                     hostile[0]));
         }
-        return cases.stream();
+        return HaproxyVersions.crossed(cases.stream());
     }
 
     private static Arguments of(String label, String fragment, String... args) {
         return Arguments.of(label, fragment, args);
     }
 
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "{0}: {1}")
     @MethodSource("argumentLists")
-    void hostileArgumentsAreExit2NameTheProblemAndChangeNothing(String label, String fragment, String[] args) {
+    void hostileArgumentsAreExit2NameTheProblemAndChangeNothing(String binary, String label, String fragment,
+            String[] args) {
+        Live live = live(binary);
+        HaproxyProcess haproxy = live.haproxy();
+        live.relay().clear();
         String before = RawSocket.serversState(haproxy.adminSocket());
         List<String> all = new ArrayList<>(List.of("-v"));
         if (!List.of(args).contains("--socket")) {
-            all.addAll(List.of("-k", haproxy.adminSocket().toString()));
+            all.addAll(List.of("-k", live.relay().path().toString()));
         }
         all.addAll(List.of(args));
         HapcRun run = HapcRun.run(all.toArray(new String[0]));
@@ -160,8 +170,25 @@ class HostileArgumentsTest {
         assertTrue(run.msg().toLowerCase(Locale.ROOT).contains(fragment.toLowerCase(Locale.ROOT)),
                 "message should name the problem (" + fragment + "): " + abbreviated(run.msg()));
         assertTrue(run.msg().length() < 2000, "the message stays short: " + abbreviated(run.msg()));
-        assertEquals("", run.stderr(), "nothing sent to HAProxy and no stack trace");
+        assertEquals("", run.stderr(), "no stack trace (and no trace of an exchange under -v)");
+        assertEquals(List.of(), live.relay().connections(), "nothing sent to HAProxy");
         assertEquals(before, RawSocket.serversState(haproxy.adminSocket()), label);
+    }
+
+    /**
+     * The other side of the proof: the same arguments made valid go through the same relay and
+     * are recorded there, so an empty relay above means nothing was sent.
+     */
+    @ParameterizedTest
+    @MethodSource("hapc.testing.HaproxyVersions#all")
+    void theValidCallThroughTheSameRelayIsSeenOnTheWire(String binary) {
+        Live live = live(binary);
+        live.relay().clear();
+        HapcRun run = HapcRun.run("-k", live.relay().path().toString(), "stop-server", "-b", "web", "-s", "web-2",
+                "--check");
+        assertEquals(0, run.exit(), run.stdout());
+        assertTrue(live.relay().readServersState(), live.relay().commands().toString());
+        assertEquals(List.of(), live.relay().changes(), "check mode: only reads");
     }
 
     private static String abbreviated(String text) {

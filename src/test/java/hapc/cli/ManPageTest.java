@@ -3,15 +3,15 @@ package hapc.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import hapc.testing.BoundedProcess;
 import hapc.ErrorKind;
 import hapc.request.Action;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -92,10 +92,7 @@ class ManPageTest {
     private static Result run(Map<String, String> env, String... command) throws Exception {
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(env);
-        Path err = Files.createTempFile(dir, "err", ".txt");
-        Process process = builder.redirectError(err.toFile()).start();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(30, TimeUnit.SECONDS));
-        return new Result(process.exitValue(), out, Files.readString(err));
+        BoundedProcess done = BoundedProcess.run(builder, Duration.ofSeconds(30));
+        return new Result(done.exit(), done.stdout(), done.stderr());
     }
 }

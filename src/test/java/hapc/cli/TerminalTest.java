@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import hapc.testing.HapcRun;
 import hapc.testing.ShellRun;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +34,7 @@ class TerminalTest {
         ShellRun run = ShellRun.onTerminal(ANSWER);
         String transcript = run.output().replace("\r\n", "\n");
         assertTrue(transcript.startsWith("{\n  \"action\": \"list-servers\",\n"), transcript);
-        assertEquals("invalid_request", new ObjectMapper().readTree(transcript).at("/error/kind").asText());
+        assertEquals("invalid_request", HapcRun.strictJson(transcript, run.stderr(), true).at("/error/kind").asText());
     }
 
     @Test

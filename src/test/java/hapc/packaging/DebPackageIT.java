@@ -4,17 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import hapc.testing.BackendServer;
+import hapc.testing.BoundedProcess;
+import hapc.testing.HapcRun;
 import hapc.testing.HaproxyProcess;
 import hapc.testing.HaproxyVersions;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -113,19 +114,23 @@ class DebPackageIT {
 
         // The launcher finds /usr/share/hapc/hapc.jar relative to itself, not target/.
         assertEquals("hapc " + version.replace('~', '-') + "\n", run(Map.of(), hapc.toString(), "--version").out);
-        try (BackendServer backend = new BackendServer();
-                HaproxyProcess haproxy = HaproxyProcess.start(HaproxyVersions.debian(),
-                        "backend web\n    server web1 127.0.0.1:" + backend.port() + "\n")) {
-            Result listed = run(Map.of(), hapc.toString(), "-k", haproxy.adminSocket().toString(), "list-servers", "-b", "web");
-            assertEquals(0, listed.exit, listed.out);
-            assertTrue(listed.out.contains("\"servers\":[{\"name\":\"web1\""), listed.out);
+        // The installed hapc against every HAProxy version of the matrix (one install: dpkg is the slow part).
+        for (String binary : HaproxyVersions.binaries()) {
+            try (BackendServer backend = new BackendServer();
+                    HaproxyProcess haproxy = HaproxyProcess.start(binary,
+                            "backend web\n    server web1 127.0.0.1:" + backend.port() + "\n")) {
+                Result listed = run(Map.of(), hapc.toString(), "-k", haproxy.adminSocket().toString(), "list-servers", "-b", "web");
+                assertEquals(0, listed.exit, listed.out);
+                HapcRun.strict(listed.exit, listed.out, listed.err);
+                assertTrue(listed.out.contains("\"servers\":[{\"name\":\"web1\""), listed.out);
 
-            Result completed = run(Map.of("PATH", root.resolve("usr/bin") + ":" + System.getenv("PATH")), "bash", "-c",
-                    "source " + root.resolve("usr/share/bash-completion/completions/hapc")
-                            + "; COMP_LINE='hapc -k " + haproxy.adminSocket() + " list-servers -b w'"
-                            + "; COMP_POINT=${#COMP_LINE}; COMP_WORDS=(hapc -k " + haproxy.adminSocket()
-                            + " list-servers -b w); COMP_CWORD=5; _hapc; echo \"${COMPREPLY[*]}\"");
-            assertEquals("web\n", completed.out, completed.err);
+                Result completed = run(Map.of("PATH", root.resolve("usr/bin") + ":" + System.getenv("PATH")), "bash", "-c",
+                        "source " + root.resolve("usr/share/bash-completion/completions/hapc")
+                                + "; COMP_LINE='hapc -k " + haproxy.adminSocket() + " list-servers -b w'"
+                                + "; COMP_POINT=${#COMP_LINE}; COMP_WORDS=(hapc -k " + haproxy.adminSocket()
+                                + " list-servers -b w); COMP_CWORD=5; _hapc; echo \"${COMPREPLY[*]}\"");
+                assertEquals("web\n", completed.out, completed.err);
+            }
         }
         Result man = run(Map.of("MANWIDTH", "80"), "man", "--warnings", "-l",
                 root.resolve("usr/share/man/man1/hapc.1.gz").toString());
@@ -167,11 +172,7 @@ class DebPackageIT {
     private static Result run(Map<String, String> env, String... command) throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(env);
-        Path err = Files.createTempFile(work, "err", ".txt");
-        Process process = builder.redirectError(err.toFile()).start();
-        process.getOutputStream().close();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(120, TimeUnit.SECONDS), String.join(" ", command));
-        return new Result(process.exitValue(), out, Files.readString(err));
+        BoundedProcess done = BoundedProcess.run(builder, Duration.ofSeconds(120));
+        return new Result(done.exit(), done.stdout(), done.stderr());
     }
 }

@@ -10,6 +10,7 @@ import hapc.testing.LiveHaproxies;
 import hapc.testing.HaproxyVersions;
 import hapc.testing.Ports;
 import hapc.testing.RawSocket;
+import hapc.testing.RecordingRelay;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,28 +27,50 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The JSON-in path under hostile input, against a live HAProxy: every bad document is exit 2
- * with one JSON answer whose message names the problem, no stack trace, nothing sent to HAProxy
- * (--verbose traces every exchange on stderr, and stderr stays empty) and HAProxy's state as it
- * was.
+ * The JSON-in path under hostile input, against a live HAProxy of every version: every bad
+ * document is exit 2 with one JSON answer whose message names the problem, no stack trace,
+ * nothing sent to HAProxy (hapc talks to it through {@link RecordingRelay}s, which record not
+ * one connection) and HAProxy's state as it was.
  */
 class HostileJsonInputTest {
     private static final String DRAIN = "{\"action\":\"drain-server\",\"backend\":\"web\",\"server\":\"web-1\"";
     private static final String WEIGHT = "{\"action\":\"set-weight\",\"backend\":\"web\",\"server\":\"web-1\",\"weight\":";
     @RegisterExtension
     static final LiveHaproxies LIVE = LiveHaproxies.perClass();
-    private static HaproxyProcess haproxy;
 
-    @BeforeAll
-    static void start() {
-        haproxy = LIVE.start(HaproxyVersions.debian(), """
-                backend web
-                    server web-1 127.0.0.1:%1$d
-                    server web-2 127.0.0.1:%1$d
-                frontend fe
-                    bind 127.0.0.1:%2$d
-                    default_backend web
-                """.formatted(LIVE.backend().port(), Ports.free()));
+    /** The class's HAProxy of one version, and relays in front of its admin socket and master CLI. */
+    record Live(HaproxyProcess haproxy, RecordingRelay admin, RecordingRelay master) {
+        /** -k and --master-socket through the relays, the relays emptied first. */
+        List<String> sockets() {
+            admin.clear();
+            master.clear();
+            return List.of("-k", admin.path().toString(), "--master-socket", master.path().toString());
+        }
+
+        void assertNothingSent() {
+            assertEquals(List.of(), admin.connections(), "nothing sent to the admin socket");
+            assertEquals(List.of(), master.connections(), "nothing sent to the master CLI");
+        }
+    }
+
+    static Live live(String binary) {
+        return LIVE.perVersion(binary, b -> {
+            HaproxyProcess haproxy = LIVE.start(b, """
+                    backend web
+                        server web-1 127.0.0.1:%1$d
+                        server web-2 127.0.0.1:%1$d
+                    frontend fe
+                        bind 127.0.0.1:%2$d
+                        default_backend web
+                    """.formatted(LIVE.backend().port(), Ports.free()));
+            return new Live(haproxy, LIVE.relay(haproxy.adminSocket()), LIVE.relay(haproxy.masterSocket()));
+        });
+    }
+
+    private static String[] args(List<String> first, String... rest) {
+        List<String> all = new ArrayList<>(first);
+        all.addAll(List.of(rest));
+        return all.toArray(String[]::new);
     }
 
     /** Label, document, a fragment the message must contain (case-insensitive). */
@@ -173,22 +195,40 @@ class HostileJsonInputTest {
             cases.add(Arguments.of("backend " + json, "{\"action\":\"enable-server\",\"backend\":" + json
                     + ",\"server\":\"web-1\"}", hostile[1]));
         }
-        return cases.stream();
+        return HaproxyVersions.crossed(cases.stream());
     }
 
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "{0}: {1}")
     @MethodSource("documents")
-    void aHostileDocumentIsExit2NamesTheProblemAndChangesNothing(String label, String document, String fragment) {
-        String before = RawSocket.serversState(haproxy.adminSocket());
-        HapcRun run = HapcRun.runWithInput(document, "--json-in", "-", "-v", "-k", haproxy.adminSocket().toString(),
-                "--master-socket", haproxy.masterSocket().toString());
+    void aHostileDocumentIsExit2NamesTheProblemAndChangesNothing(String binary, String label, String document,
+            String fragment) {
+        Live live = live(binary);
+        String before = RawSocket.serversState(live.haproxy().adminSocket());
+        HapcRun run = HapcRun.runWithInput(document, args(live.sockets(), "--json-in", "-", "-v"));
         assertRefused(run, fragment);
-        assertEquals(before, RawSocket.serversState(haproxy.adminSocket()), label);
+        live.assertNothingSent();
+        assertEquals(before, RawSocket.serversState(live.haproxy().adminSocket()), label);
+    }
+
+    /**
+     * The other side of the proof: a valid document through the same relays is recorded there,
+     * so an empty relay above means nothing was sent, not that nothing could have been seen.
+     */
+    @ParameterizedTest
+    @MethodSource("hapc.testing.HaproxyVersions#all")
+    void aValidDocumentThroughTheSameRelaysIsSeenOnTheWire(String binary) {
+        Live live = live(binary);
+        HapcRun run = HapcRun.runWithInput(DRAIN + ",\"check_mode\":true}", args(live.sockets(), "--json-in", "-"));
+        assertEquals(0, run.exit(), run.stdout());
+        assertTrue(live.admin().readServersState(), live.admin().commands().toString());
+        assertEquals(List.of(), live.admin().changes(), "check mode: only reads");
     }
 
     /** Bytes that are not UTF-8 cannot go through a String: they come from a file. */
-    @Test
-    void invalidUtf8IsRefused() throws IOException {
+    @ParameterizedTest
+    @MethodSource("hapc.testing.HaproxyVersions#all")
+    void invalidUtf8IsRefused(String binary) throws IOException {
+        Live live = live(binary);
         Path file = Files.createTempFile("hapc-request-", ".json");
         try {
             byte[] prefix = (DRAIN.replace("web-1", "web-")).getBytes(StandardCharsets.US_ASCII);
@@ -197,17 +237,21 @@ class HostileJsonInputTest {
             System.arraycopy(prefix, 0, document, 0, prefix.length - 1);
             System.arraycopy(bad, 0, document, prefix.length - 1, bad.length);
             Files.write(file, document);
-            HapcRun run = HapcRun.run("--json-in", file.toString(), "-v", "-k", haproxy.adminSocket().toString());
+            HapcRun run = HapcRun.run(args(live.sockets(), "--json-in", file.toString(), "-v"));
             assertRefused(run, "UTF-8");
+            live.assertNothingSent();
         } finally {
             Files.delete(file);
         }
     }
 
-    @Test
-    void aDocumentLargerThanTheLimitIsRefusedWithoutReadingItAll() {
-        HapcRun run = HapcRun.run("--json-in", "/dev/zero", "-v", "-k", haproxy.adminSocket().toString());
+    @ParameterizedTest
+    @MethodSource("hapc.testing.HaproxyVersions#all")
+    void aDocumentLargerThanTheLimitIsRefusedWithoutReadingItAll(String binary) {
+        Live live = live(binary);
+        HapcRun run = HapcRun.run(args(live.sockets(), "--json-in", "/dev/zero", "-v"));
         assertRefused(run, "larger than 4 MiB");
+        live.assertNothingSent();
     }
 
     @Test
@@ -225,8 +269,10 @@ class HostileJsonInputTest {
     }
 
     /** The request file is only read: its content and modification time stay as they were. */
-    @Test
-    void theRequestFileIsOnlyRead() throws IOException {
+    @ParameterizedTest
+    @MethodSource("hapc.testing.HaproxyVersions#all")
+    void theRequestFileIsOnlyRead(String binary) throws IOException {
+        HaproxyProcess haproxy = live(binary).haproxy();
         Path file = Files.createTempFile("hapc-request-", ".json");
         try {
             String document = DRAIN + ",\"check_mode\":true,\"socket\":\"" + haproxy.adminSocket() + "\"}";
@@ -250,7 +296,7 @@ class HostileJsonInputTest {
         assertTrue(run.msg().toLowerCase(Locale.ROOT).contains(fragment.toLowerCase(Locale.ROOT)),
                 "message should name the problem (" + fragment + "): " + abbreviated(run.msg()));
         assertTrue(run.msg().length() < 2000, "the message stays short: " + abbreviated(run.msg()));
-        assertEquals("", run.stderr(), "nothing sent to HAProxy and no stack trace");
+        assertEquals("", run.stderr(), "no stack trace (and no trace of an exchange under -v)");
     }
 
     private static String abbreviated(String text) {

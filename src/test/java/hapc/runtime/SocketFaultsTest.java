@@ -8,7 +8,6 @@ import hapc.testing.FakeHaproxySocket;
 import hapc.testing.HapcRun;
 import hapc.testing.HaproxyProcess;
 import hapc.testing.LiveHaproxies;
-import hapc.testing.HaproxyVersions;
 import hapc.testing.Ports;
 import hapc.testing.RawSocket;
 import java.io.IOException;
@@ -26,9 +25,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Broken surroundings: no socket, the wrong kind of file, nobody listening, an HAProxy that
@@ -39,16 +39,15 @@ import org.junit.jupiter.api.Test;
 class SocketFaultsTest {
     @RegisterExtension
     static final LiveHaproxies LIVE = LiveHaproxies.perClass();
-    private static HaproxyProcess haproxy;
     private static int faults;
 
-    @BeforeAll
-    static void start() {
-        haproxy = LIVE.start(HaproxyVersions.debian(), """
+    /** The class's HAProxy of this version, started on first use. */
+    private static HaproxyProcess haproxy(String binary) {
+        return LIVE.perVersion(binary, b -> LIVE.start(b, """
                 backend web
                     server web-1 127.0.0.1:%1$d
                     server web-2 127.0.0.1:%1$d
-                """.formatted(LIVE.backend().port()));
+                """.formatted(LIVE.backend().port())));
     }
 
     @AfterAll
@@ -174,8 +173,10 @@ class SocketFaultsTest {
     }
 
     /** The master CLI hanging must not hang a call that has a working admin socket. */
-    @Test
-    void aMasterSocketThatNeverAnswersIsBoundedToo() {
+    @ParameterizedTest
+    @MethodSource("hapc.testing.HaproxyVersions#all")
+    void aMasterSocketThatNeverAnswersIsBoundedToo(String binary) {
+        HaproxyProcess haproxy = haproxy(binary);
         try (FakeHaproxySocket silent = FakeHaproxySocket.silent()) {
             failing("timeout", "did not finish answering", 3000, "-k", haproxy.adminSocket().toString(),
                     "--master-socket", silent.path().toString(), "--socket-timeout", "1", "list-connections", "-b",
@@ -197,9 +198,11 @@ class SocketFaultsTest {
      * HAProxy again for each cut would cut a different answer each time: its length moves
      * with srv_time_since_last_change.) The whole answer, served the same way, is accepted.
      */
-    @Test
+    @ParameterizedTest
+    @MethodSource("hapc.testing.HaproxyVersions#all")
     @org.junit.jupiter.api.Timeout(180)
-    void anAnswerCutOffAnywhereIsAnErrorNeverAShortList() {
+    void anAnswerCutOffAnywhereIsAnErrorNeverAShortList(String binary) {
+        HaproxyProcess haproxy = haproxy(binary);
         java.util.concurrent.atomic.AtomicReference<byte[]> captured = new java.util.concurrent.atomic.AtomicReference<>();
         String command;
         HapcRun whole;
@@ -236,8 +239,10 @@ class SocketFaultsTest {
      * The answer to the write itself is lost: HAProxy did drain the server (the fake forwarded
      * the line), so "failed" must not read as "nothing happened".
      */
-    @Test
-    void aLostAnswerToAChangeSaysTheChangeMayHaveBeenApplied() {
+    @ParameterizedTest
+    @MethodSource("hapc.testing.HaproxyVersions#all")
+    void aLostAnswerToAChangeSaysTheChangeMayHaveBeenApplied(String binary) {
+        HaproxyProcess haproxy = haproxy(binary);
         String before = RawSocket.serversState(haproxy.adminSocket());
         try (FakeHaproxySocket cutting = FakeHaproxySocket.forwarding(haproxy.adminSocket(),
                 (n, real) -> n == 1 ? real : Arrays.copyOf(real, real.length / 2))) {
@@ -253,8 +258,10 @@ class SocketFaultsTest {
     }
 
     /** A write whose answer never comes: a timeout, with the same warning. */
-    @Test
-    void aChangeThatIsNeverAnsweredTimesOutWithTheSameWarning() {
+    @ParameterizedTest
+    @MethodSource("hapc.testing.HaproxyVersions#all")
+    void aChangeThatIsNeverAnsweredTimesOutWithTheSameWarning(String binary) {
+        HaproxyProcess haproxy = haproxy(binary);
         try (FakeHaproxySocket hanging = FakeHaproxySocket.forwarding(haproxy.adminSocket(),
                 (n, real) -> n == 1 ? real : null)) {
             failing("timeout", "may have applied it", 3000, "-k", hanging.path().toString(), "--socket-timeout", "1",
@@ -277,8 +284,10 @@ class SocketFaultsTest {
               disable server : disable a server for maintenance (use 'set server' instead)
             """;
 
-    @Test
-    void anOldHaproxyAnsweringUnknownCommandThenTheRest() {
+    @ParameterizedTest
+    @MethodSource("hapc.testing.HaproxyVersions#all")
+    void anOldHaproxyAnsweringUnknownCommandThenTheRest(String binary) {
+        HaproxyProcess haproxy = haproxy(binary);
         try (FakeHaproxySocket old = FakeHaproxySocket.forwarding(haproxy.adminSocket(), (n, real) -> {
             // the real answers, with the first one (to set severity-output) replaced
             String text = new String(real, StandardCharsets.UTF_8);

@@ -1,11 +1,9 @@
 package hapc.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -13,18 +11,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
  * hapc as a real, separate JVM process: what config management runs. Started as
  * {@code java -cp CLASSPATH hapc.Main ARGS} with the launcher's JVM flags, so it works in the
  * test phase, before the jar is packaged. Optionally run as another user (through
- * {@code setpriv}), which needs root and a classpath that user can read.
+ * {@code setpriv}), which needs root and a classpath that user can read. The answer is checked
+ * by the same strict reader as an in-process run ({@link HapcRun#strict}).
  */
 public record HapcProcess(int exit, JsonNode json, String stdout, String stderr, long millis) {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-
     /** The launcher's flags (bin/hapc): a short-lived CLI wants a fast start, not peak speed. */
     private static final List<String> JVM_FLAGS = List.of(
             "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto", "-XX:-UsePerfData");
@@ -61,48 +57,12 @@ public record HapcProcess(int exit, JsonNode json, String stdout, String stderr,
         return start(null, classpath(), args);
     }
 
-    /** Waits for a started hapc (bounded), reads its answer and checks its shape. */
+    /** Waits for a started hapc (bounded: killed at the limit), reads its answer and checks its shape. */
     public static HapcProcess finish(Process process, long startedNanos, Duration limit) {
-        try {
-            // Drain stderr on another thread while stdout is read: a full pipe would block the child.
-            // (its own thread, not the common pool: that has one thread on a 2-core machine)
-            var stderrBytes = new java.util.concurrent.atomic.AtomicReference<byte[]>(new byte[0]);
-            Thread stderrReader = new Thread(() -> {
-                try {
-                    stderrBytes.set(process.getErrorStream().readAllBytes());
-                } catch (IOException e) {
-                    // the process is gone; keep what we have
-                }
-            }, "hapc-stderr-" + process.pid());
-            stderrReader.setDaemon(true);
-            stderrReader.start();
-            var stdout = process.getInputStream().readAllBytes();
-            stderrReader.join(limit.toMillis());
-            var stderr = stderrBytes.get();
-            if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
-                throw new AssertionError("hapc did not finish within " + limit);
-            }
-            long millis = (System.nanoTime() - startedNanos) / 1_000_000;
-            String out = new String(stdout, StandardCharsets.UTF_8);
-            JsonNode json;
-            try {
-                json = MAPPER.readTree(out);
-            } catch (IOException e) {
-                throw new AssertionError("stdout is not one JSON document: " + out + "\nstderr: "
-                        + new String(stderr, StandardCharsets.UTF_8), e);
-            }
-            if (json == null || !json.isObject() || out.strip().contains("\n")) {
-                throw new AssertionError("stdout is not exactly one JSON object on one line: " + out);
-            }
-            HapcRun.assertValid(json);
-            return new HapcProcess(process.exitValue(), json, out, new String(stderr, StandardCharsets.UTF_8), millis);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
+        BoundedProcess done = BoundedProcess.finish(process, limit, "hapc");
+        long millis = (System.nanoTime() - startedNanos) / 1_000_000;
+        HapcRun answer = HapcRun.strict(done.exit(), done.stdout(), done.stderr());
+        return new HapcProcess(answer.exit(), answer.json(), answer.stdout(), answer.stderr(), millis);
     }
 
     public static HapcProcess run(String... args) {

@@ -1,5 +1,6 @@
 package hapc.testing;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.Error;
@@ -20,11 +21,15 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Runs hapc's whole command line in-process and checks the answer's shape: exactly one JSON
- * object on stdout, valid against the action's published response schema, whatever happened.
+ * Runs hapc's whole command line in-process and checks the answer's shape ({@link #strict}):
+ * exactly one JSON object on stdout, nothing after it, valid against the action's published
+ * response schema, whatever happened.
  */
 public record HapcRun(int exit, JsonNode json, String stdout, String stderr) {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Trailing tokens fail: "{...} junk" and "{...}{...}" are not one answer. */
+    private static final ObjectMapper STRICT = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
     private static final Map<String, Schema> SCHEMAS = new ConcurrentHashMap<>();
 
     public static HapcRun run(String... args) {
@@ -37,18 +42,44 @@ public record HapcRun(int exit, JsonNode json, String stdout, String stderr) {
         int exit = new Cli(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
                 false).run(args);
-        String stdout = out.toString(StandardCharsets.UTF_8);
+        return strict(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The one check of an answer's shape, for every way hapc is run (in-process, a separate JVM,
+     * a shell): stdout is exactly one JSON object on one line, ended by a newline, with nothing
+     * after it (no second document, no trailing token), valid against the action's published
+     * response schema (the generic error schema when the action is not known).
+     */
+    public static HapcRun strict(int exit, String stdout, String stderr) {
+        return new HapcRun(exit, strictJson(stdout, stderr), stdout, stderr);
+    }
+
+    /** {@link #strict}'s check alone: the answer as a tree, or an AssertionError saying what is wrong. */
+    public static JsonNode strictJson(String stdout, String stderr) {
+        return strictJson(stdout, stderr, false);
+    }
+
+    /**
+     * @param indented the answer is the indented form hapc prints when stdout is a terminal: the
+     *                 same checks but the one-line one
+     */
+    public static JsonNode strictJson(String stdout, String stderr, boolean indented) {
+        String context = "\nstdout: " + stdout + "\nstderr: " + stderr;
+        if (!stdout.endsWith("\n") || !indented && stdout.indexOf('\n') != stdout.length() - 1) {
+            throw new AssertionError("stdout is not exactly one line ended by a newline" + context);
+        }
         JsonNode json;
         try {
-            json = MAPPER.readTree(stdout);
+            json = STRICT.readTree(stdout);
         } catch (IOException e) {
-            throw new AssertionError("stdout is not one JSON document: " + stdout, e);
+            throw new AssertionError("stdout is not exactly one JSON document: " + e.getMessage() + context, e);
         }
-        if (stdout.strip().contains("\n")) {
-            throw new AssertionError("stdout has more than one line: " + stdout);
+        if (json == null || !json.isObject()) {
+            throw new AssertionError("stdout is not a JSON object" + context);
         }
         assertValid(json);
-        return new HapcRun(exit, json, stdout, err.toString(StandardCharsets.UTF_8));
+        return json;
     }
 
     /** Validates an answer against schemas/ACTION.response.schema.json (or the generic error one). */

@@ -1,38 +1,133 @@
 package hapc.testing;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Named;
+import org.junit.jupiter.params.provider.Arguments;
 
 /**
- * The HAProxy binaries the tests run against: Debian's (2.6) from PATH, and the newer one (3.0)
- * whose path the test script passes in HAPC_HAPROXY_NEWER (built by shared/tools/haproxy-newer).
+ * The matrix of HAProxy versions every test that starts HAProxy runs on: Debian 12's 2.6
+ * ({@code haproxy} on PATH, or HAPC_HAPROXY) and 3.0, built from Debian 13's source package by
+ * {@code scripts/haproxy-newer} (HAPC_HAPROXY_NEWER, else that script's cache). A missing
+ * version is an error, not a shorter matrix: a test run that silently skips 3.0 proves nothing
+ * about 3.0.
  */
 public final class HaproxyVersions {
+    private static final Pattern VERSION = Pattern.compile("HAProxy version (\\d+\\.\\d+(?:\\.\\d+)?)");
+    private static final Map<String, String> VERSIONS = new ConcurrentHashMap<>();
+
     private HaproxyVersions() {
     }
 
+    /** Debian's HAProxy (2.6). Prefer {@link #all()}: a test for this version only says so in its name. */
     public static String debian() {
         String override = System.getenv("HAPC_HAPROXY");
         return override != null && !override.isBlank() ? override : "haproxy";
     }
 
-    /** The newer binary, or null when the environment did not provide one. */
+    /** The newer binary (3.0), or null when neither the environment nor the build cache has it. */
     public static String newer() {
         String path = System.getenv("HAPC_HAPROXY_NEWER");
-        return path != null && !path.isBlank() && Files.isExecutable(Path.of(path)) ? path : null;
+        if (path != null && !path.isBlank()) {
+            return Files.isExecutable(Path.of(path)) ? path : null;
+        }
+        // What scripts/haproxy-newer builds, so a test run from an IDE or plain mvn finds it too.
+        String cacheHome = System.getenv("XDG_CACHE_HOME");
+        Path cache = (cacheHome != null && !cacheHome.isBlank() ? Path.of(cacheHome)
+                : Path.of(System.getProperty("user.home"), ".cache")).resolve("hapc-haproxy");
+        try (Stream<Path> dirs = Files.list(cache)) {
+            return dirs.map(d -> d.resolve("haproxy")).filter(Files::isExecutable).map(Path::toString).sorted()
+                    .findFirst().orElse(null);
+        } catch (IOException e) {
+            return null;
+        }
     }
 
-    /** Every binary available: what parameterized tests iterate over. */
-    public static List<String> all() {
-        List<String> all = new ArrayList<>();
-        all.add(debian());
-        if (newer() != null) {
-            all.add(newer());
-        } else if ("true".equals(System.getenv("HAPC_REQUIRE_NEWER"))) {
-            throw new IllegalStateException("HAPC_REQUIRE_NEWER is set but HAPC_HAPROXY_NEWER is not an executable");
+    /** Every binary of the matrix; fails when one is missing. */
+    public static List<String> binaries() {
+        String newer = newer();
+        if (newer == null) {
+            throw new IllegalStateException("HAProxy 3.0 of the test matrix is missing: build it with"
+                    + " scripts/haproxy-newer (or point HAPC_HAPROXY_NEWER at an HAProxy 3.0 binary)");
         }
-        return all;
+        return List.of(debian(), newer);
+    }
+
+    /**
+     * Every binary of the matrix, named by its version ("HAProxy 2.6.12"), for
+     * {@code @ParameterizedTest @MethodSource("hapc.testing.HaproxyVersions#all") void t(String binary)}:
+     * the version lands in the test's display name, which is what the per-version count of a
+     * run is made from ({@link VersionCount}).
+     */
+    public static List<Named<String>> all() {
+        return binaries().stream().map(binary -> Named.of(label(binary), binary)).toList();
+    }
+
+    /**
+     * Every case crossed with every version, the version first: for a parameterized test that
+     * has its own arguments ({@code @ParameterizedTest(name = "{0}: {1}")}).
+     */
+    public static Stream<Arguments> crossed(Stream<Arguments> cases) {
+        List<Arguments> list = cases.toList();
+        List<Arguments> out = new ArrayList<>();
+        for (Named<String> version : all()) {
+            for (Arguments one : list) {
+                Object[] args = one.get();
+                Object[] withVersion = new Object[args.length + 1];
+                withVersion[0] = version;
+                System.arraycopy(args, 0, withVersion, 1, args.length);
+                out.add(Arguments.of(withVersion));
+            }
+        }
+        return out.stream();
+    }
+
+    /** "HAProxy 2.6.12": how a version appears in test names. */
+    public static String label(String binary) {
+        return "HAProxy " + version(binary);
+    }
+
+    /** The version the binary reports ({@code -v}), e.g. "3.0.11". */
+    public static String version(String binary) {
+        return VERSIONS.computeIfAbsent(binary, HaproxyVersions::ask);
+    }
+
+    /** "2.6" of "2.6.12": the matrix's own granularity. */
+    public static String majorMinor(String binary) {
+        String[] parts = version(binary).split("\\.");
+        return parts[0] + "." + parts[1];
+    }
+
+    private static String ask(String binary) {
+        try {
+            Process process = new ProcessBuilder(binary, "-v").redirectErrorStream(true).start();
+            process.getOutputStream().close();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException(binary + " -v did not answer within 10 s");
+            }
+            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            Matcher m = VERSION.matcher(out);
+            if (!m.find()) {
+                throw new IllegalStateException(binary + " -v does not say its version: " + out);
+            }
+            return m.group(1);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run " + binary, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -6,34 +6,67 @@ import java.io.UncheckedIOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The tests' own, independent way to read HAProxy's state: a plain blocking unix socket and
- * string splitting. Tests check HAProxy's state through this, never through hapc's answer.
+ * The tests' own, independent way to read HAProxy's state: a plain unix socket and
+ * string splitting, each exchange bounded by a deadline. Tests check HAProxy's state through
+ * this, never through hapc's answer.
  */
 public final class RawSocket {
     private RawSocket() {
     }
 
+    /** Bound on one exchange: far above what a loopback HAProxy takes, far below a hung build. */
+    public static final Duration DEADLINE = Duration.ofSeconds(10);
+
     public static String ask(Path socket, String command) {
-        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+        return ask(socket, command, DEADLINE);
+    }
+
+    /** Sends one command line and reads until HAProxy closes; an AssertionError past the deadline. */
+    public static String ask(Path socket, String command, Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+                Selector selector = Selector.open()) {
             channel.connect(UnixDomainSocketAddress.of(socket));
-            channel.write(ByteBuffer.wrap((command + "\n").getBytes(StandardCharsets.UTF_8)));
+            channel.configureBlocking(false);
+            SelectionKey key = channel.register(selector, SelectionKey.OP_WRITE);
+            ByteBuffer request = ByteBuffer.wrap((command + "\n").getBytes(StandardCharsets.UTF_8));
+            while (request.hasRemaining()) {
+                await(selector, deadline, socket, command);
+                channel.write(request);
+            }
             channel.shutdownOutput();
+            key.interestOps(SelectionKey.OP_READ);
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ByteBuffer buffer = ByteBuffer.allocate(65536);
-            while (channel.read(buffer) >= 0) {
+            while (true) {
+                await(selector, deadline, socket, command);
+                int n = channel.read(buffer);
+                if (n < 0) {
+                    return out.toString(StandardCharsets.UTF_8);
+                }
                 out.write(buffer.array(), 0, buffer.position());
                 buffer.clear();
             }
-            return out.toString(StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("asking " + socket + ": " + command, e);
+        }
+    }
+
+    private static void await(Selector selector, long deadline, Path socket, String command) throws IOException {
+        selector.selectedKeys().clear();
+        long left = deadline - System.nanoTime();
+        if (left <= 0 || selector.select(Math.max(1, left / 1_000_000)) == 0 && System.nanoTime() >= deadline) {
+            throw new AssertionError("no answer from " + socket + " to '" + command + "' within the deadline");
         }
     }
 

@@ -2,12 +2,11 @@ package hapc.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 
 /**
  * hapc as a separate process started from a shell, for what an in-process run cannot show:
@@ -52,27 +51,15 @@ public record ShellRun(int exit, String output, String stderr) {
     }
 
     private static ShellRun start(List<String> argv) {
-        try {
-            Path err = Files.createTempFile("hapc-stderr-", ".txt");
-            ProcessBuilder builder = new ProcessBuilder(argv).redirectError(err.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.PIPE);
-            builder.environment().put("PATH", binDir() + ":" + System.getenv("PATH"));
-            Process process = builder.start();
-            process.getOutputStream().close();
-            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new AssertionError("did not end within 60 s: " + argv);
-            }
-            String stderr = Files.readString(err);
-            Files.delete(err);
-            return new ShellRun(process.exitValue(), out, stderr);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        ProcessBuilder builder = new ProcessBuilder(argv);
+        builder.environment().put("PATH", binDir() + ":" + System.getenv("PATH"));
+        BoundedProcess done = BoundedProcess.run(builder, Duration.ofSeconds(60));
+        return new ShellRun(done.exit(), done.stdout(), done.stderr());
+    }
+
+    /** The output as hapc's answer, checked like any other ({@link HapcRun#strict}). */
+    public HapcRun answer() {
+        return HapcRun.strict(exit, output, stderr);
     }
 
     /** Single-quotes a word for sh. */

@@ -6,28 +6,30 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import hapc.testing.BackendServer;
 import hapc.testing.CliRun;
 import hapc.testing.HaproxyProcess;
-import hapc.testing.HaproxyVersions;
+import hapc.testing.LiveHaproxies;
 import hapc.testing.Ports;
 import hapc.testing.RawSocket;
+import hapc.testing.RecordingRelay;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * -o text for the runtime actions, against a real HAProxy: the tables hold HAProxy's real
+ * -o text for the runtime actions, against a real HAProxy of every version: the tables hold HAProxy's real
  * figures, in aligned columns, and the text says what the JSON says (same exit status).
  */
 class TextOutputTest {
-    private final BackendServer backend = new BackendServer();
+    @RegisterExtension
+    final LiveHaproxies live = new LiveHaproxies();
+    private final BackendServer backend = live.backend();
     private HaproxyProcess haproxy;
     private int tcpPort;
 
-    @BeforeEach
-    void start() {
+    private void start(String binary) {
         tcpPort = Ports.free();
-        haproxy = HaproxyProcess.start(HaproxyVersions.debian(), """
+        haproxy = live.start(binary, """
                 frontend fe
                     bind 127.0.0.1:%1$d
                     default_backend web
@@ -39,12 +41,6 @@ class TextOutputTest {
                     bind 127.0.0.1:%3$d
                     server db1 127.0.0.1:%2$d
                 """.formatted(Ports.free(), backend.port(), tcpPort));
-    }
-
-    @AfterEach
-    void stop() {
-        haproxy.close();
-        backend.close();
     }
 
     private CliRun text(String... args) {
@@ -59,8 +55,10 @@ class TextOutputTest {
         haproxy.awaitSessions("db", "db1", 1);
     }
 
-    @Test
-    void listServersWithDetailsIsATableOfStateWeightAndSessions() {
+    @ParameterizedTest
+    @MethodSource("hapc.testing.HaproxyVersions#all")
+    void listServersWithDetailsIsATableOfStateWeightAndSessions(String binary) {
+        start(binary);
         CliRun run = text("list-servers", "-b", "web", "-d");
         assertEquals(0, run.exit(), run.stdout());
         List<String> lines = run.stdout().lines().toList();
@@ -78,8 +76,10 @@ class TextOutputTest {
         assertEquals("127.0.0.1:" + backend.port(), cell(header, web1, "ADDRESS"));
     }
 
-    @Test
-    void numbersAreRightAlignedUnderTheirHeader() {
+    @ParameterizedTest
+    @MethodSource("hapc.testing.HaproxyVersions#all")
+    void numbersAreRightAlignedUnderTheirHeader(String binary) {
+        start(binary);
         String out = text("list-servers", "-b", "web", "-d").stdout();
         List<String> lines = out.lines().toList();
         String header = lines.get(2);
@@ -88,8 +88,10 @@ class TextOutputTest {
         assertEquals("30", row(lines, "web-1").substring(end - 2, end), out);
     }
 
-    @Test
-    void listBackendsListsWhatHaproxyRuns() {
+    @ParameterizedTest
+    @MethodSource("hapc.testing.HaproxyVersions#all")
+    void listBackendsListsWhatHaproxyRuns(String binary) {
+        start(binary);
         CliRun run = text("list-backends");
         List<String> expected = new ArrayList<>(List.of("BACKEND"));
         RawSocket.ask(haproxy.adminSocket(), "show backend").lines()
@@ -98,8 +100,10 @@ class TextOutputTest {
         assertEquals(expected, lines.subList(2, lines.size()));
     }
 
-    @Test
-    void drainShowsBeforeAndAfterAndMarksWhatChanged() {
+    @ParameterizedTest
+    @MethodSource("hapc.testing.HaproxyVersions#all")
+    void drainShowsBeforeAndAfterAndMarksWhatChanged(String binary) {
+        start(binary);
         holdTcpSession();
         CliRun run = text("drain-server", "-b", "db", "-s", "db1");
         assertEquals(0, run.exit(), run.stdout());
@@ -115,15 +119,23 @@ class TextOutputTest {
         assertEquals(0x08, RawSocket.adminBits(haproxy.adminSocket(), "db", "db1"));
     }
 
-    @Test
-    void checkModeIsSaidAndNothingChanges() {
-        CliRun run = text("stop-server", "-b", "db", "-s", "db1", "--check");
+    @ParameterizedTest
+    @MethodSource("hapc.testing.HaproxyVersions#all")
+    void checkModeIsSaidAndNothingChanges(String binary) {
+        start(binary);
+        RecordingRelay relay = live.relay(haproxy.adminSocket());
+        CliRun run = CliRun.run("-o", "text", "-k", relay.path().toString(), "--master-socket",
+                haproxy.masterSocket().toString(), "stop-server", "-b", "db", "-s", "db1", "--check");
         assertTrue(run.stdout().contains("\nCheck mode: nothing was changed.\n"), run.stdout());
         assertEquals(0, RawSocket.adminBits(haproxy.adminSocket(), "db", "db1"));
+        assertTrue(relay.readServersState(), relay.commands().toString());
+        assertEquals(List.of(), relay.changes(), "check mode sends only reads");
     }
 
-    @Test
-    void notSafeGivesTheReasonsAndEveryWorkersLoadWithExitThree() {
+    @ParameterizedTest
+    @MethodSource("hapc.testing.HaproxyVersions#all")
+    void notSafeGivesTheReasonsAndEveryWorkersLoadWithExitThree(String binary) {
+        start(binary);
         holdTcpSession();
         CliRun run = text("check-safe-to-remove", "-b", "db", "-s", "db1");
         assertEquals(3, run.exit(), run.stdout());
@@ -139,8 +151,10 @@ class TextOutputTest {
         assertTrue(lines.get(lines.size() - 1).contains("total"), lines.get(lines.size() - 1));
     }
 
-    @Test
-    void listConnectionsTotalsTheWorkers() {
+    @ParameterizedTest
+    @MethodSource("hapc.testing.HaproxyVersions#all")
+    void listConnectionsTotalsTheWorkers(String binary) {
+        start(binary);
         holdTcpSession();
         CliRun run = text("list-connections", "-b", "db", "-s", "db1");
         List<String> lines = run.stdout().lines().toList();
@@ -149,8 +163,10 @@ class TextOutputTest {
         assertEquals("total", cell(lines.get(2), lines.get(lines.size() - 1), "ROLE"));
     }
 
-    @Test
-    void anExpiredDrainWaitIsAFailureThatStillShowsTheServerAndTheWait() {
+    @ParameterizedTest
+    @MethodSource("hapc.testing.HaproxyVersions#all")
+    void anExpiredDrainWaitIsAFailureThatStillShowsTheServerAndTheWait(String binary) {
+        start(binary);
         holdTcpSession();
         CliRun run = text("drain-server", "-b", "db", "-s", "db1", "-w", "-t", "0.3");
         assertEquals(1, run.exit(), run.stdout());
@@ -162,8 +178,10 @@ class TextOutputTest {
         assertEquals("drain", cell(lines.get(3), row(lines, "admin state"), "AFTER"));
     }
 
-    @Test
-    void theConfigActionsShowTheRealConfig() {
+    @ParameterizedTest
+    @MethodSource("hapc.testing.HaproxyVersions#all")
+    void theConfigActionsShowTheRealConfig(String binary) {
+        start(binary);
         String config = haproxy.config().toString();
         List<String> frontends = text("-c", config, "list-frontends").stdout().lines().toList();
         String header = frontends.get(2);
@@ -181,9 +199,11 @@ class TextOutputTest {
         assertEquals("yes", cell(links.get(2), row(links, "web"), "IN CONFIG"));
     }
 
-    @Test
-    void reloadInCheckModeShowsTheValidationAndTheWorkers() {
-        CliRun run = text("-c", haproxy.config().toString(), "--haproxy-bin", HaproxyVersions.debian(),
+    @ParameterizedTest
+    @MethodSource("hapc.testing.HaproxyVersions#all")
+    void reloadInCheckModeShowsTheValidationAndTheWorkers(String binary) {
+        start(binary);
+        CliRun run = text("-c", haproxy.config().toString(), "--haproxy-bin", binary,
                 "reload-haproxy", "--check");
         assertEquals(0, run.exit(), run.stdout());
         List<String> lines = run.stdout().lines().toList();
@@ -196,8 +216,10 @@ class TextOutputTest {
                 table.subList(1, 3).stream().map(r -> cell(table.get(0), r, "ROLE")).toList(), run.stdout());
     }
 
-    @Test
-    void anUnknownBackendIsOneSentenceAndItsKind() {
+    @ParameterizedTest
+    @MethodSource("hapc.testing.HaproxyVersions#all")
+    void anUnknownBackendIsOneSentenceAndItsKind(String binary) {
+        start(binary);
         CliRun run = text("list-servers", "-b", "nosuch");
         assertEquals(2, run.exit());
         assertEquals(List.of("no backend 'nosuch' in the running HAProxy", "Error: not_found"),
