@@ -10,6 +10,7 @@ import hapc.testing.HapcRun;
 import hapc.testing.HaproxyProcess;
 import hapc.testing.LiveHaproxies;
 import hapc.testing.RawSocket;
+import hapc.testing.RecordingRelay;
 import hapc.testing.ServerStates;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,6 +50,14 @@ class TargetsTest {
 
     private static String[] args(HaproxyProcess haproxy, String... rest) {
         List<String> all = new ArrayList<>(List.of("-k", haproxy.adminSocket().toString(), "--master-socket",
+                haproxy.masterSocket().toString()));
+        all.addAll(List.of(rest));
+        return all.toArray(new String[0]);
+    }
+
+    /** The call through the relay in front of the admin socket (the master CLI reached directly). */
+    private static String[] relayed(RecordingRelay relay, HaproxyProcess haproxy, String... rest) {
+        List<String> all = new ArrayList<>(List.of("-k", relay.path().toString(), "--master-socket",
                 haproxy.masterSocket().toString()));
         all.addAll(List.of(rest));
         return all.toArray(new String[0]);
@@ -106,9 +115,13 @@ class TargetsTest {
     @MethodSource("hapc.testing.HaproxyVersions#all")
     void severalServersByCommandLineAndByJson(String binary) {
         HaproxyProcess haproxy = haproxy(binary);
-        HapcRun cli = HapcRun.run(args(haproxy, "drain-server", "-b", "http", "-s", "app1", "--server", "app2",
-                "-s", "app1"));
+        RecordingRelay relay = live.relay(haproxy.adminSocket());
+        HapcRun cli = HapcRun.run(relayed(relay, haproxy, "drain-server", "-b", "http", "-s", "app1", "--server",
+                "app2", "-s", "app1"));
         assertEquals(0, cli.exit(), cli.stdout());
+        assertEquals(List.of("set server http/app1 state drain", "set server http/app2 state drain"), relay.changes());
+        assertEquals(1, relay.connections().stream().filter(c -> String.join(";", c).contains("set server")).count(),
+                "both writes in one line: " + relay.connections());
         assertEquals(List.of("http/app1", "http/app2"), targetIds(cli), "duplicates collapse");
         assertEquals("drain", ServerStates.of(haproxy, "http", "app1"));
         assertEquals("drain", ServerStates.of(haproxy, "http", "app2"));
@@ -129,14 +142,17 @@ class TargetsTest {
     @MethodSource("hapc.testing.HaproxyVersions#all")
     void oneUnknownNameInTheListChangesNothing(String binary) {
         HaproxyProcess haproxy = haproxy(binary);
+        RecordingRelay relay = live.relay(haproxy.adminSocket());
         String before = RawSocket.serversState(haproxy.adminSocket());
         for (String[] call : List.of(
                 new String[] {"drain-server", "-s", "app1", "-s", "nope"},
                 new String[] {"stop-server", "-b", "http", "-s", "app1", "-s", "spare"},
                 new String[] {"enable-server", "-s", "app"})) {
-            HapcRun run = HapcRun.run(args(haproxy, call));
+            HapcRun run = HapcRun.run(relayed(relay, haproxy, call));
             assertEquals(2, run.exit(), run.stdout());
             assertEquals("not_found", run.errorKind(), run.stdout());
+            assertTrue(relay.readServersState(), "the names were looked up: " + relay.commands());
+            assertEquals(List.of(), relay.changes(), "nothing written: " + String.join(" ", call));
             assertEquals(before, RawSocket.serversState(haproxy.adminSocket()), String.join(" ", call));
         }
     }
@@ -146,22 +162,26 @@ class TargetsTest {
     void theCapacityGuardRefusesOnOneBackendOfSeveralAndAllowsALowerMinimum(String binary) {
         HaproxyProcess haproxy = haproxy(binary);
         // https has app1 and app2 only: draining app1 leaves 1 there, 2 in http and in api.
+        RecordingRelay relay = live.relay(haproxy.adminSocket());
         String before = RawSocket.serversState(haproxy.adminSocket());
         for (boolean checkMode : new boolean[] {true, false}) {
             List<String> call = new ArrayList<>(List.of("drain-server", "-s", "app1", "--min-up", "2"));
             if (checkMode) {
                 call.add("-C");
             }
-            HapcRun refused = HapcRun.run(args(haproxy, call.toArray(new String[0])));
+            HapcRun refused = HapcRun.run(relayed(relay, haproxy, call.toArray(new String[0])));
             assertEquals(1, refused.exit(), refused.stdout());
             assertEquals("capacity", refused.errorKind(), refused.stdout());
             assertTrue(refused.msg().contains("backend 'https' would have 1 server up"), refused.msg());
             assertFalse(refused.msg().contains("'http'"), refused.msg());
-            assertEquals(before, RawSocket.serversState(haproxy.adminSocket()), "nothing sent, check mode " + checkMode);
+            assertEquals(List.of(), relay.changes(), "nothing written, check mode " + checkMode);
+            assertEquals(before, RawSocket.serversState(haproxy.adminSocket()), "nothing changed, check mode " + checkMode);
         }
 
-        HapcRun allowed = HapcRun.run(args(haproxy, "drain-server", "-s", "app1", "--min-up", "1"));
+        HapcRun allowed = HapcRun.run(relayed(relay, haproxy, "drain-server", "-s", "app1", "--min-up", "1"));
         assertEquals(0, allowed.exit(), allowed.stdout());
+        assertEquals(List.of("set server http/app1 state drain", "set server https/app1 state drain",
+                "set server api/app1 state drain"), relay.changes(), "each target written once");
         for (String backend : List.of("http", "https", "api")) {
             assertEquals("drain", ServerStates.of(haproxy, backend, "app1"), backend);
         }
@@ -182,9 +202,11 @@ class TargetsTest {
     @MethodSource("hapc.testing.HaproxyVersions#all")
     void checkModeReportsEveryTargetAndChangesNothing(String binary) {
         HaproxyProcess haproxy = haproxy(binary);
+        RecordingRelay relay = live.relay(haproxy.adminSocket());
         String before = RawSocket.serversState(haproxy.adminSocket());
         for (String action : List.of("drain-server", "stop-server", "enable-server")) {
-            HapcRun run = HapcRun.run(args(haproxy, action, "-s", "app1", "-s", "app10", "-C"));
+            HapcRun run = HapcRun.run(relayed(relay, haproxy, action, "-s", "app1", "-s", "app10", "-C"));
+            assertEquals(List.of(), relay.changes(), "only reads in check mode: " + action);
             assertEquals(0, run.exit(), run.stdout());
             assertEquals(5, run.json().get("targets").size(), run.stdout());
             assertEquals(!action.equals("enable-server"), run.changed(), run.stdout());
