@@ -3,6 +3,7 @@ package hapc.action;
 import hapc.ErrorKind;
 import hapc.HapcException;
 import hapc.model.AdminState;
+import hapc.model.AgentState;
 import hapc.model.Server;
 import hapc.output.Outcome;
 import hapc.request.Action;
@@ -53,7 +54,8 @@ public final class ServerStateChange implements ActionHandler {
     /** The change with its targets, for drain-server's wait to go on from. */
     Done apply(Context context) {
         Request request = context.request();
-        ChangePlan plan = ChangePlan.of(Targets.resolve(context), wanted);
+        ChangePlan plan = ChangePlan.of(Targets.resolve(context), wanted.keepingAgent(request.keepAgent()));
+        warnAboutKeptAgents(context, plan, request.keepAgent());
         Outcome outcome = new Outcome(action).changed(plan.changed()).put("check_mode", request.checkMode());
         if (request.minUp() != null) {
             outcome.put("capacity", CapacityGuard.check(plan, request.minUp(), outcome.fields()));
@@ -80,6 +82,12 @@ public final class ServerStateChange implements ActionHandler {
                     failures.put(change.id(), change.id() + " is still in " + now.adminState().jsonName() + " ("
                             + now.admin().source() + "): " + stuckReason(now));
                     failureKind = failureKind == null ? stuckKind(now) : failureKind;
+                } else if (now.agent() != change.expected().agent()) {
+                    failures.put(change.id(), change.id() + " is " + now.adminState().jsonName() + ", but its agent"
+                            + " check is " + now.agent().jsonName() + " where hapc left it "
+                            + change.expected().agent().jsonName() + ": another client changed it before it was read"
+                            + " back; hapc did not fight it");
+                    failureKind = failureKind == null ? ErrorKind.CONFLICT : failureKind;
                 }
             }
         }
@@ -102,6 +110,23 @@ public final class ServerStateChange implements ActionHandler {
             throw new HapcException(failureKind, String.join("; ", failures.values()), null, outcome.fields());
         }
         return new Done(outcome.msg(message(plan, request.checkMode())), plan);
+    }
+
+    /**
+     * --keep-agent on a server whose agent check runs: the call does what it was asked, but an
+     * agent answering "ready" (or "drain", "maint") sets the state again at its next check.
+     */
+    private void warnAboutKeptAgents(Context context, ChangePlan plan, boolean keepAgent) {
+        if (!keepAgent) {
+            return;
+        }
+        List<String> running = plan.changes().stream().filter(c -> c.before().agent() == AgentState.RUNNING)
+                .map(PlannedChange::id).toList();
+        if (!running.isEmpty()) {
+            context.warnings().add("keep_agent: the agent check of " + TargetList.shortened(running, ", ")
+                    + " keeps running and may undo the state " + wanted.admin().jsonName()
+                    + " at its next check (its reply ready, drain or maint sets the state again)");
+        }
     }
 
     /** The answer so far and the plan it carried out (or, in check mode, would have). */
@@ -151,6 +176,12 @@ public final class ServerStateChange implements ActionHandler {
             return id + " is already in state " + wanted.admin().jsonName() + "; nothing sent to HAProxy.";
         }
         String verbed = wanted.admin().verbed() + (wanted.killSessions() ? " and its sessions killed" : "");
+        if (before.adminState() == wanted.admin() && !(wanted.killSessions() && before.sessions() > 0)) {
+            // already there: only the agent check is paused or resumed
+            String agent = wanted.admin() == AdminState.READY ? "resumed" : "paused";
+            return id + " is already in state " + was + "; its agent check " + (checkMode ? "would be " : "was ")
+                    + agent + (checkMode ? " (check mode)." : ".");
+        }
         return checkMode ? "Check mode: " + id + " would be " + verbed + " (it is " + was + ")."
                 : id + " " + verbed + " (was " + was + ").";
     }

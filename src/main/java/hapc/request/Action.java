@@ -14,10 +14,11 @@ public enum Action {
     LIST_CONFIG_BACKENDS("list-config-backends", Set.of(Field.FRONTEND), Set.of()),
     LIST_SERVERS("list-servers", Set.of(Field.BACKEND, Field.DETAILS), Set.of(Field.BACKEND)),
     LIST_CONNECTIONS("list-connections", Set.of(Field.BACKEND, Field.SERVER), Set.of(Field.SERVER)),
-    ENABLE_SERVER("enable-server", Set.of(Field.BACKEND, Field.SERVER), Set.of(Field.SERVER)),
-    DRAIN_SERVER("drain-server", Set.of(Field.BACKEND, Field.SERVER, Field.WAIT, Field.TIMEOUT, Field.MIN_UP),
+    ENABLE_SERVER("enable-server", Set.of(Field.BACKEND, Field.SERVER, Field.KEEP_AGENT), Set.of(Field.SERVER)),
+    DRAIN_SERVER("drain-server", Set.of(Field.BACKEND, Field.SERVER, Field.WAIT, Field.TIMEOUT, Field.MIN_UP,
+            Field.KEEP_AGENT), Set.of(Field.SERVER)),
+    STOP_SERVER("stop-server", Set.of(Field.BACKEND, Field.SERVER, Field.MIN_UP, Field.KEEP_AGENT),
             Set.of(Field.SERVER)),
-    STOP_SERVER("stop-server", Set.of(Field.BACKEND, Field.SERVER, Field.MIN_UP), Set.of(Field.SERVER)),
     CHECK_SAFE_TO_REMOVE("check-safe-to-remove", Set.of(Field.BACKEND, Field.SERVER), Set.of(Field.SERVER)),
     RELOAD_HAPROXY("reload-haproxy", Set.of(Field.HAPROXY_BIN), Set.of());
 

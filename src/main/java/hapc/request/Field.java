@@ -17,6 +17,9 @@ public enum Field {
     TIMEOUT("timeout", "t", "timeout", Type.SECONDS, false, "the drain wait's deadline in seconds (default 60)"),
     MIN_UP("min_up", null, "min-up", Type.COUNT, false,
             "refuse when fewer than N servers of an affected backend would stay up and in rotation"),
+    KEEP_AGENT("keep_agent", null, "keep-agent", Type.FLAG, false,
+            "leave a running agent check alone (by default drain and stop pause it, enable resumes it);"
+                    + " the agent may then undo the state"),
     SOCKET("socket", "k", "socket", Type.PATH, true,
             "admin socket: unix path, ipv4@HOST:PORT or ipv6@[HOST]:PORT (default: from the config)"),
     CONFIG("config", "c", "config", Type.PATHS, true,

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class LiveHaproxies implements AfterEachCallback, AfterAllCallback {
     private final BackendServer backend = new BackendServer();
     private final List<HaproxyProcess> started = new ArrayList<>();
+    private final List<AgentServer> agents = new ArrayList<>();
     private final boolean perClass;
 
     public LiveHaproxies() {
@@ -33,6 +34,13 @@ public final class LiveHaproxies implements AfterEachCallback, AfterAllCallback 
 
     public BackendServer backend() {
         return backend;
+    }
+
+    /** An agent-check agent answering this word, stopped with the rest. */
+    public AgentServer agent(String word) {
+        AgentServer agent = new AgentServer(word);
+        agents.add(agent);
+        return agent;
     }
 
     /** @param proxies the sections after global and defaults */
@@ -63,6 +71,7 @@ public final class LiveHaproxies implements AfterEachCallback, AfterAllCallback 
 
     private void stopAll() {
         started.forEach(HaproxyProcess::close);
+        agents.forEach(AgentServer::close);
         backend.close();
     }
 }
