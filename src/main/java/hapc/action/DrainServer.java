@@ -7,9 +7,9 @@ import hapc.request.Request;
 import hapc.runtime.LiveServers;
 import hapc.runtime.LiveServers.WorkerLoad;
 import hapc.runtime.ServerLoad;
+import hapc.runtime.ServerSnapshot;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -44,17 +44,28 @@ public final class DrainServer implements ActionHandler {
         Targets targets = drained.plan().targets();
         String what = targets.single() ? drained.plan().changes().get(0).id()
                 : targets.list().size() + " servers";
-        LiveServers live = context.live();
         long started = System.nanoTime();
         long deadline = started + request.timeout().toNanos();
+        WaitWatch watch = null;
         while (true) {
             List<Left> left;
             try {
-                left = left(targets, live.loads(targets.backends()));
+                watch = watch == null ? new WaitWatch(context, drained) : watch;
+                ServerSnapshot now = watch.poll(deadline);
+                if (now == null) {
+                    // HAProxy is being reloaded: look again at the next poll
+                    Pause.millis(POLL_MILLIS);
+                    continue;
+                }
+                left = left(targets, now);
             } catch (HapcException e) {
+                waited(outcome, started, null);
+                if (e.kind() == ErrorKind.CONFLICT) {
+                    throw new HapcException(e.kind(), e.getMessage(), null, outcome.fields());
+                }
                 throw new HapcException(e.kind(), what + (targets.single() ? " was drained, but waiting for its"
                         : " were drained, but waiting for their") + " sessions failed: " + e.getMessage(), e,
-                        waited(outcome, started, null).fields());
+                        outcome.fields());
             }
             ServerLoad total = left.stream().map(Left::total).reduce(ServerLoad.NONE, ServerLoad::plus);
             long now = System.nanoTime();
@@ -96,15 +107,13 @@ public final class DrainServer implements ActionHandler {
     }
 
     /** Each target's load in every worker, from one poll. */
-    private static List<Left> left(Targets targets, Map<String, Map<String, List<WorkerLoad>>> loads) {
+    private static List<Left> left(Targets targets, ServerSnapshot now) {
         List<Left> left = new ArrayList<>(targets.list().size());
         for (LiveServers.Inspection target : targets.list()) {
             String backend = target.server().backend();
             String name = target.server().name();
-            List<WorkerLoad> workers = loads.getOrDefault(backend, Map.of()).get(name);
-            if (workers == null) {
-                throw LiveServers.noSuchServer(backend, name);
-            }
+            List<WorkerLoad> workers = now.find(backend, name).map(LiveServers.Inspection::workers)
+                    .orElseThrow(() -> LiveServers.noSuchServer(backend, name));
             left.add(new Left(backend + "/" + name, workers, LiveServers.total(workers)));
         }
         return left;

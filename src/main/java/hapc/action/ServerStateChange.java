@@ -54,7 +54,8 @@ public final class ServerStateChange implements ActionHandler {
     /** The change with its targets, for drain-server's wait to go on from. */
     Done apply(Context context) {
         Request request = context.request();
-        ChangePlan plan = ChangePlan.of(Targets.resolve(context), wanted.keepingAgent(request.keepAgent()));
+        WantedState wanted = this.wanted.keepingAgent(request.keepAgent());
+        ChangePlan plan = ChangePlan.of(Targets.resolve(context), wanted);
         warnAboutKeptAgents(context, plan, request.keepAgent());
         Outcome outcome = new Outcome(action).changed(plan.changed()).put("check_mode", request.checkMode());
         if (request.minUp() != null) {
@@ -109,7 +110,7 @@ public final class ServerStateChange implements ActionHandler {
         if (!failures.isEmpty()) {
             throw new HapcException(failureKind, String.join("; ", failures.values()), null, outcome.fields());
         }
-        return new Done(outcome.msg(message(plan, request.checkMode())), plan);
+        return new Done(outcome.msg(message(plan, request.checkMode())), plan, wanted);
     }
 
     /**
@@ -129,8 +130,8 @@ public final class ServerStateChange implements ActionHandler {
         }
     }
 
-    /** The answer so far and the plan it carried out (or, in check mode, would have). */
-    record Done(Outcome outcome, ChangePlan plan) {
+    /** The answer so far, the plan it carried out (or, in check mode, would have) and what it wanted. */
+    record Done(Outcome outcome, ChangePlan plan, WantedState wanted) {
     }
 
     private Map<String, Object> entry(PlannedChange change, Server after, String failure, boolean checkMode) {
