@@ -38,7 +38,10 @@ final class Help {
         help.append("\nActions (hapc ACTION --help for more):\n");
         for (Action action : Action.values()) {
             String synopsis = "  " + synopsis(action);
-            if (synopsis.length() + 2 > ACTION_COLUMN) {
+            if (synopsis.length() > Wrap.WIDTH) {
+                // too long for one line even on its own: continued, indented, on the next
+                help.append(Wrap.wrap(synopsis.strip(), "  ", "      ")).append(" ".repeat(ACTION_COLUMN));
+            } else if (synopsis.length() + 2 > ACTION_COLUMN) {
                 help.append(synopsis).append('\n').append(" ".repeat(ACTION_COLUMN));
             } else {
                 help.append(String.format("%-" + ACTION_COLUMN + "s", synopsis));

@@ -47,7 +47,9 @@ class ManPageTest {
     @Test
     void everyActionOptionAndErrorKindIsOnThePage() {
         for (Action action : Action.values()) {
-            assertTrue(rendered.contains("\n       " + Help.synopsis(action).replace("  ", " ")), action.cliName());
+            // a synopsis longer than the page is continued on the next line: compare words, not breaks
+            assertTrue(rendered.replaceAll("\\s+", " ").contains(" " + Help.synopsis(action).replace("  ", " ") + " "),
+                    action.cliName());
         }
         for (OptionSpec option : OptionSpec.all()) {
             assertTrue(rendered.contains("--" + option.longOption()), option.longOption());
