@@ -172,10 +172,13 @@ def list_connections(
 def enable_server(
     backend, server, check_mode=None, socket=None, config=None, master_socket=None,
     socket_timeout=None, executable=None,
+    keep_agent=None,
 ):
     """
     Put a server back into rotation (admin state ``ready``). With ``check_mode=True``, only
     report whether it would change.
+    ``keep_agent=True`` leaves a running agent check alone (by default hapc pauses it on drain
+    and stop, and resumes it on enable); hapc then warns that the agent may undo the state.
 
     CLI Example:
 
@@ -189,11 +192,14 @@ def enable_server(
 def drain_server(
     backend, server, wait=None, timeout=None, check_mode=None, socket=None, config=None,
     master_socket=None, socket_timeout=None, executable=None,
+    keep_agent=None,
 ):
     """
     Send a server no new traffic (admin state ``drain``). With ``wait=True``, wait until it has
     no sessions, at most ``timeout`` seconds (hapc's default: 60); an expired wait raises
     CommandExecutionError and the server stays drained.
+    ``keep_agent=True`` leaves a running agent check alone (by default hapc pauses it on drain
+    and stop, and resumes it on enable); hapc then warns that the agent may undo the state.
 
     CLI Example:
 
@@ -207,9 +213,12 @@ def drain_server(
 def stop_server(
     backend, server, check_mode=None, socket=None, config=None, master_socket=None,
     socket_timeout=None, executable=None,
+    keep_agent=None,
 ):
     """
     Put a server into maintenance (admin state ``maint``) and kill its sessions.
+    ``keep_agent=True`` leaves a running agent check alone (by default hapc pauses it on drain
+    and stop, and resumes it on enable); hapc then warns that the agent may undo the state.
 
     CLI Example:
 

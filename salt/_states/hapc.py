@@ -83,6 +83,7 @@ def _server(name, function, backend, server, **kwargs):
 def server_enabled(
     name, backend, server=None, socket=None, config=None, master_socket=None,
     socket_timeout=None, executable=None,
+    keep_agent=None,
 ):
     """
     The server is in rotation (admin state ``ready``).
@@ -91,13 +92,17 @@ def server_enabled(
         The server, unless ``server`` is given.
     backend
         Its backend (or ``listen`` section).
+    keep_agent
+        Leave a running agent check alone (by default it is paused while the server is out of
+        rotation and resumed when it is back); the agent may then undo the state.
     """
-    return _server(name, "enable_server", backend, server, **_connection(locals()))
+    return _server(name, "enable_server", backend, server, keep_agent=keep_agent, **_connection(locals()))
 
 
 def server_drained(
     name, backend, server=None, wait=None, timeout=None, socket=None, config=None,
     master_socket=None, socket_timeout=None, executable=None,
+    keep_agent=None,
 ):
     """
     The server takes no new traffic (admin state ``drain``); its sessions go on.
@@ -106,6 +111,9 @@ def server_drained(
         The server, unless ``server`` is given.
     backend
         Its backend (or ``listen`` section).
+    keep_agent
+        Leave a running agent check alone (by default it is paused while the server is out of
+        rotation and resumed when it is back); the agent may then undo the state.
     wait
         Wait until the server has no sessions. If ``timeout`` expires first, the state fails
         and the server stays drained.
@@ -113,12 +121,13 @@ def server_drained(
         The wait's deadline in seconds (hapc's default: 60).
     """
     return _server(name, "drain_server", backend, server, wait=wait, timeout=timeout,
-                   **_connection(locals()))
+                   keep_agent=keep_agent, **_connection(locals()))
 
 
 def server_stopped(
     name, backend, server=None, socket=None, config=None, master_socket=None,
     socket_timeout=None, executable=None,
+    keep_agent=None,
 ):
     """
     The server is in maintenance (admin state ``maint``); stopping it kills its sessions.
@@ -127,8 +136,11 @@ def server_stopped(
         The server, unless ``server`` is given.
     backend
         Its backend (or ``listen`` section).
+    keep_agent
+        Leave a running agent check alone (by default it is paused while the server is out of
+        rotation and resumed when it is back); the agent may then undo the state.
     """
-    return _server(name, "stop_server", backend, server, **_connection(locals()))
+    return _server(name, "stop_server", backend, server, keep_agent=keep_agent, **_connection(locals()))
 
 
 def _reload(name, check_mode, haproxy_bin=None, **connection):

@@ -62,6 +62,14 @@ options:
     description:
       - Deadline of O(wait), in seconds. When not set, hapc uses 60 seconds.
     type: float
+  keep_agent:
+    description:
+      - Leave a running agent check (C(agent-check)) alone.
+      - By default O(state=drained) and O(state=stopped) pause the server's agent check, since an agent
+        answering C(ready) would put the server back in rotation at its next check, and O(state=enabled)
+        resumes it.
+      - With V(true) the agent keeps running and the task warns that it may undo the state.
+    type: bool
 seealso:
   - module: hapc.haproxy.info
   - module: hapc.haproxy.reload
@@ -88,6 +96,13 @@ EXAMPLES = r'''
     server: db1
     state: stopped
     socket: ipv4@127.0.0.1:9999
+
+- name: Drain app2 but leave its agent check running (the agent may put it back)
+  hapc.haproxy.server:
+    backend: app
+    server: app2
+    state: drained
+    keep_agent: true
 
 - name: Show what draining app3 would change, without changing it
   hapc.haproxy.server:
@@ -129,7 +144,8 @@ before:
     - Keys are C(name), C(backend), C(admin_state) (V(ready), V(drain) or V(maint)), C(operational_state)
       (V(up), V(down), V(starting) or V(stopping)), C(status) (HAProxy's own text), C(weight),
       C(address), C(port), C(sessions) (current sessions, over the current and old workers) and C(queued),
-      and C(admin_state_source), C(admin_state_bits) and C(check_status) when HAProxy tells them.
+      and C(admin_state_source), C(admin_state_bits) and C(check_status) when HAProxy tells them,
+      and C(agent) (V(none), V(running) or V(paused): the server's agent check).
   returned: success
   type: dict
   sample: {"name": "web1", "backend": "web", "admin_state": "ready", "operational_state": "up",
@@ -199,11 +215,12 @@ def main():
         state=dict(type='str', required=True, choices=list(ACTIONS)),
         wait=dict(type='bool'),
         timeout=dict(type='float'),
+        keep_agent=dict(type='bool'),
     )
     argument_spec.update(COMMON_ARGS)
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
     request = request_for(module, ACTIONS[module.params['state']],
-                          ('backend', 'server', 'wait', 'timeout'), check_mode=module.check_mode)
+                          ('backend', 'server', 'wait', 'timeout', 'keep_agent'), check_mode=module.check_mode)
     rc, answer = run_hapc(module, request)
     exit_with_answer(module, rc, answer,
                      header='%s/%s' % (module.params['backend'], module.params['server']))
