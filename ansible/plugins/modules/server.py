@@ -188,7 +188,7 @@ error:
   contains:
     kind:
       description: One of V(usage), V(invalid_request), V(not_found), V(permission), V(socket), V(timeout),
-        V(haproxy), V(config), V(reload).
+        V(haproxy), V(config), V(reload), V(conflict) (someone else changed the server meanwhile).
       type: str
       sample: not_found
     message:
