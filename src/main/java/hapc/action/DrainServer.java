@@ -17,7 +17,8 @@ import java.util.function.Consumer;
  * anything queued in any worker, or the one deadline passes. On the deadline it fails (exit 1)
  * and leaves the servers drained. Each poll asks HAProxy about the backends concerned only, so
  * it stays cheap on an HAProxy of any size; polls are 100 ms apart, well inside the half second
- * promised.
+ * promised. Each poll also reads the targets' states: {@link WaitWatch} keeps them drained across
+ * a reload and stops the wait when someone else puts one back in rotation.
  */
 public final class DrainServer implements ActionHandler {
     static final long POLL_MILLIS = 100;
@@ -46,11 +47,10 @@ public final class DrainServer implements ActionHandler {
                 : targets.list().size() + " servers";
         long started = System.nanoTime();
         long deadline = started + request.timeout().toNanos();
-        WaitWatch watch = null;
+        WaitWatch watch = new WaitWatch(context, drained);
         while (true) {
             List<Left> left;
             try {
-                watch = watch == null ? new WaitWatch(context, drained) : watch;
                 ServerSnapshot now = watch.poll(deadline);
                 if (now == null) {
                     // HAProxy is being reloaded: look again at the next poll
