@@ -145,7 +145,7 @@ before:
       (V(up), V(down), V(starting) or V(stopping)), C(status) (HAProxy's own text), C(weight),
       C(address), C(port), C(sessions) (current sessions, over the current and old workers) and C(queued),
       and C(admin_state_source), C(admin_state_bits) and C(check_status) when HAProxy tells them,
-      and C(agent) (V(none), V(running) or V(paused): the server's agent check).
+      and C(agent) (the server's agent check, V(none), V(running) or V(paused)).
   returned: success
   type: dict
   sample: {"name": "web1", "backend": "web", "admin_state": "ready", "operational_state": "up",
