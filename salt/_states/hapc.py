@@ -96,7 +96,8 @@ def server_enabled(
         Leave a running agent check alone (by default it is paused while the server is out of
         rotation and resumed when it is back); the agent may then undo the state.
     """
-    return _server(name, "enable_server", backend, server, keep_agent=keep_agent, **_connection(locals()))
+    return _server(name, "enable_server", backend, server, keep_agent=keep_agent,
+                   **_connection(locals()))
 
 
 def server_drained(
@@ -140,7 +141,8 @@ def server_stopped(
         Leave a running agent check alone (by default it is paused while the server is out of
         rotation and resumed when it is back); the agent may then undo the state.
     """
-    return _server(name, "stop_server", backend, server, keep_agent=keep_agent, **_connection(locals()))
+    return _server(name, "stop_server", backend, server, keep_agent=keep_agent,
+                   **_connection(locals()))
 
 
 def _reload(name, check_mode, haproxy_bin=None, **connection):
