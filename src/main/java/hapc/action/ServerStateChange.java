@@ -157,18 +157,31 @@ public final class ServerStateChange implements ActionHandler {
         if (plan.targets().single()) {
             return message(changes.get(0).id(), changes.get(0).before(), changes.get(0).changed(), checkMode);
         }
-        List<Server> changing = changes.stream().filter(PlannedChange::changed).map(PlannedChange::before).toList();
+        List<Server> changing = changes.stream().filter(c -> c.changed() && !agentOnly(c))
+                .map(PlannedChange::before).toList();
+        List<Server> agentOnly = changes.stream().filter(this::agentOnly).map(PlannedChange::before).toList();
         List<Server> already = changes.stream().filter(c -> !c.changed()).map(PlannedChange::before).toList();
         String verbed = wanted.admin().verbed() + (wanted.killSessions() ? " and its sessions killed" : "");
         List<String> parts = new ArrayList<>();
         if (!changing.isEmpty()) {
             parts.add((checkMode ? "Check mode: would be " : "") + verbed + ": " + TargetList.describe(changing));
         }
+        if (!agentOnly.isEmpty()) {
+            parts.add("already " + wanted.admin().jsonName() + ", agent check " + (checkMode ? "would be " : "")
+                    + (wanted.admin() == AdminState.READY ? "resumed" : "paused") + ": "
+                    + TargetList.describe(agentOnly));
+        }
         if (!already.isEmpty()) {
             parts.add("already " + wanted.admin().jsonName() + ", nothing sent: " + TargetList.describe(already));
         }
         String text = changes.size() + " targets; " + String.join(". ", parts) + ".";
         return Character.toUpperCase(text.charAt(0)) + text.substring(1);
+    }
+
+    /** A change that only pauses or resumes the agent check: the server is already where wanted. */
+    private boolean agentOnly(PlannedChange change) {
+        return change.changed() && !change.killOldSessions() && change.commands().stream()
+                .allMatch(c -> c.startsWith("disable agent ") || c.startsWith("enable agent "));
     }
 
     private String message(String id, Server before, boolean changed, boolean checkMode) {

@@ -180,6 +180,24 @@ class AgentCheckTest {
 
     @ParameterizedTest
     @MethodSource("hapc.testing.HaproxyVersions#all")
+    void severalTargetsSayWhichOnlyHadTheirAgentPaused(String binary) throws Exception {
+        AgentServer agent = live.agent("drain");
+        HaproxyProcess haproxy = haproxy(binary, agent);
+        assertTrue(HaproxyProcess.waitUntil(Duration.ofSeconds(5),
+                () -> ServerStates.of(haproxy, "web", "s1").equals("drain")), "the agent drained it");
+
+        HapcRun drain = hapc(haproxy, "drain-server", "-b", "web", "-s", "s1", "-s", "s2");
+        assertEquals(0, drain.exit(), drain.stdout());
+        assertTrue(drain.msg().contains("already drain, agent check paused: s1 in web"), drain.msg());
+        assertTrue(drain.msg().contains("drained: s2 in web"), drain.msg());
+        assertEquals("paused", drain.json().at("/targets/0/after/agent").asText(), drain.stdout());
+        assertEquals("none", drain.json().at("/targets/1/after/agent").asText(), drain.stdout());
+        assertEquals(0, agentBits(haproxy) & AGENT_RUNS);
+        assertEquals("drain", ServerStates.of(haproxy, "web", "s2"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("hapc.testing.HaproxyVersions#all")
     void aServerWithoutAgentGetsNothingExtra(String binary) {
         AgentServer agent = live.agent("ready up 100%");
         HaproxyProcess haproxy = haproxy(binary, agent);
