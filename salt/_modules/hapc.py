@@ -192,6 +192,7 @@ def _weight(value):
 def enable_server(
     backend, server, check_mode=None, socket=None, config=None, master_socket=None,
     socket_timeout=None, executable=None, wait=None, timeout=None, ramp=None, weight=None,
+    keep_agent=None,
 ):
     """
     Put a server back into rotation (admin state ``ready``). With ``check_mode=True``, only
@@ -203,6 +204,8 @@ def enable_server(
     share of its configured weight, climbing to exactly that weight in steps over SECONDS
     (after the wait, with ``wait=True``). ``weight`` (0-256 or "N%") sets a weight in the same
     call; it does not go with ``ramp``.
+    ``keep_agent=True`` leaves a running agent check alone (by default hapc pauses it on drain
+    and stop, and resumes it on enable); hapc then warns that the agent may undo the state.
 
     CLI Example:
 
@@ -219,6 +222,7 @@ def enable_server(
 def drain_server(
     backend, server, wait=None, timeout=None, check_mode=None, socket=None, config=None,
     master_socket=None, socket_timeout=None, executable=None, on_timeout=None,
+    keep_agent=None,
 ):
     """
     Send a server no new traffic (admin state ``drain``). With ``wait=True``, wait until it has
@@ -226,6 +230,8 @@ def drain_server(
     CommandExecutionError and the server stays drained, unless ``on_timeout="stop"``: then the
     servers still busy are stopped (maintenance, sessions killed) and the answer says
     ``escalated`` and ``sessions_killed``.
+    ``keep_agent=True`` leaves a running agent check alone (by default hapc pauses it on drain
+    and stop, and resumes it on enable); hapc then warns that the agent may undo the state.
 
     CLI Example:
 
@@ -239,9 +245,12 @@ def drain_server(
 def stop_server(
     backend, server, check_mode=None, socket=None, config=None, master_socket=None,
     socket_timeout=None, executable=None,
+    keep_agent=None,
 ):
     """
     Put a server into maintenance (admin state ``maint``) and kill its sessions.
+    ``keep_agent=True`` leaves a running agent check alone (by default hapc pauses it on drain
+    and stop, and resumes it on enable); hapc then warns that the agent may undo the state.
 
     CLI Example:
 

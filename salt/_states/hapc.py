@@ -96,6 +96,7 @@ def _server(name, function, backend, server, **kwargs):
 def server_enabled(
     name, backend, server=None, socket=None, config=None, master_socket=None,
     socket_timeout=None, executable=None, wait=None, timeout=None, ramp=None, weight=None,
+    keep_agent=None,
 ):
     """
     The server is in rotation (admin state ``ready``).
@@ -114,14 +115,18 @@ def server_enabled(
         that weight in steps over this many seconds.
     weight
         Also set this weight (0-256 or "N%"), in the same call; not with ``ramp``.
+    keep_agent
+        Leave a running agent check alone (by default it is paused while the server is out of
+        rotation and resumed when it is back); the agent may then undo the state.
     """
     return _server(name, "enable_server", backend, server, wait=wait, timeout=timeout, ramp=ramp,
-                   weight=weight, **_connection(locals()))
+                   weight=weight, keep_agent=keep_agent, **_connection(locals()))
 
 
 def server_drained(
     name, backend, server=None, wait=None, timeout=None, socket=None, config=None,
     master_socket=None, socket_timeout=None, executable=None, on_timeout=None,
+    keep_agent=None,
 ):
     """
     The server takes no new traffic (admin state ``drain``); its sessions go on.
@@ -130,6 +135,9 @@ def server_drained(
         The server, unless ``server`` is given.
     backend
         Its backend (or ``listen`` section).
+    keep_agent
+        Leave a running agent check alone (by default it is paused while the server is out of
+        rotation and resumed when it is back); the agent may then undo the state.
     wait
         Wait until the server has no sessions. If ``timeout`` expires first, the state fails
         and the server stays drained.
@@ -140,12 +148,13 @@ def server_drained(
         sessions killed) and succeed.
     """
     return _server(name, "drain_server", backend, server, wait=wait, timeout=timeout,
-                   on_timeout=on_timeout, **_connection(locals()))
+                   on_timeout=on_timeout, keep_agent=keep_agent, **_connection(locals()))
 
 
 def server_stopped(
     name, backend, server=None, socket=None, config=None, master_socket=None,
     socket_timeout=None, executable=None,
+    keep_agent=None,
 ):
     """
     The server is in maintenance (admin state ``maint``); stopping it kills its sessions.
@@ -154,8 +163,12 @@ def server_stopped(
         The server, unless ``server`` is given.
     backend
         Its backend (or ``listen`` section).
+    keep_agent
+        Leave a running agent check alone (by default it is paused while the server is out of
+        rotation and resumed when it is back); the agent may then undo the state.
     """
-    return _server(name, "stop_server", backend, server, **_connection(locals()))
+    return _server(name, "stop_server", backend, server, keep_agent=keep_agent,
+                   **_connection(locals()))
 
 
 def server_weight(

@@ -97,6 +97,14 @@ options:
         included) and succeeds, with RV(escalated=true) and RV(sessions_killed).
     type: str
     choices: [fail, stop]
+  keep_agent:
+    description:
+      - Leave a running agent check (C(agent-check)) alone.
+      - By default O(state=drained) and O(state=stopped) pause the server's agent check, since an agent
+        answering C(ready) would put the server back in rotation at its next check, and O(state=enabled)
+        resumes it.
+      - With V(true) the agent keeps running and the task warns that it may undo the state.
+    type: bool
 seealso:
   - module: hapc.haproxy.info
   - module: hapc.haproxy.reload
@@ -147,6 +155,13 @@ EXAMPLES = r'''
     state: stopped
     socket: ipv4@127.0.0.1:9999
 
+- name: Drain app2 but leave its agent check running (the agent may put it back)
+  hapc.haproxy.server:
+    backend: app
+    server: app2
+    state: drained
+    keep_agent: true
+
 - name: Show what draining app3 would change, without changing it
   hapc.haproxy.server:
     backend: app
@@ -188,7 +203,8 @@ before:
       (V(up), V(down), V(starting) or V(stopping)), C(status) (HAProxy's own text), C(weight),
       C(initial_weight) (the configured weight),
       C(address), C(port), C(sessions) (current sessions, over the current and old workers) and C(queued),
-      and C(admin_state_source), C(admin_state_bits) and C(check_status) when HAProxy tells them.
+      and C(admin_state_source), C(admin_state_bits) and C(check_status) when HAProxy tells them,
+      and C(agent) (the server's agent check, V(none), V(running) or V(paused)).
   returned: success
   type: dict
   sample: {"name": "web1", "backend": "web", "admin_state": "ready", "operational_state": "up",
@@ -250,7 +266,7 @@ error:
   contains:
     kind:
       description: One of V(usage), V(invalid_request), V(not_found), V(permission), V(socket), V(timeout),
-        V(haproxy), V(config), V(reload), V(capacity), V(conflict), V(interrupted).
+        V(haproxy), V(config), V(reload), V(capacity), V(conflict), V(interrupted) (Ctrl-C during a wait or ramp); V(conflict): someone else changed the server meanwhile.
       type: str
       sample: not_found
     message:
@@ -290,6 +306,7 @@ def main():
         weight=dict(type='str'),
         ramp=dict(type='float'),
         on_timeout=dict(type='str', choices=['fail', 'stop']),
+        keep_agent=dict(type='bool'),
     )
     argument_spec.update(COMMON_ARGS)
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
@@ -298,7 +315,7 @@ def main():
     # ONE hapc request whatever the options: the state's action (which takes the weight, or
     # refuses it with hapc's own message), or set-weight when only the weight is asked for.
     request = request_for(module, ACTIONS[state] if state else WEIGHT_ONLY,
-                          ('backend', 'server', 'wait', 'timeout', 'ramp', 'on_timeout'),
+                          ('backend', 'server', 'wait', 'timeout', 'ramp', 'on_timeout', 'keep_agent'),
                           check_mode=module.check_mode)
     if module.params['weight'] is not None:
         request['weight'] = weight_field(module.params['weight'])

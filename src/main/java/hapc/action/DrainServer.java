@@ -7,9 +7,9 @@ import hapc.request.Request;
 import hapc.runtime.LiveServers.WorkerLoad;
 import hapc.runtime.LiveServers;
 import hapc.runtime.ServerLoad;
+import hapc.runtime.ServerSnapshot;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -17,7 +17,8 @@ import java.util.function.Consumer;
  * anything queued in any worker, or the one deadline passes. On the deadline it fails (exit 1)
  * and leaves the servers drained. Each poll asks HAProxy about the backends concerned only, so
  * it stays cheap on an HAProxy of any size; polls are 100 ms apart, well inside the half second
- * promised.
+ * promised. Each poll also reads the targets' states: {@link WaitWatch} keeps them drained across
+ * a reload and stops the wait when someone else puts one back in rotation.
  */
 public final class DrainServer implements ActionHandler {
     static final long POLL_MILLIS = 100;
@@ -44,17 +45,27 @@ public final class DrainServer implements ActionHandler {
         Targets targets = drained.plan().targets();
         String what = targets.single() ? drained.plan().changes().get(0).id()
                 : targets.list().size() + " servers";
-        LiveServers live = context.live();
         long started = System.nanoTime();
         long deadline = started + request.timeout().toNanos();
+        WaitWatch watch = new WaitWatch(context, drained);
         while (true) {
             List<Left> left;
             try {
-                left = left(targets, live.loads(targets.backends()));
+                ServerSnapshot now = watch.poll(deadline);
+                if (now == null) {
+                    // HAProxy is being reloaded: look again at the next poll
+                    Pause.millis(POLL_MILLIS);
+                    continue;
+                }
+                left = left(targets, now);
             } catch (HapcException e) {
+                waited(outcome, started, null);
+                if (e.kind() == ErrorKind.CONFLICT) {
+                    throw new HapcException(e.kind(), e.getMessage(), null, outcome.fields());
+                }
                 throw new HapcException(e.kind(), what + (targets.single() ? " was drained, but waiting for its"
                         : " were drained, but waiting for their") + " sessions failed: " + e.getMessage(), e,
-                        waited(outcome, started, null).fields());
+                        outcome.fields());
             }
             ServerLoad total = left.stream().map(Left::total).reduce(ServerLoad.NONE, ServerLoad::plus);
             long now = System.nanoTime();
@@ -100,15 +111,13 @@ public final class DrainServer implements ActionHandler {
     }
 
     /** Each target's load in every worker, from one poll. */
-    private static List<Left> left(Targets targets, Map<String, Map<String, List<WorkerLoad>>> loads) {
+    private static List<Left> left(Targets targets, ServerSnapshot now) {
         List<Left> left = new ArrayList<>(targets.list().size());
         for (LiveServers.Inspection target : targets.list()) {
             String backend = target.server().backend();
             String name = target.server().name();
-            List<WorkerLoad> workers = loads.getOrDefault(backend, Map.of()).get(name);
-            if (workers == null) {
-                throw LiveServers.noSuchServer(backend, name);
-            }
+            List<WorkerLoad> workers = now.find(backend, name).map(LiveServers.Inspection::workers)
+                    .orElseThrow(() -> LiveServers.noSuchServer(backend, name));
             left.add(new Left(backend + "/" + name, workers, LiveServers.total(workers)));
         }
         return left;

@@ -75,6 +75,8 @@ public final class ReloadHaproxy implements ActionHandler {
         long started = System.nanoTime();
         Request request = context.request();
 
+        refuseUnsafeStateFiles(context, partial);
+
         // 1. Validate with the binary itself; its own words are the answer when it refuses.
         HaproxyBinary binary = HaproxyBinary.locate(request.haproxyBin());
         List<String> configs = request.configs().isEmpty() ? List.of(ConfigFiles.DEFAULT) : request.configs();
@@ -165,6 +167,29 @@ public final class ReloadHaproxy implements ActionHandler {
                 .mapToInt(Process::pid).findFirst().orElse(-1);
         return outcome.msg("HAProxy reloaded through " + (master != null ? "the master CLI" : "systemctl")
                 + ": new worker " + newPid + ", " + count(restored.size(), "server state") + " given back.");
+    }
+
+    /**
+     * Before anything runs (check mode too, and before haproxy -c, which would itself block on
+     * reading a fifo): a server-state file path that leads to no regular file is a config error
+     * that the rename would destroy (/dev/null as root) or a new worker would hang on. A config
+     * hapc cannot read is left to haproxy -c to explain.
+     */
+    private static void refuseUnsafeStateFiles(Context context, Map<String, Object> partial) {
+        StateFiles files;
+        try {
+            files = context.config().stateFiles();
+        } catch (HapcException e) {
+            return;
+        }
+        for (String file : stateFilesToWrite(files)) {
+            try {
+                StateFileWriter.replaceable(Path.of(file));
+            } catch (HapcException e) {
+                partial.put("method", "none");
+                throw new HapcException(e.kind(), e.getMessage() + "; nothing was reloaded", null, partial);
+            }
+        }
     }
 
     /** The master CLI: --master-socket (must work), else the default one when it exists. */

@@ -3,6 +3,7 @@ package hapc.action;
 import hapc.ErrorKind;
 import hapc.HapcException;
 import hapc.model.AdminState;
+import hapc.model.AgentState;
 import hapc.model.Server;
 import hapc.output.Outcome;
 import hapc.request.Action;
@@ -78,7 +79,9 @@ public final class ServerStateChange implements ActionHandler {
     /** The change for these targets (drain's --on-timeout stop: the ones still busy). */
     Done apply(Context context, Targets targets) {
         Request request = context.request();
+        WantedState wanted = this.wanted.keepingAgent(request.keepAgent());
         ChangePlan plan = ChangePlan.of(targets, wanted);
+        warnAboutKeptAgents(context, plan, request.keepAgent());
         Outcome outcome = new Outcome(action).changed(plan.changed()).put("check_mode", request.checkMode());
         if (request.minUp() != null) {
             outcome.put("capacity", CapacityGuard.check(plan, request.minUp(), outcome.fields()));
@@ -113,6 +116,12 @@ public final class ServerStateChange implements ActionHandler {
                     failures.put(change.id(), change.id() + " has weight " + now.weight() + ", not "
                             + change.expected().weight() + ": " + stuckReason(now));
                     failureKind = failureKind == null ? ErrorKind.CONFLICT : failureKind;
+                } else if (now.agent() != change.expected().agent()) {
+                    failures.put(change.id(), change.id() + " is " + now.adminState().jsonName() + ", but its agent"
+                            + " check is " + now.agent().jsonName() + " where hapc left it "
+                            + change.expected().agent().jsonName() + ": another client changed it before it was read"
+                            + " back; hapc did not fight it");
+                    failureKind = failureKind == null ? ErrorKind.CONFLICT : failureKind;
                 }
             }
         }
@@ -134,11 +143,28 @@ public final class ServerStateChange implements ActionHandler {
         if (!failures.isEmpty()) {
             throw new HapcException(failureKind, String.join("; ", failures.values()), null, outcome.fields());
         }
-        return new Done(outcome.msg(message(plan, request.checkMode())), plan);
+        return new Done(outcome.msg(message(plan, request.checkMode())), plan, wanted);
     }
 
-    /** The answer so far and the plan it carried out (or, in check mode, would have). */
-    record Done(Outcome outcome, ChangePlan plan) {
+    /**
+     * --keep-agent on a server whose agent check runs: the call does what it was asked, but an
+     * agent answering "ready" (or "drain", "maint") sets the state again at its next check.
+     */
+    private void warnAboutKeptAgents(Context context, ChangePlan plan, boolean keepAgent) {
+        if (!keepAgent) {
+            return;
+        }
+        List<String> running = plan.changes().stream().filter(c -> c.before().agent() == AgentState.RUNNING)
+                .map(PlannedChange::id).toList();
+        if (!running.isEmpty()) {
+            context.warnings().add("keep_agent: the agent check of " + TargetList.shortened(running, ", ")
+                    + " keeps running and may undo the state " + wanted.admin().jsonName()
+                    + " at its next check (its reply ready, drain or maint sets the state again)");
+        }
+    }
+
+    /** The answer so far, the plan it carried out (or, in check mode, would have) and what it wanted. */
+    record Done(Outcome outcome, ChangePlan plan, WantedState wanted) {
     }
 
     private Map<String, Object> entry(PlannedChange change, Server after, String failure, boolean checkMode) {
@@ -162,14 +188,22 @@ public final class ServerStateChange implements ActionHandler {
     private String message(ChangePlan plan, boolean checkMode) {
         List<PlannedChange> changes = plan.changes();
         if (plan.targets().single()) {
-            return message(changes.get(0).id(), changes.get(0).before(), changes.get(0).changed(), checkMode);
+            PlannedChange only = changes.get(0);
+            return message(only.id(), only.before(), only.changed(), agentOnly(only), checkMode);
         }
-        List<Server> changing = changes.stream().filter(PlannedChange::changed).map(PlannedChange::before).toList();
+        List<Server> changing = changes.stream().filter(c -> c.changed() && !agentOnly(c))
+                .map(PlannedChange::before).toList();
+        List<Server> agentOnly = changes.stream().filter(this::agentOnly).map(PlannedChange::before).toList();
         List<Server> already = changes.stream().filter(c -> !c.changed()).map(PlannedChange::before).toList();
         String verbed = verbed(null);
         List<String> parts = new ArrayList<>();
         if (!changing.isEmpty()) {
             parts.add((checkMode ? "Check mode: would be " : "") + verbed + ": " + TargetList.describe(changing));
+        }
+        if (!agentOnly.isEmpty()) {
+            parts.add("already " + wanted.admin().jsonName() + ", agent check " + (checkMode ? "would be " : "")
+                    + (wanted.admin() == AdminState.READY ? "resumed" : "paused") + ": "
+                    + TargetList.describe(agentOnly));
         }
         if (!already.isEmpty()) {
             parts.add("already " + wantedWords() + ", nothing sent: " + TargetList.describe(already));
@@ -178,7 +212,13 @@ public final class ServerStateChange implements ActionHandler {
         return Character.toUpperCase(text.charAt(0)) + text.substring(1);
     }
 
-    private String message(String id, Server before, boolean changed, boolean checkMode) {
+    /** A change that only pauses or resumes the agent check: the server is already where wanted. */
+    private boolean agentOnly(PlannedChange change) {
+        return change.changed() && !change.killOldSessions() && change.commands().stream()
+                .allMatch(c -> c.startsWith("disable agent ") || c.startsWith("enable agent "));
+    }
+
+    private String message(String id, Server before, boolean changed, boolean agentOnly, boolean checkMode) {
         if (wanted.admin() == null) {
             int weight = wanted.weight().applyAsInt(before);
             String configured = "configured " + before.initialWeight();
@@ -193,6 +233,12 @@ public final class ServerStateChange implements ActionHandler {
         if (!changed) {
             return id + " is already in state " + wanted.admin().jsonName() + weightWords(before)
                     + "; nothing sent to HAProxy.";
+        }
+        if (agentOnly) {
+            // already there: only the agent check is paused or resumed
+            String agent = wanted.admin() == AdminState.READY ? "resumed" : "paused";
+            return id + " is already in state " + was + "; its agent check " + (checkMode ? "would be " : "was ")
+                    + agent + (checkMode ? " (check mode)." : ".");
         }
         String verbed = verbed(before);
         return checkMode ? "Check mode: " + id + " would be " + verbed + " (it is " + was + ")."

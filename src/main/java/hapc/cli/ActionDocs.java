@@ -56,7 +56,9 @@ record ActionDocs(String summary, String description, List<Example> examples) {
             case ENABLE_SERVER -> new ActionDocs(
                     "back in rotation (state ready)",
                     "Sends set server BACKEND/SERVER state ready, unless the server is already ready: then nothing "
-                            + "is sent and changed is false. The answer has the server before and after, and their diff. "
+                            + "is sent and changed is false. A paused agent check is resumed (enable agent) once the "
+                            + "server is ready, unless --keep-agent. The answer has the server before and after, and "
+                            + "their diff. "
                             + "--weight sets a weight in the same exchange. With --wait, hapc then polls until HAProxy "
                             + "says the server is up (its health check passed rise times; a server without check is up "
                             + "at once), or until --timeout (default 60 s): on the deadline it fails with exit status 1, "
@@ -80,7 +82,16 @@ record ActionDocs(String summary, String description, List<Example> examples) {
                             + "deadline it fails with exit status 1 and the server stays drained, unless --on-timeout "
                             + "stop: then the servers still busy are stopped (maint, their sessions killed in every "
                             + "worker) and the call succeeds with escalated true and the number of sessions killed. "
-                            + "At a terminal, the wait shows its progress on stderr.",
+                            + "At a terminal, the wait shows its progress on stderr. A running agent check is paused "
+                            + "first (disable agent), or its next \"ready\" would undo the drain; --keep-agent leaves it "
+                            + "running and warns. The wait goes on across a reload: HAProxy unreachable while its "
+                            + "master process lives is polled again (up to 10 s, never past the deadline); with the "
+                            + "master process gone, or after 1 s when hapc cannot see it (no master CLI on this host), "
+                            + "the wait fails at once. A new worker that lost the drain (no server-state file) is "
+                            + "drained again, with a warning naming both workers, and the old worker's sessions are "
+                            + "still counted. A server put back in state ready without a reload (another client, an "
+                            + "agent) ends the wait within one poll: exit status 1, kind conflict; hapc does not fight "
+                            + "it.",
                     List.of(new Example("hapc drain-server -b web -s web1 --wait --timeout 120", null),
                             new Example("hapc drain-server -b web -s web1 -w &&\n    hapc check-safe-to-remove -b web -s web1",
                                     "drain, then make sure"),
@@ -89,7 +100,8 @@ record ActionDocs(String summary, String description, List<Example> examples) {
             case STOP_SERVER -> new ActionDocs(
                     "out now, sessions killed (maint)",
                     "Sends set server BACKEND/SERVER state maint, then shutdown sessions server BACKEND/SERVER: "
-                            + "existing sessions are killed. Prefer drain-server --wait when the clients matter.",
+                            + "existing sessions are killed. A running agent check is paused first, unless "
+                            + "--keep-agent. Prefer drain-server --wait when the clients matter.",
                     List.of(new Example("hapc stop-server -b web -s web1 --check --text", "what would happen")));
             case SET_WEIGHT -> new ActionDocs(
                     "change a server's weight",
@@ -116,7 +128,10 @@ record ActionDocs(String summary, String description, List<Example> examples) {
                             + "server's run-time state (drain, maint), reloads through the master CLI (systemctl "
                             + "reload haproxy when there is none), checks that a new worker took over, and puts back "
                             + "the states the reload lost. The answer says what was validated and how, and the "
-                            + "workers before and after. --check validates and reports, changing nothing.",
+                            + "workers before and after. --check validates and reports, changing nothing. The "
+                            + "server-state file is written by rename, and only over a regular file: a fifo, device, "
+                            + "socket or directory at its path is refused (kind config, nothing reloaded); a symlink "
+                            + "is followed and stays a link.",
                     List.of(new Example("hapc reload-haproxy --check", "validate only"),
                             new Example("hapc reload-haproxy --text", null)));
         };

@@ -39,7 +39,8 @@ final class Help {
         for (Action action : Action.values()) {
             String synopsis = "  " + synopsis(action);
             if (synopsis.length() > Wrap.WIDTH) {
-                help.append(Wrap.wrap(synopsis(action), "  ", "      ")).append(" ".repeat(ACTION_COLUMN));
+                // too long for one line even on its own: continued, indented, on the next
+                help.append(Wrap.wrap(synopsis.strip(), "  ", "      ")).append(" ".repeat(ACTION_COLUMN));
             } else if (synopsis.length() + 2 > ACTION_COLUMN) {
                 help.append(synopsis).append('\n').append(" ".repeat(ACTION_COLUMN));
             } else {

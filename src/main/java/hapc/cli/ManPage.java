@@ -208,8 +208,8 @@ public final class ManPage {
                 + "that change a server), has name, backend, admin_state (" + names(AdminState.values())
                 + "), admin_state_source, operational_state (" + names(OperationalState.values())
                 + "), status (HAProxy's own status text), weight (srv_uweight, as get weight shows it), "
-                + "initial_weight (the configured weight, srv_iweight), address, port, sessions, queued and "
-                + "check_status.");
+                + "initial_weight (the configured weight, srv_iweight), address, port, sessions, queued, "
+                + "check_status and agent (none, running, paused: its agent check).");
         man.macro(".PP");
         man.text("Sessions are HAProxy's scur (TCP sessions count), summed over the current worker and the old "
                 + "workers still alive after a reload, which hapc reaches through the master CLI. queued is qcur.");

@@ -10,7 +10,7 @@ public enum AgentState {
 
     /** HAProxy's check-state bits: 0x02 configured, 0x04 enabled. */
     private static final int CONFIGURED = 0x02;
-    private static final int ENABLED = 0x04;
+    public static final int ENABLED = 0x04;
 
     public static AgentState fromBits(int bits) {
         if ((bits & CONFIGURED) == 0) {

@@ -49,6 +49,11 @@ public record Server(
                 checkStatus, initialWeight, agentBits);
     }
 
+    public Server withAgentBits(int bits) {
+        return new Server(backend, name, admin, operational, status, weight, address, port, sessions, queued,
+                checkStatus, initialWeight, bits);
+    }
+
     public Server withLoad(long newSessions, long newQueued) {
         return new Server(backend, name, admin, operational, status, weight, address, port, newSessions, newQueued,
                 checkStatus, initialWeight, agentBits);

@@ -26,6 +26,9 @@ public enum Field {
             "enable-server: raise the weight in steps from a small share to the configured one over SECONDS"),
     ON_TIMEOUT("on_timeout", null, "on-timeout", Type.CHOICE, false,
             "drain-server --wait: at the deadline, fail (default) or stop the servers still busy and succeed"),
+    KEEP_AGENT("keep_agent", null, "keep-agent", Type.FLAG, false,
+            "leave a running agent check alone (by default drain and stop pause it, enable resumes it);"
+                    + " the agent may then undo the state"),
     SOCKET("socket", "k", "socket", Type.PATH, true,
             "admin socket: unix path, ipv4@HOST:PORT or ipv6@[HOST]:PORT (default: from the config)"),
     CONFIG("config", "c", "config", Type.PATHS, true,

@@ -14,6 +14,7 @@ import java.util.Set;
  * @param backend       the one backend named, or null: every backend holding the servers
  * @param servers       the servers named, each once, in the order given (empty when none)
  * @param minUp         the capacity guard's N, or null when not asked for
+ * @param keepAgent     leave a running agent check alone instead of pausing (resuming) it
  * @param socket        admin socket as given, or null to discover it from the config
  * @param configs       haproxy.cfg files or directories, empty for the default
  * @param masterSocket  master CLI socket as given, or null for the default when present
@@ -30,6 +31,7 @@ public record Request(
         boolean waitForSessions,
         Duration timeout,
         Integer minUp,
+        boolean keepAgent,
         String socket,
         List<String> configs,
         String masterSocket,
@@ -93,6 +95,7 @@ public record Request(
                 flag(values, Field.WAIT),
                 timeout,
                 count(values, Field.MIN_UP),
+                flag(values, Field.KEEP_AGENT),
                 path(values, Field.SOCKET),
                 paths(values, Field.CONFIG),
                 path(values, Field.MASTER_SOCKET),

@@ -24,6 +24,14 @@ public final class Commands {
         return "set weight " + id(backend, server) + " " + weight;
     }
 
+    public static String disableAgent(String backend, String server) {
+        return "disable agent " + id(backend, server);
+    }
+
+    public static String enableAgent(String backend, String server) {
+        return "enable agent " + id(backend, server);
+    }
+
     /** "backend/server", both names checked. */
     public static String id(String backend, String server) {
         return Names.require("backend", backend) + "/" + Names.require("server", server);

@@ -20,6 +20,7 @@ public final class LiveServers {
     private final Supplier<MasterCli> masterSource;
     private MasterCli master;
     private boolean masterLooked;
+    private List<Process> lastSeen = List.of();
 
     /**
      * @param masterSource finds the master CLI of the same HAProxy (null when there is none);
@@ -46,6 +47,20 @@ public final class LiveServers {
 
     public RuntimeApi api() {
         return api;
+    }
+
+    /**
+     * The processes of the last {@code show proc} this object read (empty before or without a
+     * master CLI): which master and worker the answers so far came from, known without asking
+     * again, so a wait can tell later that a reload replaced them.
+     */
+    public List<Process> lastSeenProcesses() {
+        return lastSeen;
+    }
+
+    /** Where the master CLI is, or null without one. */
+    public SocketTarget masterTarget() {
+        return master() == null ? null : master().target();
     }
 
     public List<Server> list(String backend) {
@@ -135,7 +150,8 @@ public final class LiveServers {
     }
 
     private List<Process> oldWorkers() {
-        return master().processes().stream().filter(p -> p.role() == Process.Role.OLD).toList();
+        lastSeen = master().processes();
+        return lastSeen.stream().filter(p -> p.role() == Process.Role.OLD).toList();
     }
 
     private static Server toServer(String backend, RuntimeApi.ServerView view, ServerLoad load) {

@@ -47,10 +47,10 @@ class ManPageTest {
     @Test
     void everyActionOptionAndErrorKindIsOnThePage() {
         // A long synopsis (enable-server's) wraps at 80 columns: compare with the line breaks as spaces.
-        String flowing = rendered.replaceAll("\n {7,}", " ");
         for (Action action : Action.values()) {
-            assertTrue(flowing.contains("\n       " + Help.synopsis(action).replace("  ", " ")) || flowing.contains(
-                    " " + Help.synopsis(action).replace("  ", " ")), action.cliName());
+            // a synopsis longer than the page is continued on the next line: compare words, not breaks
+            assertTrue(rendered.replaceAll("\\s+", " ").contains(" " + Help.synopsis(action).replace("  ", " ") + " "),
+                    action.cliName());
         }
         for (OptionSpec option : OptionSpec.all()) {
             assertTrue(rendered.contains("--" + option.longOption()), option.longOption());

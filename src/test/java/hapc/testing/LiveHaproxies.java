@@ -57,6 +57,13 @@ public final class LiveHaproxies implements AfterEachCallback, AfterAllCallback 
         return backend;
     }
 
+    /** An agent-check agent answering this word, stopped with the rest. */
+    public AgentServer agent(String word) {
+        AgentServer agent = new AgentServer(word);
+        started.add(agent);
+        return agent;
+    }
+
     /** @param proxies the sections after global and defaults */
     public HaproxyProcess start(String binary, String proxies) {
         return start(binary, "", proxies);

@@ -72,6 +72,16 @@ public final class RawSocket {
 
     /** {@code srv_admin_state} of a server from {@code show servers state}, or -1 if absent. */
     public static int adminBits(Path socket, String backend, String server) {
+        return stateColumn(socket, backend, server, "srv_admin_state");
+    }
+
+    /** {@code srv_agent_state} of a server (0x02 agent configured, 0x04 running), or -1 if absent. */
+    public static int agentBits(Path socket, String backend, String server) {
+        return stateColumn(socket, backend, server, "srv_agent_state");
+    }
+
+    /** A numeric column of a server's {@code show servers state} line, or -1 if absent. */
+    public static int stateColumn(Path socket, String backend, String server, String column) {
         String text = ask(socket, "show servers state " + backend);
         List<String> header = null;
         for (String line : text.split("\n")) {
@@ -80,7 +90,7 @@ public final class RawSocket {
             } else if (header != null && !line.isBlank()) {
                 String[] f = line.trim().split(" ");
                 if (f[header.indexOf("be_name")].equals(backend) && f[header.indexOf("srv_name")].equals(server)) {
-                    return Integer.parseInt(f[header.indexOf("srv_admin_state")]);
+                    return Integer.parseInt(f[header.indexOf(column)]);
                 }
             }
         }

@@ -1,0 +1,178 @@
+package hapc.action;
+
+import hapc.ErrorKind;
+import hapc.HapcException;
+import hapc.model.AdminState;
+import hapc.model.Server;
+import hapc.output.Outcome;
+import hapc.runtime.LiveServers;
+import hapc.runtime.LiveServers.Inspection;
+import hapc.runtime.Process;
+import hapc.runtime.ServerSnapshot;
+import hapc.runtime.SocketTarget;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What drain-server --wait watches besides the sessions: that its targets stay out of rotation
+ * while it waits, whatever happens to HAProxy meanwhile.
+ *
+ * <ul>
+ * <li>A reload re-executes the master: its CLI and the admin socket refuse connections for about
+ * 100 ms. A poll that cannot reach HAProxy is retried at the next poll while the master process
+ * (its pid from {@code show proc}, on this host) is alive, up to {@link #RELOAD_LIMIT_MILLIS}
+ * and never past the deadline. When the master process is gone, HAProxy was stopped or killed:
+ * the wait fails at once (kind socket), not at the deadline. Without a master CLI on this host
+ * (or with its master in another pid namespace) hapc cannot tell a reload from a crash: it
+ * allows {@link #BLIND_GRACE_MILLIS}, then fails.</li>
+ * <li>A target back in state ready means something changed it. If the worker behind the admin
+ * socket changed ({@code show info} Pid), HAProxy was reloaded without a server-state file and the
+ * new worker started the server from the config: hapc drains it again through the same plan
+ * (pausing its agent again) and says so in a warning; the old worker's sessions are still
+ * counted through the master CLI. With the same worker, another client (or an agent) undid the
+ * drain: hapc stops waiting at once with kind conflict and does not fight it.</li>
+ * </ul>
+ * With {@code server-state-file} and {@code load-server-state-from-file}, the new worker keeps
+ * the drain itself: nothing is seen, nothing re-applied, no warning.
+ */
+final class WaitWatch {
+    /** A master alive but unreachable for this long is not reloading: something else is wrong. */
+    static final long RELOAD_LIMIT_MILLIS = 10_000;
+    /** Without a master to look at, a reload and a crash look alike: a re-exec takes ~100 ms. */
+    static final long BLIND_GRACE_MILLIS = 1_000;
+
+    private final Context context;
+    private final LiveServers live;
+    private final Targets targets;
+    private final WantedState wanted;
+    private final Outcome outcome;
+    private final Integer masterPid;
+    private Integer workerPid;
+    private long unreachableSince = -1;
+
+    WaitWatch(Context context, ServerStateChange.Done drained) {
+        this.context = context;
+        this.live = context.live();
+        this.targets = drained.plan().targets();
+        this.wanted = drained.wanted();
+        this.outcome = drained.outcome();
+        // Known from the drain's own reads, without asking: a reload may start right now.
+        this.workerPid = pidOf(live, Process.Role.CURRENT);
+        Integer master = pidOf(live, Process.Role.MASTER);
+        // A pid that does not exist here (HAProxy in another pid namespace, or the master CLI
+        // over TCP from elsewhere) tells nothing.
+        SocketTarget target = live.masterTarget();
+        this.masterPid = master != null && target != null && target.isUnix() && ProcessHandle.of(master).isPresent()
+                ? master : null;
+    }
+
+    private static Integer pidOf(LiveServers live, Process.Role role) {
+        return live.lastSeenProcesses().stream().filter(p -> p.role() == role).map(Process::pid).findFirst()
+                .orElse(null);
+    }
+
+    /**
+     * One look at the targets, with their load in every worker, after putting back a drain a
+     * reload lost. Null when HAProxy could not be reached but is (probably) being reloaded: poll
+     * again.
+     *
+     * @throws HapcException when HAProxy is gone, or another client undid the drain (conflict)
+     */
+    ServerSnapshot poll(long deadlineNanos) {
+        ServerSnapshot now;
+        try {
+            if (workerPid == null) {
+                workerPid = live.api().workerPid();
+            }
+            now = live.read(targets.backends());
+        } catch (HapcException e) {
+            if (!mayBeReloading(e, deadlineNanos)) {
+                throw e;
+            }
+            context.trace().accept("HAProxy unreachable during the wait (" + e.getMessage() + "); polling again");
+            return null;
+        }
+        if (unreachableSince >= 0) {
+            context.trace().accept("HAProxy reachable again after " + mutedMillis() + " ms");
+            unreachableSince = -1;
+        }
+        List<Inspection> undone = undone(now);
+        return undone.isEmpty() ? now : drainAgain(undone, now);
+    }
+
+    /** The targets back in rotation's admin state: drain and maint both keep a server out. */
+    private List<Inspection> undone(ServerSnapshot now) {
+        List<Inspection> undone = new ArrayList<>();
+        for (Inspection target : targets.list()) {
+            now.find(target.server().backend(), target.server().name())
+                    .filter(current -> current.server().adminState() == AdminState.READY)
+                    .ifPresent(undone::add);
+        }
+        return undone;
+    }
+
+    private ServerSnapshot drainAgain(List<Inspection> undone, ServerSnapshot now) {
+        int pid = live.api().workerPid();
+        if (pid == workerPid) {
+            throw conflict(undone);
+        }
+        List<String> ids = undone.stream().map(i -> i.server().backend() + "/" + i.server().name()).toList();
+        ChangePlan plan = ChangePlan.of(new Targets(undone, now), wanted);
+        ChangePlan.Applied applied = plan.apply(live);
+        if (!applied.refused().isEmpty()) {
+            throw new HapcException(ErrorKind.HAPROXY, "HAProxy was reloaded during the wait (worker " + workerPid
+                    + " replaced by " + pid + ") and lost the drain; draining again failed: "
+                    + String.join("; ", applied.refused().values()), null, outcome.fields());
+        }
+        context.warnings().add("HAProxy was reloaded during the wait (worker " + workerPid + " replaced by " + pid
+                + ") and the new worker had " + TargetList.shortened(ids, ", ") + " back in state ready (no"
+                + " server-state file kept it): drained again" + (wanted.keepAgent() ? "" : " (agent checks paused)")
+                + "; sessions of the old worker " + workerPid + " are still counted");
+        outcome.changed(true);
+        workerPid = pid;
+        List<Inspection> still = undone(applied.after());
+        if (!still.isEmpty()) {
+            throw conflict(still);
+        }
+        return applied.after();
+    }
+
+    private HapcException conflict(List<Inspection> undone) {
+        List<String> what = new ArrayList<>();
+        for (Inspection target : undone) {
+            Server server = target.server();
+            what.add(server.backend() + "/" + server.name() + " is now " + server.adminState().jsonName() + " ("
+                    + server.operational().jsonName() + ", weight " + server.weight() + ", agent "
+                    + server.agent().jsonName() + ")");
+        }
+        return new HapcException(ErrorKind.CONFLICT, String.join("; ", what) + ": another client (or an agent check)"
+                + " put it back in rotation while hapc waited, without a reload (worker " + workerPid
+                + " unchanged); hapc did not fight it and stopped waiting", null, outcome.fields());
+    }
+
+    /** Whether a failed poll may be a reload in progress, to be polled again. */
+    private boolean mayBeReloading(HapcException e, long deadlineNanos) {
+        if (e.kind() != ErrorKind.SOCKET && e.kind() != ErrorKind.HAPROXY) {
+            return false;
+        }
+        long now = System.nanoTime();
+        if (unreachableSince < 0) {
+            unreachableSince = now;
+        }
+        if (now >= deadlineNanos) {
+            return false;
+        }
+        if (masterPid != null) {
+            return masterAlive() && mutedMillis() < RELOAD_LIMIT_MILLIS;
+        }
+        return mutedMillis() < BLIND_GRACE_MILLIS;
+    }
+
+    private long mutedMillis() {
+        return (System.nanoTime() - unreachableSince) / 1_000_000;
+    }
+
+    private boolean masterAlive() {
+        return ProcessHandle.of(masterPid).map(ProcessHandle::isAlive).orElse(false);
+    }
+}

@@ -1,0 +1,185 @@
+package hapc.action;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import hapc.testing.HapcRun;
+import hapc.testing.HaproxyProcess;
+import hapc.testing.LiveHaproxies;
+import hapc.testing.Ports;
+import hapc.testing.Procs;
+import hapc.testing.RawSocket;
+import hapc.testing.ServerStates;
+import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * drain-server --wait while something else acts on HAProxy: a reload through the master CLI
+ * (the wait goes on; a new worker that lost the drain is drained again, with a warning), the
+ * same with a server-state file (HAProxy keeps the drain: nothing re-applied), and another
+ * client putting the server back in rotation (hapc stops at once, kind conflict, and leaves it).
+ * States are read on HAProxy's own sockets.
+ */
+class WaitSticksTest {
+    @RegisterExtension
+    final LiveHaproxies live = new LiveHaproxies();
+    private int tcpPort;
+
+    private HaproxyProcess haproxy(String binary, String extraGlobal, String extraListen) {
+        tcpPort = Ports.free();
+        return live.start(binary, extraGlobal, """
+                listen db
+                    mode tcp
+                    bind 127.0.0.1:%2$d
+                %3$s    server db1 127.0.0.1:%1$d
+                    server db2 127.0.0.1:%1$d
+                """.formatted(live.backend().port(), tcpPort, extraListen));
+    }
+
+    /** One TCP session held on db/db1 (db2 in maint while it connects). */
+    private Socket holdSessionOnDb1(HaproxyProcess haproxy) throws Exception {
+        RawSocket.ask(haproxy.adminSocket(), "set server db/db2 state maint");
+        Socket client = haproxy.connect(tcpPort);
+        client.getOutputStream().write("hello\n".getBytes(StandardCharsets.US_ASCII));
+        haproxy.awaitSessions("db", "db1", 1);
+        RawSocket.ask(haproxy.adminSocket(), "set server db/db2 state ready");
+        return client;
+    }
+
+    private static CompletableFuture<HapcRun> drainAndWait(HaproxyProcess haproxy, String timeout) {
+        CompletableFuture<HapcRun> drain = CompletableFuture.supplyAsync(() -> HapcRun.run("-v", "-k",
+                haproxy.adminSocket().toString(), "--master-socket", haproxy.masterSocket().toString(),
+                "drain-server", "-b", "db", "-s", "db1", "--wait", "--timeout", timeout));
+        assertTrue(HaproxyProcess.waitUntil(Duration.ofSeconds(10),
+                () -> ServerStates.of(haproxy, "db", "db1").equals("drain")), "the drain happened");
+        return drain;
+    }
+
+    /** A reload as systemctl or an operator would do it: through the master CLI, not through hapc. */
+    private static long reload(HaproxyProcess haproxy, int oldWorker) {
+        long sent = System.nanoTime();
+        try {
+            RawSocket.ask(haproxy.masterSocket(), "reload");
+        } catch (UncheckedIOException e) {
+            // the master re-executes itself and may close the connection without an answer
+        }
+        assertTrue(HaproxyProcess.waitUntil(Duration.ofSeconds(15), () -> {
+            try {
+                return Procs.adminPid(haproxy.adminSocket()) != oldWorker;
+            } catch (UncheckedIOException e) {
+                return false;
+            }
+        }), "a new worker took over");
+        return sent;
+    }
+
+    @ParameterizedTest
+    @MethodSource("hapc.testing.HaproxyVersions#all")
+    void aReloadDuringTheWaitIsWaitedThroughAndTheNewWorkerIsDrainedAgain(String binary) throws Exception {
+        HaproxyProcess haproxy = haproxy(binary, "", "");
+        Socket client = holdSessionOnDb1(haproxy);
+        CompletableFuture<HapcRun> drain = drainAndWait(haproxy, "30");
+        int oldWorker = Procs.adminPid(haproxy.adminSocket());
+
+        long sent = reload(haproxy, oldWorker);
+        long tookOver = System.nanoTime();
+        int newWorker = Procs.adminPid(haproxy.adminSocket());
+        // hapc puts the drain back in the new worker (it started db1 ready from the config)
+        boolean again = HaproxyProcess.waitUntil(Duration.ofSeconds(5),
+                () -> ServerStates.of(haproxy, "db", "db1").equals("drain"));
+        assertTrue(again, () -> "drained again in the new worker; hapc: "
+                + (drain.isDone() ? drain.join().stdout() + drain.join().stderr() : "still waiting"));
+        long redrained = System.nanoTime();
+        System.out.println("[measure] " + haproxy.version() + ": new worker drained again "
+                + (redrained - sent) / 1_000_000 + " ms after the reload command, "
+                + (redrained - tookOver) / 1_000_000 + " ms after the test saw the new worker answer");
+        assertTrue(Procs.pids(haproxy.masterSocket(), "old workers").contains(oldWorker), "old worker holds the session");
+
+        Thread.sleep(500);
+        assertFalse(drain.isDone(), "still waiting for the old worker's session");
+        assertEquals("drain", ServerStates.of(haproxy, "db", "db1"), "the drain sticks in the new worker");
+        client.close();
+        HapcRun run = drain.get(20, TimeUnit.SECONDS);
+        run.stderr().lines().filter(line -> line.contains("reachable again")).forEach(line -> System.out.println(
+                "[measure] " + haproxy.version() + ": " + line));
+
+        assertEquals(0, run.exit(), run.stdout());
+        assertEquals(0, run.json().get("sessions_left").asInt());
+        String warnings = run.json().path("warnings").toString();
+        assertTrue(warnings.contains("reloaded") && warnings.contains(String.valueOf(oldWorker))
+                && warnings.contains(String.valueOf(newWorker)), run.stdout());
+        assertTrue(run.json().get("waited_seconds").asDouble() >= 0.5, run.stdout());
+        assertEquals(newWorker, Procs.adminPid(haproxy.adminSocket()));
+        assertEquals("drain", ServerStates.of(haproxy, "db", "db1"), "the new worker has it drained");
+    }
+
+    @ParameterizedTest
+    @MethodSource("hapc.testing.HaproxyVersions#all")
+    void aReloadWithAServerStateFileKeepsTheDrainAndNothingIsReapplied(String binary) throws Exception {
+        Path dir = Files.createTempDirectory("hapc-wait-state-");
+        Path stateFile = dir.resolve("servers.state");
+        try {
+            HaproxyProcess haproxy = haproxy(binary, "    server-state-file " + stateFile + "\n",
+                    "    load-server-state-from-file global\n");
+            Socket client = holdSessionOnDb1(haproxy);
+            CompletableFuture<HapcRun> drain = drainAndWait(haproxy, "30");
+            int oldWorker = Procs.adminPid(haproxy.adminSocket());
+            // what a reload script does before reloading: save the states where HAProxy loads them
+            Files.writeString(stateFile, RawSocket.ask(haproxy.adminSocket(), "show servers state"));
+
+            reload(haproxy, oldWorker);
+            assertEquals("drain", ServerStates.of(haproxy, "db", "db1"), "HAProxy kept the drain from the file");
+            Thread.sleep(500);
+            assertFalse(drain.isDone(), () -> "still waiting for the old worker's session: " + drain.join().stdout()
+                    + drain.join().stderr());
+            client.close();
+            HapcRun run = drain.get(20, TimeUnit.SECONDS);
+
+            assertEquals(0, run.exit(), run.stdout());
+            assertTrue(run.json().path("warnings").isMissingNode(), "no warning needed: " + run.stdout());
+            assertEquals(1, run.stderr().split("state drain", -1).length - 1,
+                    "the drain was sent once, never re-applied: " + run.stderr());
+            assertEquals("drain", ServerStates.of(haproxy, "db", "db1"));
+        } finally {
+            Files.deleteIfExists(stateFile);
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("hapc.testing.HaproxyVersions#all")
+    void anotherCallerUndoingTheDrainStopsTheWaitAtOnceWithAConflict(String binary) throws Exception {
+        HaproxyProcess haproxy = haproxy(binary, "", "");
+        holdSessionOnDb1(haproxy);
+        CompletableFuture<HapcRun> drain = drainAndWait(haproxy, "12");
+        Thread.sleep(300);
+        assertFalse(drain.isDone());
+
+        long changed = System.nanoTime();
+        assertEquals("", RawSocket.ask(haproxy.adminSocket(), "set server db/db1 state ready").strip());
+        HapcRun run = drain.get(10, TimeUnit.SECONDS);
+        long reactedMs = (System.nanoTime() - changed) / 1_000_000;
+        System.out.println("[measure] " + haproxy.version() + ": conflict reported " + reactedMs
+                + " ms after another caller's 'set server ... state ready'");
+
+        assertEquals(1, run.exit(), run.stdout());
+        assertEquals("conflict", run.errorKind(), run.stdout());
+        assertTrue(run.msg().contains("db/db1 is now ready") && run.msg().contains("did not fight"), run.msg());
+        assertTrue(run.json().get("waited").asBoolean(), run.stdout());
+        assertTrue(reactedMs < 1500, "reacted " + reactedMs + " ms after the change (deadline was 12 s)");
+        Thread.sleep(300);
+        assertEquals("ready", ServerStates.of(haproxy, "db", "db1"), "left as the other caller set it");
+        assertNotEquals(-1, run.stderr().indexOf("state drain"));
+    }
+}
