@@ -56,10 +56,10 @@ class Agent:
 
 
 @pytest.fixture
-def agent_haproxy(tmp_path):
-    """The fixture's HAProxy with an agent check on web/web3, and its agent."""
+def agent_haproxy(tmp_path, haproxy_binary):
+    """The fixture's HAProxy (each version of the matrix) with an agent check on web/web3, and its agent."""
     agent = Agent()
-    h = HAProxy(tmp_path / "lb")
+    h = HAProxy(tmp_path / "lb", haproxy_binary)
     line = "server web3 127.0.0.1:%d" % h.ports["web3"]
     h.config.write_text(h.config.read_text().replace(
         line, line + " agent-check agent-port %d agent-inter 300ms" % agent.port))

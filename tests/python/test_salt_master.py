@@ -180,12 +180,13 @@ class Fleet:
 
 
 @pytest.fixture(scope="module")
-def fleet(tmp_path_factory, hapc):
+def fleet(tmp_path_factory, hapc, haproxy_binary):
+    """One master and three minions per HAProxy version of the matrix (haproxy_binary)."""
     base = tmp_path_factory.mktemp("fleet")
     haproxies, fleet = [], None
     try:
         for name in MINIONS:
-            haproxies.append(HAProxy(base / ("haproxy-" + name)).start())
+            haproxies.append(HAProxy(base / ("haproxy-" + name), haproxy_binary).start())
         fleet = Fleet(base / "salt", hapc, haproxies)
         fleet.start()
         p, synced = fleet.salt("*", "saltutil.sync_all")

@@ -17,9 +17,9 @@ from test_salt import conn, conn_yaml
 
 
 @pytest.fixture
-def weighted(tmp_path):
-    """The usual test HAProxy, with web1 configured at weight 100 (the others keep weight 1)."""
-    h = HAProxy(tmp_path / "lb-weighted")
+def weighted(tmp_path, haproxy_binary):
+    """The usual test HAProxy (each version of the matrix), web1 configured at weight 100 (the others 1)."""
+    h = HAProxy(tmp_path / "lb-weighted", haproxy_binary)
     text = h.config.read_text()
     h.config.write_text(text.replace("server web1 127.0.0.1:%d\n" % h.ports["web1"],
                                      "server web1 127.0.0.1:%d weight 100\n" % h.ports["web1"]))
