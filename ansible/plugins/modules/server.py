@@ -265,8 +265,10 @@ error:
   type: dict
   contains:
     kind:
-      description: One of V(usage), V(invalid_request), V(not_found), V(permission), V(socket), V(timeout),
-        V(haproxy), V(config), V(reload), V(capacity), V(conflict), V(interrupted) (Ctrl-C during a wait or ramp); V(conflict): someone else changed the server meanwhile.
+      description:
+        - One of V(usage), V(invalid_request), V(not_found), V(permission), V(socket), V(timeout),
+          V(haproxy), V(config), V(reload), V(capacity), V(conflict), V(interrupted).
+        - V(conflict) means someone else changed the server meanwhile; V(interrupted), Ctrl-C during a wait or ramp.
       type: str
       sample: not_found
     message:
