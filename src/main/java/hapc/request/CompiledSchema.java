@@ -1,6 +1,8 @@
 package hapc.request;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.networknt.schema.regex.JDKRegularExpressionFactory;
+import com.networknt.schema.regex.RegularExpression;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -9,7 +11,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * A published request schema compiled into plain checks that only say yes or no: what the JSON-in
@@ -107,8 +108,10 @@ final class CompiledSchema {
                 if (!value.isTextual()) {
                     throw new Unsupported("pattern must be a string");
                 }
-                // What networknt does by default: java.util.regex, unanchored (find).
-                return new Matches(Pattern.compile(value.textValue()));
+                // networknt's own default pattern dialect, so that both read a pattern alike: the
+                // JDK's regex made closer to ECMA 262 ('$' only at the very end, not before a
+                // final newline; long-form character properties), matched anywhere (find).
+                return new Matches(JDKRegularExpressionFactory.getInstance().getRegularExpression(value.textValue()));
             case "minimum":
                 return new Bound(number(name, value), 0, 1);
             case "maximum":
@@ -363,10 +366,10 @@ final class CompiledSchema {
         }
     }
 
-    private record Matches(Pattern pattern) implements Check {
+    private record Matches(RegularExpression pattern) implements Check {
         @Override
         public boolean accepts(JsonNode node) {
-            return !node.isTextual() || pattern.matcher(node.textValue()).find();
+            return !node.isTextual() || pattern.matches(node.textValue());
         }
     }
 

@@ -115,7 +115,7 @@ public final class JsonRequestReader {
         }
     }
 
-    private ObjectNode parse(byte[] document) {
+    ObjectNode parse(byte[] document) {
         String text;
         try {
             text = StandardCharsets.UTF_8.newDecoder()
