@@ -3,7 +3,6 @@ package hapc.request;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.regex.JDKRegularExpressionFactory;
 import com.networknt.schema.regex.RegularExpression;
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -374,7 +373,7 @@ final class CompiledSchema {
     }
 
     /** A bound on numbers: the comparison of the value with the limit must lie in [low, high]. */
-    private record Bound(BigDecimal limit, int low, int high) implements Check {
+    private record Bound(JsonNode limit, int low, int high) implements Check {
         @Override
         public boolean accepts(JsonNode node) {
             if (!node.isNumber()) {
@@ -501,11 +500,11 @@ final class CompiledSchema {
         return value.longValue();
     }
 
-    private static BigDecimal number(String keyword, JsonNode value) throws Unsupported {
-        if (!value.isNumber() || (value.isDouble() && !Double.isFinite(value.doubleValue()))) {
+    private static JsonNode number(String keyword, JsonNode value) throws Unsupported {
+        if (!value.isNumber() || !Double.isFinite(value.doubleValue())) {
             throw new Unsupported(keyword + " must be a finite number");
         }
-        return value.decimalValue();
+        return value;
     }
 
 
@@ -528,25 +527,49 @@ final class CompiledSchema {
             };
         }
 
-        static int compare(JsonNode number, BigDecimal limit) {
-            if (number.isDouble() || number.isFloat()) {
-                double value = number.doubleValue();
-                if (Double.isInfinite(value)) {
-                    return value > 0 ? 1 : -1;
-                }
-                if (Double.isNaN(value)) {
-                    return 1;
-                }
+        /** Integers up to 2^53 are exact as doubles too. */
+        private static final double EXACT = 9007199254740992.0;
+
+        /**
+         * Numbers compared by value, as JSON Schema says. Exactly, without BigDecimal in the
+         * usual cases (whose class initialisation a call would pay): two integers as longs,
+         * doubles (and integers a double holds exactly) as doubles, the order of two doubles
+         * being that of their decimal values; anything else (a huge integer against a
+         * fraction) as BigDecimal.
+         */
+        static int compare(JsonNode a, JsonNode b) {
+            boolean aLong = a.isInt() || a.isLong() || a.isShort();
+            boolean bLong = b.isInt() || b.isLong() || b.isShort();
+            if (aLong && bLong) {
+                return Long.compare(a.longValue(), b.longValue());
             }
-            return number.decimalValue().compareTo(limit);
+            if (exactAsDouble(a) && exactAsDouble(b)) {
+                double x = a.doubleValue();
+                double y = b.doubleValue();
+                return x < y ? -1 : x > y ? 1 : 0; // not Double.compare: -0.0 == 0.0 here
+            }
+            if (!Double.isFinite(a.doubleValue()) && (a.isDouble() || a.isFloat())) {
+                return a.doubleValue() > 0 ? 1 : -1;
+            }
+            if (!Double.isFinite(b.doubleValue()) && (b.isDouble() || b.isFloat())) {
+                return b.doubleValue() > 0 ? -1 : 1;
+            }
+            return a.decimalValue().compareTo(b.decimalValue());
+        }
+
+        private static boolean exactAsDouble(JsonNode number) {
+            if (number.isDouble() || number.isFloat()) {
+                return true;
+            }
+            if (number.isInt() || number.isShort() || number.isLong()) {
+                return Math.abs((double) number.longValue()) <= EXACT;
+            }
+            return false;
         }
 
         static boolean same(JsonNode a, JsonNode b) {
             if (a.isNumber() && b.isNumber()) {
-                if (a.isDouble() && !Double.isFinite(a.doubleValue()) || b.isDouble() && !Double.isFinite(b.doubleValue())) {
-                    return a.doubleValue() == b.doubleValue();
-                }
-                return a.decimalValue().compareTo(b.decimalValue()) == 0;
+                return compare(a, b) == 0;
             }
             if (a.isArray() && b.isArray()) {
                 if (a.size() != b.size()) {

@@ -327,18 +327,31 @@ public final class JsonRequestReader {
         return where.isEmpty() || where.equals("$") ? error.getMessage() : where + ": " + error.getMessage();
     }
 
-    /** The action's published request schema, as the jar carries it (schemas/ of the source tree). */
+    /**
+     * The action's published request schema: the text of schemas/ACTION.request.schema.json,
+     * compiled into RequestSchemaTexts at build time (a class comes from the class-data-sharing
+     * archive; a resource costs a lookup in the JDK's image and the jar on every call); the jar's
+     * copy when that class does not know the action (a build that skipped the generation).
+     */
     static JsonNode schemaDocument(Action action) {
-        String resource = "/schemas/" + action.cliName() + ".request.schema.json";
-        try (InputStream in = JsonRequestReader.class.getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IllegalStateException("schema missing from the jar: " + resource);
+        String text = RequestSchemaTexts.of(action.cliName());
+        try {
+            if (text != null) {
+                try (JsonParser parser = new JsonFactory().createParser(text)) {
+                    return tree(parser, parser.nextToken());
+                }
             }
-            try (JsonParser parser = new JsonFactory().createParser(in)) {
-                return tree(parser, parser.nextToken());
+            String resource = "/schemas/" + action.cliName() + ".request.schema.json";
+            try (InputStream in = JsonRequestReader.class.getResourceAsStream(resource)) {
+                if (in == null) {
+                    throw new IllegalStateException("schema missing from the jar: " + resource);
+                }
+                try (JsonParser parser = new JsonFactory().createParser(in)) {
+                    return tree(parser, parser.nextToken());
+                }
             }
         } catch (IOException e) {
-            throw new IllegalStateException("cannot read " + resource, e);
+            throw new IllegalStateException("cannot read the " + action.cliName() + " request schema", e);
         }
     }
 }

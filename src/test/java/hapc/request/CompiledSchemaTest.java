@@ -91,7 +91,7 @@ class CompiledSchemaTest {
                         + " with a test schema here that uses it");
             }
         }
-        // The jar carries the same files: the path of a real call reads them from there.
+        // The class generated from them at build time holds the same text: a real call reads that.
         for (Action action : Action.values()) {
             assertEquals(MAPPER.readTree(SCHEMAS.resolve(action.cliName() + ".request.schema.json").toFile()),
                     JsonRequestReader.schemaDocument(action), action.cliName());
