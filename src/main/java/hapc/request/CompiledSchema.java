@@ -15,9 +15,9 @@ import java.util.Set;
  * A published request schema compiled into plain checks that only say yes or no: what the JSON-in
  * path runs on every call instead of the networknt validator, whose start-up (its keyword and
  * format registries, dialect and meta-schema set-up) cost about 45 ms of a 170 ms call. The
- * schema is still the one in the jar, read at run time: nothing here knows a field of hapc, so a
- * new field, action or constraint in schemas/ needs no change here as long as it uses the
- * keywords below.
+ * schema is still the published one (schemas/, carried in the jar as RequestSchemaTexts),
+ * compiled on every call: nothing here knows a field of hapc, so a new field, action or
+ * constraint in schemas/ needs no change here as long as it uses the keywords below.
  *
  * <p>Only a subset of JSON Schema 2020-12 is implemented: the keywords a request schema has a
  * use for. A schema with any other keyword (or a $ref that does not point into itself) is not
