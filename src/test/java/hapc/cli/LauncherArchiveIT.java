@@ -137,6 +137,15 @@ class LauncherArchiveIT {
         assertFalse(fakeRun(tree, Map.of("HAPC_JAVA", bare.toString())).stream().anyMatch(a -> a.startsWith("-XX:AOTCache")));
     }
 
+    @Test
+    void aHapcJavaThatIsNoProgramIsAJsonUsageError() throws Exception {
+        Path tree = tree("no-java");
+        Result result = exec(Map.of("HAPC_JAVA", tree.resolve("no/such/java").toString(), "JAVA_HOME", ""),
+                tree.resolve("bin/hapc").toString(), "--version");
+        assertEquals(1, result.exit(), result.toString());
+        assertTrue(result.out().contains("\"kind\":\"usage\"") && result.out().contains("HAPC_JAVA"), result.out());
+    }
+
     // ---- the real JVMs: a bad archive never fails a call nor changes its answer ----
 
     @Test
