@@ -100,7 +100,8 @@ hyperfine_rounds() {
   local rounds=${ROUNDS:-5} r files=()
   local per=$(( (${RUNS:-40} + rounds - 1) / rounds ))
   for r in $(seq "$rounds"); do
-    hyperfine -N --warmup "${WARMUP:-3}" --runs "$per" --export-json "$tmp/round$r.json" "$@" \
+    # shellcheck disable=SC2086 # HYPERFINE_FLAGS: extra options, e.g. -i for a command that exits non-zero
+    hyperfine -N ${HYPERFINE_FLAGS:-} --warmup "${WARMUP:-3}" --runs "$per" --export-json "$tmp/round$r.json" "$@" \
       >"$tmp/hyperfine.log" 2>&1 || { cat "$tmp/hyperfine.log" >&2; return 1; }
     files+=("$tmp/round$r.json")
   done
@@ -129,6 +130,11 @@ timings() {
 timings_header() {
   echo "| command | median ms | min ms | max ms | CPU ms (user+sys, mean) | runs |"
   echo "|---|---:|---:|---:|---:|---:|"
+}
+
+# cpu_of NAME: the mean CPU time (user + system) in ms of one command of the last timings run.
+cpu_of() {
+  jq -r --arg n "$1" '.results[] | select(.command == $n) | (.user + .system) * 1000' "$tmp/last.json"
 }
 
 # median_of NAME: the median in ms of one command of the last timings run.

@@ -65,6 +65,9 @@ public final class CdsTraining {
         Path socket = dir.resolve("admin.sock");
         Path request = dir.resolve("request.json");
         Files.writeString(request, "{\"action\":\"drain-server\",\"backend\":\"app\",\"server\":\"s2\",\"check_mode\":true}");
+        // A refused one too: the compiled schema refuses, networknt words the message.
+        Path refused = dir.resolve("refused.json");
+        Files.writeString(refused, "{\"action\":\"list-servers\",\"backend\":\"app\",\"wait\":1}");
         Path config = dir.resolve("haproxy.cfg");
         Files.writeString(config, "global\n    stats socket " + socket + " mode 600 level admin\ndefaults\n    mode http\n"
                 + "frontend www\n    bind 127.0.0.1:8080\n    default_backend app\n"
@@ -94,6 +97,7 @@ public final class CdsTraining {
                 {"list-config-backends", "-c", config.toString()},
                 {"list-connections", "-b", "app", "-s", "nosuch", "-k", k},
                 {"--json-in", request.toString(), "-k", k},
+                {"--json-in", refused.toString(), "-k", k},
                 {"no-such-action"},
                 {"--help"},
             };

@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.Error;
-import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import hapc.HapcException;
@@ -116,7 +115,7 @@ public final class JsonRequestReader {
         }
     }
 
-    private ObjectNode parse(byte[] document) {
+    ObjectNode parse(byte[] document) {
         String text;
         try {
             text = StandardCharsets.UTF_8.newDecoder()
@@ -222,21 +221,33 @@ public final class JsonRequestReader {
         if (!action.isTextual()) {
             throw HapcException.invalid("\"action\" must be a string, not " + kindOf(action));
         }
-        return Action.byName(action.asText()).orElseThrow(() -> HapcException.invalid(
-                "unknown action " + Names.quoteForMessage(action.asText())));
+        for (Action known : Action.values()) {
+            if (known.cliName().equals(action.asText())) {
+                return known;
+            }
+        }
+        throw HapcException.invalid("unknown action " + Names.quoteForMessage(action.asText()));
     }
 
-    /** Typed values of the known fields whose JSON type is right; the schema reports the rest. */
+    /**
+     * Typed values of the known fields whose JSON type is right; the schema reports the rest.
+     * (Loops rather than streams and lambdas here: each lambda's first use links it through
+     * invokedynamic, a cost that this once-per-process path pays in full.)
+     */
     private static Map<Field, Object> typedValues(ObjectNode root) {
         Map<Field, Object> values = new EnumMap<>(Field.class);
+        Field[] fields = Field.values();
         for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> entry = it.next();
-            Field.byJsonName(entry.getKey()).ifPresent(field -> {
-                Object value = typed(field, entry.getValue());
-                if (value != null) {
-                    values.put(field, value);
+            for (Field field : fields) {
+                if (field.jsonName().equals(entry.getKey())) {
+                    Object value = typed(field, entry.getValue());
+                    if (value != null) {
+                        values.put(field, value);
+                    }
+                    break;
                 }
-            });
+            }
         }
         return values;
     }
@@ -274,7 +285,9 @@ public final class JsonRequestReader {
      */
     @SuppressWarnings("unchecked")
     private static void checkNamesAndPathsFirst(Map<Field, Object> values) {
-        values.forEach((field, value) -> {
+        for (Map.Entry<Field, Object> entry : values.entrySet()) {
+            Field field = entry.getKey();
+            Object value = entry.getValue();
             switch (field.type()) {
                 case NAME -> Names.require(field.jsonName(), (String) value);
                 case NAMES -> (value instanceof String single ? List.of(single) : (List<String>) value)
@@ -282,15 +295,33 @@ public final class JsonRequestReader {
                 case PATH -> Request.checkPath(field, (String) value);
                 case PATHS -> {
                     List<String> paths = value instanceof String single ? List.of(single) : (List<String>) value;
-                    paths.forEach(path -> Request.checkPath(field, path));
+                    for (String path : paths) {
+                        Request.checkPath(field, path);
+                    }
                 }
                 default -> { }
             }
-        });
+        }
     }
 
+    /**
+     * The compiled schema decides when it accepts; a refusal (or a schema outside the compiled
+     * subset) goes to networknt, which words the message and has the last word, so the compiled
+     * schema can only make a call faster, never stricter.
+     */
     private static void validate(Action action, ObjectNode root) {
-        List<Error> errors = schema(action).validate(root);
+        JsonNode schema = schemaDocument(action);
+        CompiledSchema compiled;
+        try {
+            compiled = CompiledSchema.of(schema);
+        } catch (CompiledSchema.Unsupported e) {
+            compiled = null;
+        }
+        if (compiled != null && compiled.accepts(root)) {
+            return;
+        }
+        List<Error> errors = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(schema)
+                .validate(root);
         if (!errors.isEmpty()) {
             throw HapcException.invalid("the request does not match the " + action.cliName() + " request schema: "
                     + errors.stream().limit(5).map(JsonRequestReader::describe).collect(Collectors.joining("; ")));
@@ -303,19 +334,31 @@ public final class JsonRequestReader {
         return where.isEmpty() || where.equals("$") ? error.getMessage() : where + ": " + error.getMessage();
     }
 
-    private static Schema schema(Action action) {
-        String resource = "/schemas/" + action.cliName() + ".request.schema.json";
-        try (InputStream in = JsonRequestReader.class.getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IllegalStateException("schema missing from the jar: " + resource);
+    /**
+     * The action's published request schema: the text of schemas/ACTION.request.schema.json,
+     * compiled into RequestSchemaTexts at build time (a class comes from the class-data-sharing
+     * archive; a resource costs a lookup in the JDK's image and the jar on every call); the jar's
+     * copy when that class does not know the action (a build that skipped the generation).
+     */
+    static JsonNode schemaDocument(Action action) {
+        String text = RequestSchemaTexts.of(action.cliName());
+        try {
+            if (text != null) {
+                try (JsonParser parser = new JsonFactory().createParser(text)) {
+                    return tree(parser, parser.nextToken());
+                }
             }
-            JsonNode schema;
-            try (JsonParser parser = new JsonFactory().createParser(in)) {
-                schema = tree(parser, parser.nextToken());
+            String resource = "/schemas/" + action.cliName() + ".request.schema.json";
+            try (InputStream in = JsonRequestReader.class.getResourceAsStream(resource)) {
+                if (in == null) {
+                    throw new IllegalStateException("schema missing from the jar: " + resource);
+                }
+                try (JsonParser parser = new JsonFactory().createParser(in)) {
+                    return tree(parser, parser.nextToken());
+                }
             }
-            return SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(schema);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot read " + resource, e);
+            throw new IllegalStateException("cannot read the " + action.cliName() + " request schema", e);
         }
     }
 }
