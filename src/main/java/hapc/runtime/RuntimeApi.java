@@ -24,6 +24,11 @@ public final class RuntimeApi {
     private static final String SERVERS_ONLY = "4";
     private static final String ALL_STATES = "show servers state";
     private static final String ALL_STATS = "show stat -1 " + SERVERS_ONLY + " -1";
+    /** The columns read from {@code show servers state} and {@code show stat}: only these are split out. */
+    private static final Set<String> STATE_COLUMNS = Set.of("be_name", "srv_name", "srv_admin_state", "srv_op_state",
+            "srv_addr", "srv_port", "srv_uweight", "srv_iweight", "srv_agent_state");
+    private static final Set<String> STAT_COLUMNS = Set.of("pxname", "svname", "type", "status", "weight", "addr",
+            "scur", "qcur", "check_status");
     /** Beyond this many backends, one whole dump costs less than a command per backend. */
     static final int PER_BACKEND_LIMIT = 32;
 
@@ -186,7 +191,7 @@ public final class RuntimeApi {
             throw refused(answer);
         }
         Map<String, List<StateRow>> byBackend = new LinkedHashMap<>();
-        for (StateRow row : stateRows(Table.spaced(answer.text(), column, values), answer.command())) {
+        for (StateRow row : stateRows(Table.spaced(answer.text(), column, values, STATE_COLUMNS), answer.command())) {
             byBackend.computeIfAbsent(row.backend(), b -> new ArrayList<>()).add(row);
         }
         return byBackend;
@@ -255,7 +260,7 @@ public final class RuntimeApi {
             throw answer.message().startsWith("Can't find backend") ? noSuchBackend(backend) : refused(answer);
         }
         Map<String, StateRow> rows = new LinkedHashMap<>();
-        stateRows(Table.spaced(answer.text(), "be_name", Set.of(backend)), answer.command())
+        stateRows(Table.spaced(answer.text(), "be_name", Set.of(backend), STATE_COLUMNS), answer.command())
                 .forEach(row -> rows.put(row.server(), row));
         return rows;
     }
@@ -291,7 +296,7 @@ public final class RuntimeApi {
         if (answer.isError()) {
             throw refused(answer);
         }
-        Table table = Table.csv(answer.text(), backends).require(answer.command(), "pxname", "svname", "type", "scur",
+        Table table = Table.csv(answer.text(), backends, STAT_COLUMNS).require(answer.command(), "pxname", "svname", "type", "scur",
                 "qcur");
         Map<String, Map<String, StatRow>> rows = new LinkedHashMap<>();
         for (String[] row : table.rows()) {
