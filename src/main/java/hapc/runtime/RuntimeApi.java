@@ -127,6 +127,29 @@ public final class RuntimeApi {
     }
 
     /**
+     * Only the servers of these names in these backends, as {@link #read(Collection)} gives them
+     * (a backend holding none of them maps to no server): what a read-back after a write needs.
+     * Beyond {@link #PER_BACKEND_LIMIT} backends, only the rows of these server names are split
+     * out of the two whole dumps: draining s5 in 10,000 backends reads back 10,000 servers of
+     * both tables, not 100,000.
+     */
+    public Map<String, Map<String, ServerView>> read(Collection<String> backends, Set<String> serverNames) {
+        if (backends.size() <= PER_BACKEND_LIMIT) { // the per-backend commands answer every server anyway
+            Map<String, Map<String, ServerView>> servers = read(backends);
+            servers.values().forEach(views -> views.keySet().retainAll(serverNames));
+            return servers;
+        }
+        List<Answer> answers = ask(List.of(ALL_STATES, ALL_STATS));
+        Map<String, List<StateRow>> states = statesByBackend(answers.get(0), "srv_name", serverNames);
+        Map<String, Map<String, StatRow>> stats = statRows("svname", serverNames, answers.get(1));
+        Map<String, Map<String, ServerView>> servers = new LinkedHashMap<>();
+        for (String backend : backends) {
+            servers.put(backend, join(states.getOrDefault(backend, List.of()), stats.getOrDefault(backend, Map.of())));
+        }
+        return servers;
+    }
+
+    /**
      * Every backend that has a server of one of these exact names, with all its servers (the
      * capacity guard needs the others too): one {@code show servers state} of the whole HAProxy,
      * in which only the matching rows are split, then the stats of those backends.
@@ -293,10 +316,15 @@ public final class RuntimeApi {
 
     /** The server rows of these proxies, per proxy, from a {@code show stat} of them or of all. */
     static Map<String, Map<String, StatRow>> statRows(Set<String> backends, Answer answer) {
+        return statRows("pxname", backends, answer);
+    }
+
+    /** The server rows whose {@code column} holds one of {@code values}, per proxy. */
+    private static Map<String, Map<String, StatRow>> statRows(String column, Set<String> values, Answer answer) {
         if (answer.isError()) {
             throw refused(answer);
         }
-        Table table = Table.csv(answer.text(), backends, STAT_COLUMNS).require(answer.command(), "pxname", "svname", "type", "scur",
+        Table table = Table.csv(answer.text(), column, values, STAT_COLUMNS).require(answer.command(), "pxname", "svname", "type", "scur",
                 "qcur");
         Map<String, Map<String, StatRow>> rows = new LinkedHashMap<>();
         for (String[] row : table.rows()) {

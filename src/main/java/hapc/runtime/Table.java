@@ -51,7 +51,12 @@ public final class Table {
      * 100,000 rows splitting them all is most of the cost of a call (and of its memory).
      */
     public static Table csv(String text, Set<String> proxies, Set<String> keep) {
-        return parse(text, ',', "pxname", proxies, keep);
+        return csv(text, "pxname", proxies, keep);
+    }
+
+    /** As {@link #csv(String, Set, Set)}, keeping the rows whose {@code column} holds one of {@code values}. */
+    public static Table csv(String text, String column, Set<String> values, Set<String> keep) {
+        return parse(text, ',', column, values, keep);
     }
 
     /** {@code show servers state}: a format-number line, then the header, then rows. */
