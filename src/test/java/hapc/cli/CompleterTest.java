@@ -100,7 +100,23 @@ class CompleterTest {
         assertEquals(List.of("words", "web1", "web2", "api-web"),
                 complete("-k", socket(), "drain-server", "-b", "web", "-s", ""));
         assertEquals(List.of("words", "api1"), complete("--socket=" + socket(), "drain-server", "--backend=api", "-s", ""));
-        assertEquals(List.of("words"), complete("-k", socket(), "drain-server", "-s", ""), "no backend yet");
+    }
+
+    @Test
+    void withoutBackendServerNamesComeFromEveryBackendOnce() {
+        assertEquals(List.of("words", "web1", "web2", "api-web", "api1"),
+                complete("-k", socket(), "drain-server", "-s", ""));
+        assertEquals(List.of("words", "api-web", "api1"), complete("-k", socket(), "list-connections", "-s", "api"));
+    }
+
+    @Test
+    void severalServersKeepCompletingWithoutTheOnesGiven() {
+        assertTrue(complete("-k", socket(), "drain-server", "-s", "web1", "--s").contains("--server"),
+                "-s may be repeated");
+        assertEquals(List.of("words", "web2", "api-web"),
+                complete("-k", socket(), "drain-server", "-b", "web", "-s", "web1", "-s", ""));
+        assertEquals(List.of("words", "web2"),
+                complete("-k", socket(), "enable-server", "-s", "web1", "--server=api-web", "-s", "w"));
     }
 
     @Test

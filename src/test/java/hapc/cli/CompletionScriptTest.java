@@ -78,6 +78,16 @@ class CompletionScriptTest {
     }
 
     @Test
+    void severalServersAndServersOfEveryBackend() {
+        String socket = haproxy.adminSocket().toString();
+        assertEquals(List.of("web2"), tab(k() + "drain-server -b web -s web1 -s ", "hapc", "-k", socket,
+                "drain-server", "-b", "web", "-s", "web1", "-s", ""));
+        // without -b, the names of every backend (the call then acts on each backend holding it)
+        assertEquals(List.of("web1", "web2", "api1"), tab(k() + "drain-server -s ", "hapc", "-k", socket,
+                "drain-server", "-s", ""));
+    }
+
+    @Test
     void completesAfterAnEqualsSignAsBashSplitsIt() {
         String socket = haproxy.adminSocket().toString();
         // bash replaces only the part after '=', so the candidates come without "--backend=".
