@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * HAProxy's runtime API as hapc uses it, one method per command. Every question is asked about
@@ -214,9 +215,7 @@ public final class RuntimeApi {
             throw refused(answer);
         }
         Map<String, List<StateRow>> byBackend = new LinkedHashMap<>();
-        for (StateRow row : stateRows(Table.spaced(answer.text(), column, values, STATE_COLUMNS), answer.command())) {
-            byBackend.computeIfAbsent(row.backend(), b -> new ArrayList<>()).add(row);
-        }
+        stateRows(answer, column, values, row -> byBackend.computeIfAbsent(row.backend(), b -> new ArrayList<>()).add(row));
         return byBackend;
     }
 
@@ -283,28 +282,34 @@ public final class RuntimeApi {
             throw answer.message().startsWith("Can't find backend") ? noSuchBackend(backend) : refused(answer);
         }
         Map<String, StateRow> rows = new LinkedHashMap<>();
-        stateRows(Table.spaced(answer.text(), "be_name", Set.of(backend), STATE_COLUMNS), answer.command())
-                .forEach(row -> rows.put(row.server(), row));
+        stateRows(answer, "be_name", Set.of(backend), row -> rows.put(row.server(), row));
         return rows;
     }
 
-    private static List<StateRow> stateRows(Table table, String command) {
-        table.require(command, "be_name", "srv_name", "srv_admin_state", "srv_op_state");
-        List<StateRow> rows = new ArrayList<>(table.rows().size());
-        for (String[] row : table.rows()) {
-            String port = table.get(row, "srv_port");
-            rows.add(new StateRow(
-                    table.get(row, "be_name"),
-                    table.get(row, "srv_name"),
-                    new AdminBits((int) table.number(row, "srv_admin_state")),
-                    OperationalState.fromCode((int) table.number(row, "srv_op_state")),
-                    emptyToNull(table.get(row, "srv_addr")),
-                    port.isEmpty() || port.equals("0") || port.equals("-") ? null : Integer.valueOf(port),
-                    (int) table.number(row, "srv_uweight"),
-                    (int) table.number(row, "srv_iweight"),
-                    (int) table.number(row, "srv_agent_state")));
-        }
-        return rows;
+    /**
+     * The rows of {@code show servers state} whose {@code column} holds one of {@code values},
+     * each made a StateRow as soon as it is split (a whole dump is 100,000 rows).
+     */
+    private static void stateRows(Answer answer, String column, Set<String> values, Consumer<StateRow> each) {
+        String[] needed = {"be_name", "srv_name", "srv_admin_state", "srv_op_state"};
+        Table.spaced(answer.text(), column, values, STATE_COLUMNS, (table, row) -> {
+            table.require(answer.command(), needed); // before reading a row, as for an answer without rows
+            each.accept(stateRow(table, row));
+        }).require(answer.command(), needed);
+    }
+
+    private static StateRow stateRow(Table table, String[] row) {
+        String port = table.get(row, "srv_port");
+        return new StateRow(
+                table.get(row, "be_name"),
+                table.get(row, "srv_name"),
+                new AdminBits((int) table.number(row, "srv_admin_state")),
+                OperationalState.fromCode((int) table.number(row, "srv_op_state")),
+                emptyToNull(table.get(row, "srv_addr")),
+                port.isEmpty() || port.equals("0") || port.equals("-") ? null : Integer.valueOf(port),
+                (int) table.number(row, "srv_uweight"),
+                (int) table.number(row, "srv_iweight"),
+                (int) table.number(row, "srv_agent_state"));
     }
 
     static Map<String, StatRow> statRows(String backend, Answer answer) {
@@ -324,12 +329,13 @@ public final class RuntimeApi {
         if (answer.isError()) {
             throw refused(answer);
         }
-        Table table = Table.csv(answer.text(), column, values, STAT_COLUMNS).require(answer.command(), "pxname", "svname", "type", "scur",
-                "qcur");
+        String[] needed = {"pxname", "svname", "type", "scur", "qcur"};
         Map<String, Map<String, StatRow>> rows = new LinkedHashMap<>();
-        for (String[] row : table.rows()) {
+        // each row made a StatRow as soon as it is split (a whole dump is 100,000 rows)
+        Table.csv(answer.text(), column, values, STAT_COLUMNS, (table, row) -> {
+            table.require(answer.command(), needed);
             if (!table.get(row, "type").equals("2")) {
-                continue;
+                return;
             }
             rows.computeIfAbsent(table.get(row, "pxname"), b -> new LinkedHashMap<>()).put(table.get(row, "svname"),
                     new StatRow(
@@ -339,7 +345,7 @@ public final class RuntimeApi {
                             emptyToNull(table.get(row, "addr")),
                             new ServerLoad(table.number(row, "scur"), table.number(row, "qcur")),
                             emptyToNull(table.get(row, "check_status"))));
-        }
+        }).require(answer.command(), needed);
         return rows;
     }
 

@@ -26,9 +26,15 @@ public final class Table {
         this.rows = rows;
     }
 
+    /** Takes the rows of a table one at a time, as they are split. */
+    @FunctionalInterface
+    public interface RowVisitor {
+        void row(Table table, String[] row);
+    }
+
     /** {@code show stat}: CSV with a trailing comma on every line. */
     public static Table csv(String text) {
-        return parse(text, ',', null, null, null);
+        return parse(text, ',', null, null, null, null);
     }
 
     /**
@@ -42,7 +48,7 @@ public final class Table {
 
     /** {@code show stat} of several proxies (or of all), keeping only the rows of these proxies. */
     public static Table csv(String text, Set<String> proxies) {
-        return parse(text, ',', "pxname", proxies, null);
+        return parse(text, ',', "pxname", proxies, null, null);
     }
 
     /**
@@ -56,12 +62,21 @@ public final class Table {
 
     /** As {@link #csv(String, Set, Set)}, keeping the rows whose {@code column} holds one of {@code values}. */
     public static Table csv(String text, String column, Set<String> values, Set<String> keep) {
-        return parse(text, ',', column, values, keep);
+        return parse(text, ',', column, values, keep, null);
+    }
+
+    /**
+     * As {@link #csv(String, String, Set, Set)}, handing each kept row to {@code each} as soon as
+     * it is split instead of keeping it ({@link #rows()} stays empty): a reader that turns rows
+     * into small records at once never holds 100,000 split rows at the same time.
+     */
+    public static Table csv(String text, String column, Set<String> values, Set<String> keep, RowVisitor each) {
+        return parse(text, ',', column, values, keep, each);
     }
 
     /** {@code show servers state}: a format-number line, then the header, then rows. */
     public static Table spaced(String text) {
-        return parse(text, ' ', null, null, null);
+        return parse(text, ' ', null, null, null, null);
     }
 
     /**
@@ -70,19 +85,27 @@ public final class Table {
      * backends is 7 MB, of which a call usually needs a few rows).
      */
     public static Table spaced(String text, String column, Set<String> values) {
-        return parse(text, ' ', column, values, null);
+        return parse(text, ' ', column, values, null, null);
     }
 
     /** As {@link #spaced(String, String, Set)}, splitting out only the {@code keep} columns of each kept row. */
     public static Table spaced(String text, String column, Set<String> values, Set<String> keep) {
-        return parse(text, ' ', column, values, keep);
+        return parse(text, ' ', column, values, keep, null);
+    }
+
+    /** As {@link #spaced(String, String, Set, Set)}, handing each kept row to {@code each} (see {@link #csv(String, String, Set, Set, RowVisitor)}). */
+    public static Table spaced(String text, String column, Set<String> values, Set<String> keep, RowVisitor each) {
+        return parse(text, ' ', column, values, keep, each);
     }
 
     /**
      * @param column when not null, only the data rows whose field of that name is in {@code values} are kept
      * @param keep   when not null, the only columns split out of each row (the others read as absent)
+     * @param each   when not null, takes each kept row instead of the table's row list
      */
-    private static Table parse(String text, char separator, String column, Set<String> values, Set<String> keep) {
+    private static Table parse(String text, char separator, String column, Set<String> values, Set<String> keep,
+            RowVisitor each) {
+        Table table = null;
         Map<String, Integer> columns = null;
         Set<String> header = null;
         int[] slots = null;
@@ -107,21 +130,27 @@ public final class Table {
                             slots = slots(columns, keep);
                             columns = kept(columns, slots);
                         }
+                        table = new Table(columns, header, rows);
                     }
                 } else if (columns != null && (column == null || filterIndex >= 0
                         && (single != null ? fieldIs(text, start, end, separator, filterIndex, single)
                                 : values.contains(field(text, start, end, separator, filterIndex))))) {
-                    rows.add(slots == null ? fields(text, start, end, separator, columns.size())
-                            : keptFields(text, start, end, separator, slots, columns.size()));
+                    String[] row = slots == null ? fields(text, start, end, separator, columns.size())
+                            : keptFields(text, start, end, separator, slots, columns.size());
+                    if (each == null) {
+                        rows.add(row);
+                    } else {
+                        each.row(table, row);
+                    }
                 }
             }
             start = end + 1;
         }
-        if (columns == null) {
+        if (table == null) {
             throw new HapcException(ErrorKind.HAPROXY, "HAProxy's answer has no '#' header line: "
                     + text.substring(0, Math.min(200, text.length())));
         }
-        return new Table(columns, header, rows);
+        return table;
     }
 
     /** For each header position, the index of that column in a kept row, or -1 when it is not kept. */
@@ -184,7 +213,23 @@ public final class Table {
             int after = start + value.length();
             return after <= end && text.startsWith(value, start) && (after == end || text.charAt(after) == separator);
         }
-        return field(text, start, end, separator, index).equals(value);
+        // compared in place: filtering a whole dump on srv_name must not cost a substring a row
+        int fieldStart = start;
+        int seen = 0;
+        for (int i = start; i <= end; i++) {
+            if (i == end || text.charAt(i) == separator) {
+                if (separator == ' ' && i == fieldStart) {
+                    fieldStart = i + 1;
+                    continue;
+                }
+                if (seen == index) {
+                    return i - fieldStart == value.length() && text.regionMatches(fieldStart, value, 0, value.length());
+                }
+                seen++;
+                fieldStart = i + 1;
+            }
+        }
+        return value.isEmpty();
     }
 
     /** The index-th field of the row {@code text[start, end)}, found without splitting the whole row. */

@@ -64,6 +64,25 @@ class TableTest {
         assertEquals("", kept.get(kept.rows().get(0), "a_column_of_a_future_version"));
     }
 
+    /** A filter on a column other than the first matches the exact name, compared in place. */
+    @Test
+    void filterOnALaterColumnMatchesExactNames() throws IOException {
+        String state = parts().get(0);
+        assertEquals(List.of("web-1"), names(Table.spaced(state, "srv_name", Set.of("web-1"))));
+        assertEquals(List.of("web-10"), names(Table.spaced(state, "srv_name", Set.of("web-10"))));
+        assertEquals(List.of(), names(Table.spaced(state, "srv_name", Set.of("web-"))));
+        assertEquals(List.of("web-1", "web-10"), names(Table.spaced(state, "srv_name", Set.of("web-1", "web-10"))));
+        List<String> visited = new java.util.ArrayList<>();
+        Table streamed = Table.spaced(state, "srv_name", Set.of("web-1", "dis"), Set.of("srv_name"),
+                (table, row) -> visited.add(table.get(row, "srv_name")));
+        assertEquals(List.of("web-1", "dis"), visited, "each row handed over as it is split");
+        assertEquals(0, streamed.rows().size(), "and not kept");
+    }
+
+    private static List<String> names(Table table) {
+        return table.rows().stream().map(row -> table.get(row, "srv_name")).toList();
+    }
+
     private static void assertSameCells(Table full, Table kept) {
         assertEquals(full.rows().size(), kept.rows().size());
         for (int i = 0; i < full.rows().size(); i++) {
