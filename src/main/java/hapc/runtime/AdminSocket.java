@@ -253,11 +253,20 @@ public final class AdminSocket {
         return answers;
     }
 
-    /** Where the next "\n\n" starts, from {@code from}, or -1. */
-    private static int emptyLine(byte[] bytes, int from) {
-        for (int i = Math.max(from, 0); i + 1 < bytes.length; i++) {
-            if (bytes[i] == '\n' && bytes[i + 1] == '\n') {
-                return i;
+    /**
+     * Where the next "\n\n" starts, from {@code from}, or -1. Looks at every other byte: a pair
+     * has its second byte at an odd or its first at an even step, and either way the byte looked
+     * at is a newline (a 29 MB read-back is scanned in half the steps).
+     */
+    static int emptyLine(byte[] bytes, int from) {
+        for (int i = Math.max(from, 0) + 1; i < bytes.length; i += 2) {
+            if (bytes[i] == '\n') {
+                if (bytes[i - 1] == '\n') {
+                    return i - 1;
+                }
+                if (i + 1 < bytes.length && bytes[i + 1] == '\n') {
+                    return i;
+                }
             }
         }
         return -1;
