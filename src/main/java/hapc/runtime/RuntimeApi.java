@@ -8,6 +8,7 @@ import hapc.model.OperationalState;
 import hapc.request.Names;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -292,20 +293,30 @@ public final class RuntimeApi {
      */
     private static void stateRows(Answer answer, String column, Set<String> values, Consumer<StateRow> each) {
         String[] needed = {"be_name", "srv_name", "srv_admin_state", "srv_op_state"};
+        Map<String, String> seen = new HashMap<>();
         Table.spaced(answer.text(), column, values, STATE_COLUMNS, (table, row) -> {
             table.require(answer.command(), needed); // before reading a row, as for an answer without rows
-            each.accept(stateRow(table, row));
+            each.accept(stateRow(table, row, seen));
         }).require(answer.command(), needed);
     }
 
-    private static StateRow stateRow(Table table, String[] row) {
+    /**
+     * One instance of each equal name kept: 100,000 rows name 10,000 backends, 10 server names
+     * and one address over and over, and the rows live as long as the call.
+     */
+    private static String once(Map<String, String> seen, String value) {
+        String kept = seen.putIfAbsent(value, value);
+        return kept == null ? value : kept;
+    }
+
+    private static StateRow stateRow(Table table, String[] row, Map<String, String> seen) {
         String port = table.get(row, "srv_port");
         return new StateRow(
-                table.get(row, "be_name"),
-                table.get(row, "srv_name"),
+                once(seen, table.get(row, "be_name")),
+                once(seen, table.get(row, "srv_name")),
                 new AdminBits((int) table.number(row, "srv_admin_state")),
                 OperationalState.fromCode((int) table.number(row, "srv_op_state")),
-                emptyToNull(table.get(row, "srv_addr")),
+                emptyToNull(once(seen, table.get(row, "srv_addr"))),
                 port.isEmpty() || port.equals("0") || port.equals("-") ? null : Integer.valueOf(port),
                 (int) table.number(row, "srv_uweight"),
                 (int) table.number(row, "srv_iweight"),
@@ -331,20 +342,22 @@ public final class RuntimeApi {
         }
         String[] needed = {"pxname", "svname", "type", "scur", "qcur"};
         Map<String, Map<String, StatRow>> rows = new LinkedHashMap<>();
+        Map<String, String> seen = new HashMap<>();
         // each row made a StatRow as soon as it is split (a whole dump is 100,000 rows)
         Table.csv(answer.text(), column, values, STAT_COLUMNS, (table, row) -> {
             table.require(answer.command(), needed);
             if (!table.get(row, "type").equals("2")) {
                 return;
             }
-            rows.computeIfAbsent(table.get(row, "pxname"), b -> new LinkedHashMap<>()).put(table.get(row, "svname"),
+            String server = once(seen, table.get(row, "svname"));
+            rows.computeIfAbsent(table.get(row, "pxname"), b -> new LinkedHashMap<>()).put(server,
                     new StatRow(
-                            table.get(row, "svname"),
-                            table.get(row, "status"),
+                            server,
+                            once(seen, table.get(row, "status")),
                             (int) table.number(row, "weight"),
-                            emptyToNull(table.get(row, "addr")),
+                            emptyToNull(once(seen, table.get(row, "addr"))),
                             new ServerLoad(table.number(row, "scur"), table.number(row, "qcur")),
-                            emptyToNull(table.get(row, "check_status"))));
+                            emptyToNull(once(seen, table.get(row, "check_status")))));
         }).require(answer.command(), needed);
         return rows;
     }
