@@ -157,17 +157,24 @@ public final class RuntimeApi {
      * in which only the matching rows are split, then the stats of those backends.
      */
     public Map<String, Map<String, ServerView>> locate(Set<String> serverNames) {
-        Answer dump = ask(List.of(ALL_STATES)).get(0);
-        Set<String> backends = new LinkedHashSet<>();
-        statesByBackend(dump, "srv_name", serverNames).forEach((backend, rows) -> backends.add(backend));
-        if (backends.isEmpty()) {
+        Map<String, List<StateRow>> states = statesOfBackendsHolding(serverNames);
+        if (states.isEmpty()) {
             return Map.of();
         }
-        Map<String, List<StateRow>> states = statesByBackend(dump, "be_name", backends);
-        Map<String, Map<String, StatRow>> stats = stats(backends);
+        Map<String, Map<String, StatRow>> stats = stats(states.keySet());
         Map<String, Map<String, ServerView>> servers = new LinkedHashMap<>();
         states.forEach((backend, rows) -> servers.put(backend, join(rows, stats.getOrDefault(backend, Map.of()))));
         return servers;
+    }
+
+    /**
+     * The state rows of every backend holding one of these server names, from one whole dump
+     * read here, so that the 7 MB dump is garbage before the stats of those backends are asked.
+     */
+    private Map<String, List<StateRow>> statesOfBackendsHolding(Set<String> serverNames) {
+        Answer dump = ask(List.of(ALL_STATES)).get(0);
+        Set<String> backends = new LinkedHashSet<>(statesByBackend(dump, "srv_name", serverNames).keySet());
+        return backends.isEmpty() ? Map.of() : statesByBackend(dump, "be_name", backends);
     }
 
     /** Only the load of each server of these backends: what a wait polls. */
