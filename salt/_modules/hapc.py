@@ -8,6 +8,13 @@ arguments are named as in hapc's JSON contract (``backend``, ``server``, ``wait`
 ``timeout``, ``socket``, ``config``, ``master_socket``, ``socket_timeout``, ...); an argument
 left out is left out of the request, so that hapc applies its own default.
 
+``server`` is a name or a list of names; ``backend`` may be left out on the functions that act
+on a server (``list_connections``, ``enable_server``, ``drain_server``, ``stop_server``,
+``check_safe_to_remove``): they then act on the server in every backend that has a server of
+that exact name. The answer's ``targets`` has one entry per (backend, server). ``min_up`` on
+``drain_server`` and ``stop_server`` refuses (nothing changed, error kind ``capacity``) when a
+backend would be left with fewer than that many servers up and in rotation.
+
 hapc's failures (exit status 1 or 2: socket unreachable, unknown backend or server, drain wait
 expired, invalid request, ...) raise ``CommandExecutionError`` with hapc's message; the whole
 answer is in the exception's ``info``. ``check_safe_to_remove`` answering "not safe" (exit
@@ -78,6 +85,8 @@ def _run(action, executable=None, ok=(0,), **fields):
             fields[name] = _configured(name)
     request = {"action": action}
     request.update((k, v) for k, v in fields.items() if v is not None)
+    if isinstance(request.get("server"), (list, tuple)) and len(request["server"]) == 1:
+        request["server"] = request["server"][0]  # one name: the 1.0 request, unchanged
     res = __salt__["cmd.run_all"](  # pylint: disable=undefined-variable
         [launcher, "--json-in", "-"],
         stdin=json.dumps(request),
@@ -166,16 +175,20 @@ def list_servers(
 
 
 def list_connections(
-    backend, server, socket=None, config=None, master_socket=None, socket_timeout=None, executable=None
+    backend=None, server=None, socket=None, config=None, master_socket=None, socket_timeout=None,
+    executable=None,
 ):
     """
-    The current sessions and queued requests of a server, over every live worker.
+    The current sessions and queued requests of a server, over every live worker. Without
+    ``backend``, of the server in every backend holding it (``targets``: one entry per backend,
+    ``sessions``/``queued``: the totals).
 
     CLI Example:
 
     .. code-block:: bash
 
         salt '*' hapc.list_connections web web1
+        salt '*' hapc.list_connections server=web1
     """
     return _run("list-connections", **locals())
 
@@ -190,7 +203,7 @@ def _weight(value):
 
 
 def enable_server(
-    backend, server, check_mode=None, socket=None, config=None, master_socket=None,
+    backend=None, server=None, check_mode=None, socket=None, config=None, master_socket=None,
     socket_timeout=None, executable=None, wait=None, timeout=None, ramp=None, weight=None,
     keep_agent=None,
 ):
@@ -213,6 +226,7 @@ def enable_server(
 
         salt '*' hapc.enable_server web web1
         salt '*' hapc.enable_server web web1 wait=True ramp=30
+        salt '*' hapc.enable_server server='[web1, web2]'
     """
     fields = dict(locals())
     fields["weight"] = _weight(weight)
@@ -220,9 +234,9 @@ def enable_server(
 
 
 def drain_server(
-    backend, server, wait=None, timeout=None, check_mode=None, socket=None, config=None,
+    backend=None, server=None, wait=None, timeout=None, check_mode=None, socket=None, config=None,
     master_socket=None, socket_timeout=None, executable=None, on_timeout=None,
-    keep_agent=None,
+    keep_agent=None, min_up=None,
 ):
     """
     Send a server no new traffic (admin state ``drain``). With ``wait=True``, wait until it has
@@ -232,23 +246,28 @@ def drain_server(
     ``escalated`` and ``sessions_killed``.
     ``keep_agent=True`` leaves a running agent check alone (by default hapc pauses it on drain
     and stop, and resumes it on enable); hapc then warns that the agent may undo the state.
+    With ``min_up``, refuse when a backend would be left with fewer than ``min_up`` servers up
+    and in rotation.
 
     CLI Example:
 
     .. code-block:: bash
 
         salt '*' hapc.drain_server web web1 wait=True timeout=120
+        salt '*' hapc.drain_server server=web1 min_up=2
     """
     return _run("drain-server", **locals())
 
 
 def stop_server(
-    backend, server, check_mode=None, socket=None, config=None, master_socket=None,
+    backend=None, server=None, check_mode=None, socket=None, config=None, master_socket=None,
     socket_timeout=None, executable=None,
-    keep_agent=None,
+    keep_agent=None, min_up=None,
 ):
     """
-    Put a server into maintenance (admin state ``maint``) and kill its sessions.
+    Put a server into maintenance (admin state ``maint``) and kill its sessions. With
+    ``min_up``, refuse when a backend would be left with fewer than ``min_up`` servers up and in
+    rotation.
     ``keep_agent=True`` leaves a running agent check alone (by default hapc pauses it on drain
     and stop, and resumes it on enable); hapc then warns that the agent may undo the state.
 
@@ -262,8 +281,8 @@ def stop_server(
 
 
 def set_weight(
-    backend, server, weight, check_mode=None, socket=None, config=None, master_socket=None,
-    socket_timeout=None, executable=None,
+    backend=None, server=None, weight=None, check_mode=None, socket=None, config=None,
+    master_socket=None, socket_timeout=None, executable=None, min_up=None,
 ):
     """
     Set a server's weight: a whole number from 0 to 256, or "N%" of the weight its
@@ -282,12 +301,14 @@ def set_weight(
 
 
 def check_safe_to_remove(
-    backend, server, socket=None, config=None, master_socket=None, socket_timeout=None, executable=None
+    backend=None, server=None, socket=None, config=None, master_socket=None, socket_timeout=None,
+    executable=None,
 ):
     """
     Whether a server can be removed: it takes no new traffic and has no sessions nor queued
     requests in any worker. "Not safe" is an answer (``safe: False`` and the ``reasons``), not
-    an error.
+    an error. Without ``backend``, ``safe`` only when the server is safe in every backend
+    holding it.
 
     CLI Example:
 

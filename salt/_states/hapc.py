@@ -37,6 +37,21 @@ change (``result: None``) and change nothing.
         - watch:
           - file: /etc/haproxy/haproxy.cfg
 
+Without ``backend``, a server state acts on the server in every backend that has a server of
+that exact name; ``server`` may also be a list of names. ``changes`` then has one entry per
+target that changed, keyed ``"backend/server"``, each ``{old, new}``; with ``backend`` and one
+``server`` it is ``{old, new}`` as before. ``min_up`` on ``server_drained`` and
+``server_stopped`` makes the state fail, changing nothing, when a backend would be left with
+fewer than that many servers up and in rotation.
+
+.. code-block:: yaml
+
+    web1 out of every backend:
+      hapc.server_drained:
+        - name: web1
+        - min_up: 2
+        - wait: True
+
 Every state takes the connection arguments of the execution module: ``socket``, ``config``,
 ``master_socket``, ``socket_timeout`` and ``executable``.
 """
@@ -63,9 +78,10 @@ def _test():
     return bool(__opts__.get("test"))  # pylint: disable=undefined-variable
 
 
-def _call(ret, function, *args, **kwargs):
+def _call(ret, function, *args, per_target=False, **kwargs):
     """Calls hapc.<function>; fills `ret` from hapc's answer: comment (hapc's msg), changes
-    ({old, new} from hapc's diff), result (None when test=True would change something)."""
+    ({old, new} from hapc's diff, or with `per_target` {"backend/server": {old, new}} for each
+    target that changed), result (None when test=True would change something)."""
     try:
         answer = __salt__["hapc." + function](*args, **kwargs)  # pylint: disable=undefined-variable
         ret["result"] = True
@@ -76,7 +92,19 @@ def _call(ret, function, *args, **kwargs):
     ret["comment"] = answer.get("msg") or ret["comment"]
     if answer.get("warnings"):
         ret["warnings"] = answer["warnings"]
-    if answer.get("changed"):
+    # hapc's refusal by the capacity guard changed nothing, whatever its `changed` says.
+    changed = answer.get("changed") and (answer.get("error") or {}).get("kind") != "capacity"
+    if changed and per_target:
+        ret["changes"] = {
+            "{}/{}".format(t.get("backend"), t.get("server")): {
+                "old": (t.get("diff") or {}).get("before", t.get("before")),
+                "new": (t.get("diff") or {}).get("after", t.get("after")),
+            }
+            for t in answer.get("targets") or [] if t.get("changed")
+        }
+        if ret["result"] and answer.get("check_mode"):
+            ret["result"] = None
+    elif changed:
         diff = answer.get("diff") or {}
         ret["changes"] = {
             "old": diff.get("before", answer.get("before")),
@@ -89,12 +117,16 @@ def _call(ret, function, *args, **kwargs):
 
 def _server(name, function, backend, server, **kwargs):
     ret = {"name": name, "changes": {}, "result": False, "comment": ""}
-    _call(ret, function, backend, server or name, check_mode=_test(), **kwargs)
+    server = server or name
+    # The 1.0 form (one backend, one server) keeps its {old, new} changes; any other form says
+    # which target changed: what the SLS says decides the shape, not how many backends match.
+    per_target = backend is None or isinstance(server, (list, tuple))
+    _call(ret, function, backend, server, check_mode=_test(), per_target=per_target, **kwargs)
     return ret
 
 
 def server_enabled(
-    name, backend, server=None, socket=None, config=None, master_socket=None,
+    name, backend=None, server=None, socket=None, config=None, master_socket=None,
     socket_timeout=None, executable=None, wait=None, timeout=None, ramp=None, weight=None,
     keep_agent=None,
 ):
@@ -104,7 +136,10 @@ def server_enabled(
     name
         The server, unless ``server`` is given.
     backend
-        Its backend (or ``listen`` section).
+        Its backend (or ``listen`` section); when not given, every backend that has a server of
+        that exact name.
+    server
+        The server, or a list of servers.
     wait
         Wait until HAProxy says the server is up (its health check passed). If ``timeout``
         expires first, the state fails and the server stays enabled.
@@ -124,9 +159,9 @@ def server_enabled(
 
 
 def server_drained(
-    name, backend, server=None, wait=None, timeout=None, socket=None, config=None,
+    name, backend=None, server=None, wait=None, timeout=None, socket=None, config=None,
     master_socket=None, socket_timeout=None, executable=None, on_timeout=None,
-    keep_agent=None,
+    keep_agent=None, min_up=None,
 ):
     """
     The server takes no new traffic (admin state ``drain``); its sessions go on.
@@ -134,10 +169,16 @@ def server_drained(
     name
         The server, unless ``server`` is given.
     backend
-        Its backend (or ``listen`` section).
+        Its backend (or ``listen`` section); when not given, every backend that has a server of
+        that exact name.
+    server
+        The server, or a list of servers.
     keep_agent
         Leave a running agent check alone (by default it is paused while the server is out of
         rotation and resumed when it is back); the agent may then undo the state.
+    min_up
+        Fail, changing nothing, when a backend would be left with fewer than this many servers
+        up and in rotation.
     wait
         Wait until the server has no sessions. If ``timeout`` expires first, the state fails
         and the server stays drained.
@@ -148,13 +189,13 @@ def server_drained(
         sessions killed) and succeed.
     """
     return _server(name, "drain_server", backend, server, wait=wait, timeout=timeout,
-                   on_timeout=on_timeout, keep_agent=keep_agent, **_connection(locals()))
+                   on_timeout=on_timeout, keep_agent=keep_agent, min_up=min_up,
+                   **_connection(locals()))
 
 
 def server_stopped(
-    name, backend, server=None, socket=None, config=None, master_socket=None,
-    socket_timeout=None, executable=None,
-    keep_agent=None,
+    name, backend=None, server=None, socket=None, config=None, master_socket=None,
+    socket_timeout=None, executable=None, keep_agent=None, min_up=None,
 ):
     """
     The server is in maintenance (admin state ``maint``); stopping it kills its sessions.
@@ -162,18 +203,24 @@ def server_stopped(
     name
         The server, unless ``server`` is given.
     backend
-        Its backend (or ``listen`` section).
+        Its backend (or ``listen`` section); when not given, every backend that has a server of
+        that exact name.
+    server
+        The server, or a list of servers.
     keep_agent
         Leave a running agent check alone (by default it is paused while the server is out of
         rotation and resumed when it is back); the agent may then undo the state.
+    min_up
+        Fail, changing nothing, when a backend would be left with fewer than this many servers
+        up and in rotation.
     """
-    return _server(name, "stop_server", backend, server, keep_agent=keep_agent,
+    return _server(name, "stop_server", backend, server, keep_agent=keep_agent, min_up=min_up,
                    **_connection(locals()))
 
 
 def server_weight(
-    name, backend, weight, server=None, socket=None, config=None, master_socket=None,
-    socket_timeout=None, executable=None,
+    name, weight, backend=None, server=None, socket=None, config=None, master_socket=None,
+    socket_timeout=None, executable=None, min_up=None,
 ):
     """
     The server has this weight: a whole number from 0 to 256, or "N%" of its configured
@@ -181,12 +228,19 @@ def server_weight(
 
     name
         The server, unless ``server`` is given.
-    backend
-        Its backend (or ``listen`` section).
     weight
         The weight.
+    backend
+        Its backend (or ``listen`` section); when not given, every backend that has a server of
+        that exact name.
+    server
+        The server, or a list of servers.
+    min_up
+        Fail, changing nothing, when a backend would be left with fewer than this many servers
+        up and in rotation.
     """
-    return _server(name, "set_weight", backend, server, weight=weight, **_connection(locals()))
+    return _server(name, "set_weight", backend, server, weight=weight, min_up=min_up,
+                   **_connection(locals()))
 
 
 def _reload(name, check_mode, haproxy_bin=None, **connection):

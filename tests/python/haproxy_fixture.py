@@ -281,7 +281,10 @@ class HAProxy:
     """One HAProxy instance: backend `web` (web1..web3) behind frontend `fe_web`, and the TCP
     `listen db` section (server db1) for held connections."""
 
-    def __init__(self, directory, binary=HAPROXY):
+    def __init__(self, directory, binary=HAPROXY, extra_config=""):
+        """`binary`: the HAProxy of the test's version (the `haproxy_binary` fixture).
+        `extra_config`: more sections appended to the configuration, formatted like it (with
+        {dir} and the ports: {web1}, {web2}, {web3}, {db1}, {fe_web}, {db})."""
         self.binary = binary
         self.dir = Path(directory)
         self.dir.mkdir(parents=True, exist_ok=True)
@@ -292,7 +295,7 @@ class HAProxy:
         self.listeners = Listeners(4)
         web1, web2, web3, db1 = self.listeners.ports
         self.ports = dict(fe_web=free_port(), db=free_port(), web1=web1, web2=web2, web3=web3, db1=db1)
-        self.config.write_text(CONFIG.format(dir=self.dir, **self.ports))
+        self.config.write_text((CONFIG + extra_config).format(dir=self.dir, **self.ports))
         self.proc = None
         self._held = []
         self._relays = []

@@ -33,6 +33,14 @@ def request_for(module, action, fields, **extra):
     return request
 
 
+def one_or_list(names):
+    """A list option as hapc takes it: one name as a string (the 1.0 request, unchanged), several
+    as a list."""
+    if isinstance(names, list) and len(names) == 1:
+        return names[0]
+    return names
+
+
 def run_hapc(module, request):
     """Runs `hapc --json-in -` with `request` on stdin; returns (exit status, answer dict).
     Fails the task when hapc cannot be run or prints no JSON object."""
@@ -51,19 +59,38 @@ def run_hapc(module, request):
     return rc, answer
 
 
+def _with_header(diff, header):
+    diff = dict(diff)
+    if header:
+        diff.setdefault('before_header', header)
+        diff.setdefault('after_header', header)
+    return diff
+
+
+def _target_diffs(targets):
+    """Ansible's diff as a list (which Ansible shows one after the other), one per target of an
+    answer with several, each headed by its backend/server."""
+    return [_with_header(t['diff'], '%s/%s' % (t.get('backend'), t.get('server')))
+            for t in targets if isinstance(t, dict) and isinstance(t.get('diff'), dict)]
+
+
 def exit_with_answer(module, rc, answer, ok=(0,), header=None):
     """Ends the task with hapc's answer: exit_json when hapc's exit status is in `ok` and the
     answer is not failed, else fail_json. hapc's `msg` is the task's message; hapc's
-    `diff: {before, after}` becomes Ansible's diff (shown with --diff)."""
+    `diff: {before, after}` becomes Ansible's diff (shown with --diff), or, when the answer has
+    several `targets`, one diff per target. `header` defaults to the answer's backend/server."""
     result = dict(answer)
     result['rc'] = rc
     failed = bool(result.pop('failed', False)) or rc not in ok
     hapc_diff = result.pop('diff', None)
-    if module._diff and isinstance(hapc_diff, dict) and not failed:
-        result['diff'] = dict(hapc_diff)
-        if header:
-            result['diff'].setdefault('before_header', header)
-            result['diff'].setdefault('after_header', header)
+    targets = result.get('targets')
+    if header is None and result.get('backend') and result.get('server'):
+        header = '%s/%s' % (result['backend'], result['server'])
+    if module._diff and not failed:
+        if isinstance(targets, list) and len(targets) > 1:
+            result['diff'] = _target_diffs(targets)
+        elif isinstance(hapc_diff, dict):
+            result['diff'] = _with_header(hapc_diff, header)
     if failed:
         result.setdefault('msg', 'hapc failed with exit status %d' % rc)
         module.fail_json(**result)

@@ -38,8 +38,9 @@ options:
       - V(config_backends) - the backends of the configuration and their servers (with O(frontend),
         only those that frontend routes to).
       - V(servers) - the servers of O(backend) and their state.
-      - V(connections) - the current sessions and queued requests of O(server) in O(backend).
-      - V(safe_to_remove) - whether O(server) in O(backend) can be removed.
+      - V(connections) - the current sessions and queued requests of O(server) in O(backend), or in every
+        backend holding it when O(backend) is not set.
+      - V(safe_to_remove) - whether O(server) in O(backend) (or in every backend holding it) can be removed.
       - When not set - V(connections) if O(server) is set, else V(servers) if O(backend) is set,
         else V(backends).
     type: str
@@ -50,8 +51,11 @@ options:
     type: str
   server:
     description:
-      - The server asked about, in O(backend).
-    type: str
+      - The server asked about, in O(backend), or a list of servers.
+      - With O(query=connections) or O(query=safe_to_remove) and no O(backend), the server in every
+        backend of the running HAProxy that has a server of that exact name (see RV(targets)).
+    type: list
+    elements: str
   frontend:
     description:
       - With O(query=config_backends), only the backends this frontend routes to.
@@ -84,6 +88,12 @@ EXAMPLES = r'''
 - name: Fail unless web1 is back in rotation
   ansible.builtin.assert:
     that: (web.servers | selectattr('name', 'eq', 'web1') | first).admin_state == 'ready'
+
+- name: Sessions of web1 in every backend that holds it
+  hapc.haproxy.info:
+    query: connections
+    server: web1
+  register: web1
 
 - name: Is db1 safe to remove?
   hapc.haproxy.info:
@@ -132,7 +142,7 @@ frontends:
   sample: [{"name": "fe_web"}]
 backend:
   description: The backend asked about.
-  returned: when O(backend) is set
+  returned: when O(backend) is set, or the query had one target
   type: str
   sample: web
 servers:
@@ -147,7 +157,7 @@ servers:
             "weight": 1, "address": "10.0.0.11", "port": 8080, "sessions": 3, "queued": 0}]
 server:
   description: The server asked about.
-  returned: when O(server) is set
+  returned: when O(server) is set and the query had one target
   type: str
   sample: web1
 sessions:
@@ -170,6 +180,17 @@ admin_state:
   returned: when O(query=safe_to_remove)
   type: str
   sample: drain
+targets:
+  description:
+    - With O(query=connections) or O(query=safe_to_remove), one entry per (backend, server) pair asked
+      about - each with C(backend), C(server), C(sessions), C(queued), C(workers), and with
+      O(query=safe_to_remove) C(safe), C(admin_state) and C(reasons). RV(sessions) and RV(queued) are
+      then the totals, and RV(safe) is true only when every target is safe.
+  returned: when O(query) is V(connections) or V(safe_to_remove)
+  type: list
+  elements: dict
+  sample: [{"backend": "web", "server": "web1", "sessions": 2, "queued": 0},
+           {"backend": "api", "server": "web1", "sessions": 1, "queued": 0}]
 reasons:
   description: What keeps the server from being safe to remove (empty when it is safe).
   returned: when O(query=safe_to_remove)
@@ -189,7 +210,7 @@ rc:
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.hapc.haproxy.plugins.module_utils.hapc import (
-    COMMON_ARGS, exit_with_answer, request_for, run_hapc)
+    COMMON_ARGS, exit_with_answer, one_or_list, request_for, run_hapc)
 
 QUERIES = dict(
     backends='list-backends',
@@ -206,7 +227,7 @@ def main():
     argument_spec = dict(
         query=dict(type='str', choices=list(QUERIES)),
         backend=dict(type='str'),
-        server=dict(type='str'),
+        server=dict(type='list', elements='str'),
         frontend=dict(type='str'),
         links=dict(type='bool'),
         details=dict(type='bool', default=True),
@@ -219,7 +240,10 @@ def main():
     action = QUERIES[query]
     # Every option the task sets is passed on: hapc refuses one the query does not take.
     fields = ('backend', 'server', 'frontend', 'links') + (('details',) if query == 'servers' else ())
-    rc, answer = run_hapc(module, request_for(module, action, fields))
+    request = request_for(module, action, fields)
+    if 'server' in request:
+        request['server'] = one_or_list(request['server'])
+    rc, answer = run_hapc(module, request)
     answer['changed'] = False
     exit_with_answer(module, rc, answer, ok=(0, NOT_SAFE) if action == 'check-safe-to-remove' else (0,))
 

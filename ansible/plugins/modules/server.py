@@ -8,11 +8,16 @@ __metaclass__ = type
 
 DOCUMENTATION = r'''
 module: server
-short_description: Enable, drain or stop an HAProxy backend server through hapc
+short_description: Enable, drain or stop HAProxy backend servers through hapc
 version_added: 0.1.0
 description:
   - Puts one server of an HAProxy backend (or C(listen) section) into the wanted runtime state
     through HAProxy's admin socket, using the hapc command-line tool.
+  - Without O(backend), acts on the server in every backend of the running HAProxy that has a server
+    of exactly that name. O(server) may be a list - every server named, in O(backend) or in every
+    backend holding it. Each such (backend, server) pair is a target, reported in RV(targets).
+  - All or nothing - every target is found before anything is sent, and one unknown server fails the
+    task with nothing changed.
   - O(state=drained) stops sending the server new traffic and, with O(wait=true), waits until its
     sessions end (TCP sessions included, and the sessions of old workers after a reload) or
     O(timeout) expires, in which case the task fails and the server stays drained.
@@ -27,6 +32,9 @@ description:
     state. In check mode nothing is sent to HAProxy that would change it; the task still reports
     whether it would change.
   - An unknown backend or server fails the task with hapc's message.
+  - O(min_up) guards capacity - with O(state=drained) or O(state=stopped), the task fails and changes
+    nothing if any backend it takes a server out of would be left with fewer than O(min_up) servers up
+    and in rotation.
 author:
   - hapc contributors (!UNKNOWN)
 extends_documentation_fragment:
@@ -42,12 +50,13 @@ options:
   backend:
     description:
       - Name of the backend (or C(listen) section) that holds the server.
+      - When not set, every backend of the running HAProxy that has a server of that exact name.
     type: str
-    required: true
   server:
     description:
-      - Name of the server, matched exactly (C(web1) never matches C(web10)).
-    type: str
+      - Name of the server, matched exactly (C(web1) never matches C(web10)), or a list of names.
+    type: list
+    elements: str
     required: true
   state:
     description:
@@ -105,6 +114,16 @@ options:
         resumes it.
       - With V(true) the agent keeps running and the task warns that it may undo the state.
     type: bool
+  min_up:
+    description:
+      - Capacity guard for O(state=drained) and O(state=stopped) - refuse (the task fails with
+        C(error.kind=capacity), nothing is changed) when fewer than this many servers of any backend
+        the task takes a server out of would stay up and in rotation (admin state C(ready),
+        operational state C(up), weight above 0).
+      - Counted per backend, from the state read before acting. In check mode, the refusal is
+        reported the same way.
+      - When not set, there is no guard.
+    type: int
 seealso:
   - module: hapc.haproxy.info
   - module: hapc.haproxy.reload
@@ -162,6 +181,19 @@ EXAMPLES = r'''
     state: drained
     keep_agent: true
 
+- name: Take web1 out of every backend that sends it traffic, keeping two servers up in each
+  hapc.haproxy.server:
+    server: web1
+    state: drained
+    min_up: 2
+    wait: true
+
+- name: Put web1 and web2 back into rotation in backend web
+  hapc.haproxy.server:
+    backend: web
+    server: [web1, web2]
+    state: enabled
+
 - name: Show what draining app3 would change, without changing it
   hapc.haproxy.server:
     backend: app
@@ -184,12 +216,12 @@ action:
   sample: drain-server
 backend:
   description: The backend.
-  returned: success
+  returned: success, when the task had one target
   type: str
   sample: web
 server:
   description: The server.
-  returned: success
+  returned: success, when the task had one target
   type: str
   sample: web1
 check_mode:
@@ -205,13 +237,13 @@ before:
       C(address), C(port), C(sessions) (current sessions, over the current and old workers) and C(queued),
       and C(admin_state_source), C(admin_state_bits) and C(check_status) when HAProxy tells them,
       and C(agent) (the server's agent check, V(none), V(running) or V(paused)).
-  returned: success
+  returned: success, when the task had one target
   type: dict
   sample: {"name": "web1", "backend": "web", "admin_state": "ready", "operational_state": "up",
            "status": "UP", "weight": 1, "address": "10.0.0.11", "port": 8080, "sessions": 3, "queued": 0}
 after:
   description: The server after the task (in check mode, as it would be); same keys as RV(before).
-  returned: success
+  returned: success, when the task had one target
   type: dict
   sample: {"name": "web1", "backend": "web", "admin_state": "drain", "operational_state": "up",
            "status": "DRAIN", "weight": 1, "address": "10.0.0.11", "port": 8080, "sessions": 0, "queued": 0}
@@ -235,6 +267,61 @@ queued_left:
   returned: when it waited
   type: int
   sample: 0
+targets:
+  description:
+    - One entry per (backend, server) pair the task acted on, in HAProxy's backend order. The task is
+      changed when any target changed.
+  returned: success
+  type: list
+  elements: dict
+  contains:
+    backend:
+      description: The backend.
+      type: str
+    server:
+      description: The server.
+      type: str
+    changed:
+      description: Whether this target changed (or would, in check mode).
+      type: bool
+    failed:
+      description: Whether HAProxy refused this target's change, or it did not stick.
+      type: bool
+    error:
+      description: Why this target failed.
+      type: str
+      returned: when it failed
+    before:
+      description: The server before the task, same keys as RV(before).
+      type: dict
+    after:
+      description: The server after the task, same keys as RV(after).
+      type: dict
+    diff:
+      description: The fields of the server that change, C(before) and C(after).
+      type: dict
+  sample: [{"backend": "web", "server": "web1", "changed": true, "failed": false,
+            "before": {"admin_state": "ready"}, "after": {"admin_state": "drain"},
+            "diff": {"before": {"admin_state": "ready"}, "after": {"admin_state": "drain"}}}]
+capacity:
+  description: The capacity guard's count for each backend the task takes a server out of (with O(min_up)).
+  returned: when O(min_up) is set and the targets were resolved
+  type: list
+  elements: dict
+  contains:
+    backend:
+      description: The backend.
+      type: str
+    up_before:
+      description: Its servers up and in rotation before the task.
+      type: int
+    up_after:
+      description: Its servers up and in rotation after the task (as it would be).
+      type: int
+    min_up:
+      description: The O(min_up) asked for.
+      type: int
+  sample: [{"backend": "web", "up_before": 3, "up_after": 2, "min_up": 2}]
 sessions_killed:
   description:
     - With O(state=stopped), whether sessions were killed.
@@ -267,7 +354,7 @@ error:
     kind:
       description:
         - One of V(usage), V(invalid_request), V(not_found), V(permission), V(socket), V(timeout),
-          V(haproxy), V(config), V(reload), V(capacity), V(conflict), V(interrupted).
+          V(haproxy), V(config), V(reload), V(capacity) (refused by O(min_up)), V(conflict), V(interrupted).
         - V(conflict) means someone else changed the server meanwhile; V(interrupted), Ctrl-C during a wait or ramp.
       type: str
       sample: not_found
@@ -283,7 +370,7 @@ rc:
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.hapc.haproxy.plugins.module_utils.hapc import (
-    COMMON_ARGS, exit_with_answer, request_for, run_hapc)
+    COMMON_ARGS, exit_with_answer, one_or_list, request_for, run_hapc)
 
 ACTIONS = dict(enabled='enable-server', drained='drain-server', stopped='stop-server')
 WEIGHT_ONLY = 'set-weight'
@@ -300,8 +387,8 @@ def weight_field(value):
 
 def main():
     argument_spec = dict(
-        backend=dict(type='str', required=True),
-        server=dict(type='str', required=True),
+        backend=dict(type='str'),
+        server=dict(type='list', elements='str', required=True),
         state=dict(type='str', choices=list(ACTIONS)),
         wait=dict(type='bool'),
         timeout=dict(type='float'),
@@ -309,6 +396,7 @@ def main():
         ramp=dict(type='float'),
         on_timeout=dict(type='str', choices=['fail', 'stop']),
         keep_agent=dict(type='bool'),
+        min_up=dict(type='int'),
     )
     argument_spec.update(COMMON_ARGS)
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
@@ -317,13 +405,13 @@ def main():
     # ONE hapc request whatever the options: the state's action (which takes the weight, or
     # refuses it with hapc's own message), or set-weight when only the weight is asked for.
     request = request_for(module, ACTIONS[state] if state else WEIGHT_ONLY,
-                          ('backend', 'server', 'wait', 'timeout', 'ramp', 'on_timeout', 'keep_agent'),
+                          ('backend', 'server', 'wait', 'timeout', 'ramp', 'on_timeout', 'keep_agent', 'min_up'),
                           check_mode=module.check_mode)
+    request['server'] = one_or_list(request['server'])
     if module.params['weight'] is not None:
         request['weight'] = weight_field(module.params['weight'])
     rc, answer = run_hapc(module, request)
-    exit_with_answer(module, rc, answer,
-                     header='%s/%s' % (module.params['backend'], module.params['server']))
+    exit_with_answer(module, rc, answer)
 
 
 if __name__ == '__main__':

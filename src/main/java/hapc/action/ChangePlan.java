@@ -47,7 +47,8 @@ record ChangePlan(Targets targets, List<PlannedChange> changes) {
         }
         live.killOldWorkerSessions(changes.stream().filter(PlannedChange::killOldSessions).map(PlannedChange::before)
                 .toList());
-        return new Applied(refused, live.read(targets.backends()));
+        // The read-back verifies and reports the targets only: their rows, not their neighbours'.
+        return new Applied(refused, live.read(targets.backends(), targets.serverNames()));
     }
 
     record Applied(Map<String, String> refused, ServerSnapshot after) {

@@ -294,7 +294,7 @@ public final class ServerStateChange implements ActionHandler {
         ServerSnapshot current = after;
         while (anySessions(plan, current) && System.currentTimeMillis() < deadline) {
             Pause.millis(20);
-            current = live.read(plan.targets().backends());
+            current = live.read(plan.targets().backends(), plan.targets().serverNames());
         }
         return current;
     }

@@ -59,6 +59,13 @@ record Targets(List<Inspection> list, ServerSnapshot snapshot) {
         return backends;
     }
 
+    /** The names of the target servers. */
+    Set<String> serverNames() {
+        Set<String> names = new LinkedHashSet<>();
+        list.forEach(target -> names.add(target.server().name()));
+        return names;
+    }
+
     boolean single() {
         return list.size() == 1;
     }

@@ -52,7 +52,9 @@ record ActionDocs(String summary, String description, List<Example> examples) {
                     "Shows a server's current sessions (scur: TCP sessions count) and queued requests, summed over "
                             + "the current worker and the old workers still alive after a reload (seen through the "
                             + "master CLI), with the figures of each worker.",
-                    List.of(new Example("hapc list-connections -b web -s web1 | jq .sessions", null)));
+                    List.of(new Example("hapc list-connections -b web -s web1 | jq .sessions", null),
+                            new Example("hapc list-connections -s web1 |\n    jq -c '.targets[] | {backend, sessions}'",
+                                    "web1 in every backend that has it")));
             case ENABLE_SERVER -> new ActionDocs(
                     "back in rotation (state ready)",
                     "Sends set server BACKEND/SERVER state ready, unless the server is already ready: then nothing "
@@ -93,6 +95,10 @@ record ActionDocs(String summary, String description, List<Example> examples) {
                             + "agent) ends the wait within one poll: exit status 1, kind conflict; hapc does not fight "
                             + "it.",
                     List.of(new Example("hapc drain-server -b web -s web1 --wait --timeout 120", null),
+                            new Example("hapc drain-server -s web1 -s web2 --wait --text",
+                                    "both, in every backend that has them; one deadline"),
+                            new Example("hapc drain-server -s web1 --min-up 2 --check",
+                                    "exit 1 (capacity) if a backend would keep < 2 servers up"),
                             new Example("hapc drain-server -b web -s web1 -w &&\n    hapc check-safe-to-remove -b web -s web1",
                                     "drain, then make sure"),
                             new Example("hapc drain-server -b web -s web1 --wait -t 300 --on-timeout stop",

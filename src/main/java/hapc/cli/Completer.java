@@ -12,8 +12,10 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The hidden {@code hapc --complete -- WORD...} helper behind completion/hapc.bash: given the
@@ -33,6 +35,11 @@ final class Completer {
     static final String FILES = "files";
     /** Completion must not hang a shell on an unreachable socket. */
     private static final String SOCKET_TIMEOUT_SECONDS = "2";
+    /**
+     * Without -b, server names come from every backend, one in-process list-servers each: cheap
+     * on an HAProxy of a few dozen backends, too slow for a TAB on thousands (then none).
+     */
+    static final int SERVERS_OF_EVERY_BACKEND_LIMIT = 64;
 
     private final List<String> typed;
     private final String current;
@@ -66,7 +73,7 @@ final class Completer {
         if (current.startsWith("-") || action.isPresent()) {
             for (OptionSpec option : action.map(OptionSpec::forAction).orElseGet(OptionSpec::all)) {
                 String spelling = "--" + option.longOption();
-                if (spelling.startsWith(current) && (option.field() == Field.CONFIG || !used(option))) {
+                if (spelling.startsWith(current) && (repeatable(option) || !used(option))) {
                     lines.add(spelling);
                 }
             }
@@ -92,15 +99,41 @@ final class Completer {
             case CHOICE -> option.choices();
             case BACKEND -> names("backends", "list-backends");
             case FRONTEND -> names("frontends", "list-frontends");
-            case SERVER -> valueOf(Field.BACKEND).map(b -> names("servers", "list-servers", "-b", b)).orElse(List.of());
+            case SERVER -> servers();
             default -> List.of();
         };
+        List<String> given = option.value() == OptionSpec.Value.SERVER ? valuesOf(Field.SERVER) : List.of();
         for (String candidate : candidates) {
-            if (candidate.startsWith(partial)) {
+            if (candidate.startsWith(partial) && !given.contains(candidate)) {
                 lines.add(prefix + candidate);
             }
         }
         return lines;
+    }
+
+    /**
+     * The servers of the backend typed, or without -b the distinct server names of every backend
+     * (the action then acts on the server in each backend that has it), up to
+     * {@link #SERVERS_OF_EVERY_BACKEND_LIMIT} backends.
+     */
+    private List<String> servers() {
+        Optional<String> backend = valueOf(Field.BACKEND);
+        if (backend.isPresent()) {
+            return names("servers", "list-servers", "-b", backend.get());
+        }
+        List<String> backends = names("backends", "list-backends");
+        if (backends.size() > SERVERS_OF_EVERY_BACKEND_LIMIT) {
+            return List.of();
+        }
+        Set<String> servers = new LinkedHashSet<>();
+        backends.forEach(each -> servers.addAll(names("servers", "list-servers", "-b", each)));
+        return List.copyOf(servers);
+    }
+
+    /** Options that may be given more than once (several -s, several -c) stay on offer. */
+    private static boolean repeatable(OptionSpec option) {
+        return option.field() != null
+                && (option.field().type() == Field.Type.NAMES || option.field().type() == Field.Type.PATHS);
     }
 
     /** Runs an action in-process, with the connection options already typed, and takes the names it lists. */

@@ -81,6 +81,11 @@ public final class LiveServers {
         return snapshot(api.read(backends));
     }
 
+    /** Only the servers of these names in these backends (see {@link RuntimeApi#read(Collection, Set)}). */
+    public ServerSnapshot read(Collection<String> backends, Set<String> serverNames) {
+        return snapshot(api.read(backends, serverNames));
+    }
+
     /**
      * Every backend holding a server of one of these exact names, with all the servers of each:
      * one read of the whole HAProxy's server states, whatever its size.

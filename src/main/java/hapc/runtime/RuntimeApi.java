@@ -8,11 +8,14 @@ import hapc.model.OperationalState;
 import hapc.request.Names;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * HAProxy's runtime API as hapc uses it, one method per command. Every question is asked about
@@ -24,6 +27,11 @@ public final class RuntimeApi {
     private static final String SERVERS_ONLY = "4";
     private static final String ALL_STATES = "show servers state";
     private static final String ALL_STATS = "show stat -1 " + SERVERS_ONLY + " -1";
+    /** The columns read from {@code show servers state} and {@code show stat}: only these are split out. */
+    private static final Set<String> STATE_COLUMNS = Set.of("be_name", "srv_name", "srv_admin_state", "srv_op_state",
+            "srv_addr", "srv_port", "srv_uweight", "srv_iweight", "srv_agent_state");
+    private static final Set<String> STAT_COLUMNS = Set.of("pxname", "svname", "type", "status", "weight", "addr",
+            "scur", "qcur", "check_status");
     /** Beyond this many backends, one whole dump costs less than a command per backend. */
     static final int PER_BACKEND_LIMIT = 32;
 
@@ -91,22 +99,52 @@ public final class RuntimeApi {
     }
 
     /**
+     * Only the servers of these names in these backends, as {@link #read(Collection)} gives them
+     * (a backend holding none of them maps to no server): what a read-back after a write needs.
+     * Beyond {@link #PER_BACKEND_LIMIT} backends, only the rows of these server names are split
+     * out of the two whole dumps: draining s5 in 10,000 backends reads back 10,000 servers of
+     * both tables, not 100,000.
+     */
+    public Map<String, Map<String, ServerView>> read(Collection<String> backends, Set<String> serverNames) {
+        if (backends.size() <= PER_BACKEND_LIMIT) { // the per-backend commands answer every server anyway
+            Map<String, Map<String, ServerView>> servers = read(backends);
+            servers.values().forEach(views -> views.keySet().retainAll(serverNames));
+            return servers;
+        }
+        List<Answer> answers = ask(List.of(ALL_STATES, ALL_STATS));
+        Map<String, List<StateRow>> states = statesByBackend(answers.get(0), "srv_name", serverNames);
+        Map<String, Map<String, StatRow>> stats = statRows("svname", serverNames, answers.get(1));
+        Map<String, Map<String, ServerView>> servers = new LinkedHashMap<>();
+        for (String backend : backends) {
+            servers.put(backend, join(states.getOrDefault(backend, List.of()), stats.getOrDefault(backend, Map.of())));
+        }
+        return servers;
+    }
+
+    /**
      * Every backend that has a server of one of these exact names, with all its servers (the
      * capacity guard needs the others too): one {@code show servers state} of the whole HAProxy,
      * in which only the matching rows are split, then the stats of those backends.
      */
     public Map<String, Map<String, ServerView>> locate(Set<String> serverNames) {
-        Answer dump = ask(List.of(ALL_STATES)).get(0);
-        Set<String> backends = new LinkedHashSet<>();
-        statesByBackend(dump, "srv_name", serverNames).forEach((backend, rows) -> backends.add(backend));
-        if (backends.isEmpty()) {
+        Map<String, List<StateRow>> states = statesOfBackendsHolding(serverNames);
+        if (states.isEmpty()) {
             return Map.of();
         }
-        Map<String, List<StateRow>> states = statesByBackend(dump, "be_name", backends);
-        Map<String, Map<String, StatRow>> stats = stats(backends);
+        Map<String, Map<String, StatRow>> stats = stats(states.keySet());
         Map<String, Map<String, ServerView>> servers = new LinkedHashMap<>();
         states.forEach((backend, rows) -> servers.put(backend, join(rows, stats.getOrDefault(backend, Map.of()))));
         return servers;
+    }
+
+    /**
+     * The state rows of every backend holding one of these server names, from one whole dump
+     * read here, so that the 7 MB dump is garbage before the stats of those backends are asked.
+     */
+    private Map<String, List<StateRow>> statesOfBackendsHolding(Set<String> serverNames) {
+        Answer dump = ask(List.of(ALL_STATES)).get(0);
+        Set<String> backends = new LinkedHashSet<>(statesByBackend(dump, "srv_name", serverNames).keySet());
+        return backends.isEmpty() ? Map.of() : statesByBackend(dump, "be_name", backends);
     }
 
     /** Only the load of each server of these backends: what a wait polls. */
@@ -155,9 +193,7 @@ public final class RuntimeApi {
             throw refused(answer);
         }
         Map<String, List<StateRow>> byBackend = new LinkedHashMap<>();
-        for (StateRow row : stateRows(Table.spaced(answer.text(), column, values), answer.command())) {
-            byBackend.computeIfAbsent(row.backend(), b -> new ArrayList<>()).add(row);
-        }
+        stateRows(answer, column, values, row -> byBackend.computeIfAbsent(row.backend(), b -> new ArrayList<>()).add(row));
         return byBackend;
     }
 
@@ -224,28 +260,44 @@ public final class RuntimeApi {
             throw answer.message().startsWith("Can't find backend") ? noSuchBackend(backend) : refused(answer);
         }
         Map<String, StateRow> rows = new LinkedHashMap<>();
-        stateRows(Table.spaced(answer.text(), "be_name", Set.of(backend)), answer.command())
-                .forEach(row -> rows.put(row.server(), row));
+        stateRows(answer, "be_name", Set.of(backend), row -> rows.put(row.server(), row));
         return rows;
     }
 
-    private static List<StateRow> stateRows(Table table, String command) {
-        table.require(command, "be_name", "srv_name", "srv_admin_state", "srv_op_state");
-        List<StateRow> rows = new ArrayList<>(table.rows().size());
-        for (String[] row : table.rows()) {
-            String port = table.get(row, "srv_port");
-            rows.add(new StateRow(
-                    table.get(row, "be_name"),
-                    table.get(row, "srv_name"),
-                    new AdminBits((int) table.number(row, "srv_admin_state")),
-                    OperationalState.fromCode((int) table.number(row, "srv_op_state")),
-                    emptyToNull(table.get(row, "srv_addr")),
-                    port.isEmpty() || port.equals("0") || port.equals("-") ? null : Integer.valueOf(port),
-                    (int) table.number(row, "srv_uweight"),
-                    (int) table.number(row, "srv_iweight"),
-                    (int) table.number(row, "srv_agent_state")));
-        }
-        return rows;
+    /**
+     * The rows of {@code show servers state} whose {@code column} holds one of {@code values},
+     * each made a StateRow as soon as it is split (a whole dump is 100,000 rows).
+     */
+    private static void stateRows(Answer answer, String column, Set<String> values, Consumer<StateRow> each) {
+        String[] needed = {"be_name", "srv_name", "srv_admin_state", "srv_op_state"};
+        Map<String, String> seen = new HashMap<>();
+        Table.spaced(answer.text(), column, values, STATE_COLUMNS, (table, row) -> {
+            table.require(answer.command(), needed); // before reading a row, as for an answer without rows
+            each.accept(stateRow(table, row, seen));
+        }).require(answer.command(), needed);
+    }
+
+    /**
+     * One instance of each equal name kept: 100,000 rows name 10,000 backends, 10 server names
+     * and one address over and over, and the rows live as long as the call.
+     */
+    private static String once(Map<String, String> seen, String value) {
+        String kept = seen.putIfAbsent(value, value);
+        return kept == null ? value : kept;
+    }
+
+    private static StateRow stateRow(Table table, String[] row, Map<String, String> seen) {
+        String port = table.get(row, "srv_port");
+        return new StateRow(
+                once(seen, table.get(row, "be_name")),
+                once(seen, table.get(row, "srv_name")),
+                new AdminBits((int) table.number(row, "srv_admin_state")),
+                OperationalState.fromCode((int) table.number(row, "srv_op_state")),
+                emptyToNull(once(seen, table.get(row, "srv_addr"))),
+                port.isEmpty() || port.equals("0") || port.equals("-") ? null : Integer.valueOf(port),
+                (int) table.number(row, "srv_uweight"),
+                (int) table.number(row, "srv_iweight"),
+                (int) table.number(row, "srv_agent_state"));
     }
 
     static Map<String, StatRow> statRows(String backend, Answer answer) {
@@ -257,25 +309,33 @@ public final class RuntimeApi {
 
     /** The server rows of these proxies, per proxy, from a {@code show stat} of them or of all. */
     static Map<String, Map<String, StatRow>> statRows(Set<String> backends, Answer answer) {
+        return statRows("pxname", backends, answer);
+    }
+
+    /** The server rows whose {@code column} holds one of {@code values}, per proxy. */
+    private static Map<String, Map<String, StatRow>> statRows(String column, Set<String> values, Answer answer) {
         if (answer.isError()) {
             throw refused(answer);
         }
-        Table table = Table.csv(answer.text(), backends).require(answer.command(), "pxname", "svname", "type", "scur",
-                "qcur");
+        String[] needed = {"pxname", "svname", "type", "scur", "qcur"};
         Map<String, Map<String, StatRow>> rows = new LinkedHashMap<>();
-        for (String[] row : table.rows()) {
+        Map<String, String> seen = new HashMap<>();
+        // each row made a StatRow as soon as it is split (a whole dump is 100,000 rows)
+        Table.csv(answer.text(), column, values, STAT_COLUMNS, (table, row) -> {
+            table.require(answer.command(), needed);
             if (!table.get(row, "type").equals("2")) {
-                continue;
+                return;
             }
-            rows.computeIfAbsent(table.get(row, "pxname"), b -> new LinkedHashMap<>()).put(table.get(row, "svname"),
+            String server = once(seen, table.get(row, "svname"));
+            rows.computeIfAbsent(table.get(row, "pxname"), b -> new LinkedHashMap<>()).put(server,
                     new StatRow(
-                            table.get(row, "svname"),
-                            table.get(row, "status"),
+                            server,
+                            once(seen, table.get(row, "status")),
                             (int) table.number(row, "weight"),
-                            emptyToNull(table.get(row, "addr")),
+                            emptyToNull(once(seen, table.get(row, "addr"))),
                             new ServerLoad(table.number(row, "scur"), table.number(row, "qcur")),
-                            emptyToNull(table.get(row, "check_status"))));
-        }
+                            emptyToNull(once(seen, table.get(row, "check_status")))));
+        }).require(answer.command(), needed);
         return rows;
     }
 

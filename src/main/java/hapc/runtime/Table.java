@@ -14,17 +14,27 @@ import java.util.Set;
  * fields were added in almost every HAProxy version.
  */
 public final class Table {
+    /** Column name -> index in a row (a row holds only the kept columns, see {@link #parse}). */
     private final Map<String, Integer> columns;
+    /** Every column of the header, kept or not: what {@link #require} checks. */
+    private final Set<String> header;
     private final List<String[]> rows;
 
-    private Table(Map<String, Integer> columns, List<String[]> rows) {
+    private Table(Map<String, Integer> columns, Set<String> header, List<String[]> rows) {
         this.columns = columns;
+        this.header = header;
         this.rows = rows;
+    }
+
+    /** Takes the rows of a table one at a time, as they are split. */
+    @FunctionalInterface
+    public interface RowVisitor {
+        void row(Table table, String[] row);
     }
 
     /** {@code show stat}: CSV with a trailing comma on every line. */
     public static Table csv(String text) {
-        return parse(text, ',', null, null);
+        return parse(text, ',', null, null, null, null);
     }
 
     /**
@@ -38,12 +48,35 @@ public final class Table {
 
     /** {@code show stat} of several proxies (or of all), keeping only the rows of these proxies. */
     public static Table csv(String text, Set<String> proxies) {
-        return parse(text, ',', "pxname", proxies);
+        return parse(text, ',', "pxname", proxies, null, null);
+    }
+
+    /**
+     * As {@link #csv(String, Set)}, splitting out only the {@code keep} columns of each kept row:
+     * a {@code show stat} row has about 100 fields of which a reader needs a handful, and on
+     * 100,000 rows splitting them all is most of the cost of a call (and of its memory).
+     */
+    public static Table csv(String text, Set<String> proxies, Set<String> keep) {
+        return csv(text, "pxname", proxies, keep);
+    }
+
+    /** As {@link #csv(String, Set, Set)}, keeping the rows whose {@code column} holds one of {@code values}. */
+    public static Table csv(String text, String column, Set<String> values, Set<String> keep) {
+        return parse(text, ',', column, values, keep, null);
+    }
+
+    /**
+     * As {@link #csv(String, String, Set, Set)}, handing each kept row to {@code each} as soon as
+     * it is split instead of keeping it ({@link #rows()} stays empty): a reader that turns rows
+     * into small records at once never holds 100,000 split rows at the same time.
+     */
+    public static Table csv(String text, String column, Set<String> values, Set<String> keep, RowVisitor each) {
+        return parse(text, ',', column, values, keep, each);
     }
 
     /** {@code show servers state}: a format-number line, then the header, then rows. */
     public static Table spaced(String text) {
-        return parse(text, ' ', null, null);
+        return parse(text, ' ', null, null, null, null);
     }
 
     /**
@@ -52,12 +85,30 @@ public final class Table {
      * backends is 7 MB, of which a call usually needs a few rows).
      */
     public static Table spaced(String text, String column, Set<String> values) {
-        return parse(text, ' ', column, values);
+        return parse(text, ' ', column, values, null, null);
     }
 
-    /** @param column when not null, only the data rows whose field of that name is in {@code values} are kept */
-    private static Table parse(String text, char separator, String column, Set<String> values) {
+    /** As {@link #spaced(String, String, Set)}, splitting out only the {@code keep} columns of each kept row. */
+    public static Table spaced(String text, String column, Set<String> values, Set<String> keep) {
+        return parse(text, ' ', column, values, keep, null);
+    }
+
+    /** As {@link #spaced(String, String, Set, Set)}, handing each kept row to {@code each} (see {@link #csv(String, String, Set, Set, RowVisitor)}). */
+    public static Table spaced(String text, String column, Set<String> values, Set<String> keep, RowVisitor each) {
+        return parse(text, ' ', column, values, keep, each);
+    }
+
+    /**
+     * @param column when not null, only the data rows whose field of that name is in {@code values} are kept
+     * @param keep   when not null, the only columns split out of each row (the others read as absent)
+     * @param each   when not null, takes each kept row instead of the table's row list
+     */
+    private static Table parse(String text, char separator, String column, Set<String> values, Set<String> keep,
+            RowVisitor each) {
+        Table table = null;
         Map<String, Integer> columns = null;
+        Set<String> header = null;
+        int[] slots = null;
         int filterIndex = -1;
         // one wanted value (the usual one-backend call) is compared in place, without a substring
         String single = values != null && values.size() == 1 ? values.iterator().next() : null;
@@ -73,21 +124,88 @@ public final class Table {
                 if (text.charAt(start) == '#') {
                     if (columns == null) {
                         columns = header(text.substring(start + 1, end).strip(), separator);
+                        header = Set.copyOf(columns.keySet());
                         filterIndex = column == null ? -1 : columns.getOrDefault(column, -1);
+                        if (keep != null) {
+                            slots = slots(columns, keep);
+                            columns = kept(columns, slots);
+                        }
+                        table = new Table(columns, header, rows);
                     }
                 } else if (columns != null && (column == null || filterIndex >= 0
                         && (single != null ? fieldIs(text, start, end, separator, filterIndex, single)
                                 : values.contains(field(text, start, end, separator, filterIndex))))) {
-                    rows.add(fields(text, start, end, separator, columns.size()));
+                    String[] row = slots == null ? fields(text, start, end, separator, columns.size())
+                            : keptFields(text, start, end, separator, slots, columns.size());
+                    if (each == null) {
+                        rows.add(row);
+                    } else {
+                        each.row(table, row);
+                    }
                 }
             }
             start = end + 1;
         }
-        if (columns == null) {
+        if (table == null) {
             throw new HapcException(ErrorKind.HAPROXY, "HAProxy's answer has no '#' header line: "
                     + text.substring(0, Math.min(200, text.length())));
         }
-        return new Table(columns, rows);
+        return table;
+    }
+
+    /** For each header position, the index of that column in a kept row, or -1 when it is not kept. */
+    private static int[] slots(Map<String, Integer> columns, Set<String> keep) {
+        int width = columns.values().stream().mapToInt(Integer::intValue).max().orElse(-1) + 1;
+        String[] names = new String[width];
+        columns.forEach((name, position) -> names[position] = name);
+        int[] slots = new int[width];
+        int next = 0;
+        for (int position = 0; position < width; position++) {
+            slots[position] = names[position] != null && keep.contains(names[position]) ? next++ : -1;
+        }
+        return slots;
+    }
+
+    /** The kept columns, renumbered to their index in a kept row. */
+    private static Map<String, Integer> kept(Map<String, Integer> columns, int[] slots) {
+        Map<String, Integer> kept = new HashMap<>();
+        columns.forEach((name, position) -> {
+            if (slots[position] >= 0) {
+                kept.put(name, slots[position]);
+            }
+        });
+        return kept;
+    }
+
+    /**
+     * Splits out only the fields whose slot is kept, and stops after the last one: the same
+     * fields {@link #fields} gives, without a substring for every other one. A short row leaves
+     * the missing cells null ({@link #get} reads them as "").
+     */
+    static String[] keptFields(String text, int start, int end, char separator, int[] slots, int kept) {
+        String[] out = new String[kept];
+        int last = slots.length - 1;
+        while (last >= 0 && slots[last] < 0) {
+            last--;
+        }
+        int index = 0;
+        int fieldStart = start;
+        for (int i = start; i <= end && index <= last; i++) {
+            if (i == end || text.charAt(i) == separator) {
+                if (separator == ' ' && i == fieldStart) {
+                    fieldStart = i + 1; // runs of spaces separate one field
+                    continue;
+                }
+                if (separator != ' ' || i > fieldStart) {
+                    if (slots[index] >= 0) {
+                        out[slots[index]] = text.substring(fieldStart, i);
+                    }
+                    index++;
+                }
+                fieldStart = i + 1;
+            }
+        }
+        return out;
     }
 
     private static boolean fieldIs(String text, int start, int end, char separator, int index, String value) {
@@ -95,7 +213,23 @@ public final class Table {
             int after = start + value.length();
             return after <= end && text.startsWith(value, start) && (after == end || text.charAt(after) == separator);
         }
-        return field(text, start, end, separator, index).equals(value);
+        // compared in place: filtering a whole dump on srv_name must not cost a substring a row
+        int fieldStart = start;
+        int seen = 0;
+        for (int i = start; i <= end; i++) {
+            if (i == end || text.charAt(i) == separator) {
+                if (separator == ' ' && i == fieldStart) {
+                    fieldStart = i + 1;
+                    continue;
+                }
+                if (seen == index) {
+                    return i - fieldStart == value.length() && text.regionMatches(fieldStart, value, 0, value.length());
+                }
+                seen++;
+                fieldStart = i + 1;
+            }
+        }
+        return value.isEmpty();
     }
 
     /** The index-th field of the row {@code text[start, end)}, found without splitting the whole row. */
@@ -156,7 +290,7 @@ public final class Table {
      */
     public Table require(String what, String... needed) {
         for (String column : needed) {
-            if (!columns.containsKey(column)) {
+            if (!header.contains(column)) {
                 throw new HapcException(ErrorKind.HAPROXY, "HAProxy's answer to '" + what + "' has no column '"
                         + column + "': is this the admin socket of an HAProxy 1.8 or later?");
             }
@@ -165,13 +299,17 @@ public final class Table {
     }
 
     public boolean has(String column) {
-        return columns.containsKey(column);
+        return header.contains(column);
     }
 
     /** The cell, or "" when the column is absent in this HAProxy version or the row is short. */
     public String get(String[] row, String column) {
         Integer index = columns.get(column);
-        return index == null || index >= row.length ? "" : row[index];
+        if (index == null && header.contains(column)) {
+            // a reader asking for a column it did not keep: a programming error, never "absent"
+            throw new IllegalStateException("column '" + column + "' was not kept when the table was read");
+        }
+        return index == null || index >= row.length || row[index] == null ? "" : row[index];
     }
 
     public long number(String[] row, String column) {

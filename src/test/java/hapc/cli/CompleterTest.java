@@ -98,7 +98,27 @@ class CompleterTest {
         assertEquals(List.of("words", "web1", "web2", "api-web"),
                 complete("-k", socket(binary), "drain-server", "-b", "web", "-s", ""));
         assertEquals(List.of("words", "api1"), complete("--socket=" + socket(binary), "drain-server", "--backend=api", "-s", ""));
-        assertEquals(List.of("words"), complete("-k", socket(binary), "drain-server", "-s", ""), "no backend yet");
+    }
+
+    @Test
+    @ParameterizedTest
+    @MethodSource("hapc.testing.HaproxyVersions#all")
+    void withoutBackendServerNamesComeFromEveryBackendOnce(String binary) {
+        assertEquals(List.of("words", "web1", "web2", "api-web", "api1"),
+                complete("-k", socket(binary), "drain-server", "-s", ""));
+        assertEquals(List.of("words", "api-web", "api1"), complete("-k", socket(binary), "list-connections", "-s", "api"));
+    }
+
+    @Test
+    @ParameterizedTest
+    @MethodSource("hapc.testing.HaproxyVersions#all")
+    void severalServersKeepCompletingWithoutTheOnesGiven(String binary) {
+        assertTrue(complete("-k", socket(binary), "drain-server", "-s", "web1", "--s").contains("--server"),
+                "-s may be repeated");
+        assertEquals(List.of("words", "web2", "api-web"),
+                complete("-k", socket(binary), "drain-server", "-b", "web", "-s", "web1", "-s", ""));
+        assertEquals(List.of("words", "web2"),
+                complete("-k", socket(binary), "enable-server", "-s", "web1", "--server=api-web", "-s", "w"));
     }
 
     @ParameterizedTest

@@ -74,6 +74,18 @@ class CompletionScriptTest {
 
     @ParameterizedTest
     @MethodSource("hapc.testing.HaproxyVersions#all")
+    void severalServersAndServersOfEveryBackend(String binary) {
+        HaproxyProcess haproxy = haproxy(binary);
+        String socket = haproxy.adminSocket().toString();
+        assertEquals(List.of("web2"), tab(k(haproxy) + "drain-server -b web -s web1 -s ", "hapc", "-k", socket,
+                "drain-server", "-b", "web", "-s", "web1", "-s", ""));
+        // without -b, the names of every backend (the call then acts on each backend holding it)
+        assertEquals(List.of("web1", "web2", "api1"), tab(k(haproxy) + "drain-server -s ", "hapc", "-k", socket,
+                "drain-server", "-s", ""));
+    }
+
+    @ParameterizedTest
+    @MethodSource("hapc.testing.HaproxyVersions#all")
     void completesAfterAnEqualsSignAsBashSplitsIt(String binary) {
         HaproxyProcess haproxy = haproxy(binary);
         String socket = haproxy.adminSocket().toString();

@@ -1,6 +1,7 @@
 package hapc.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -8,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Parsers on answers recorded from a real HAProxy 2.6 (in addition to the live tests). */
@@ -44,6 +46,52 @@ class TableTest {
         assertEquals("DOWN", table.get(row, "status"));
         assertEquals(0, table.number(row, "scur"));
         assertEquals("127.0.0.1:18082", table.get(row, "addr"));
+    }
+
+    /** Reading only some columns gives, for those, exactly what splitting every field gives. */
+    @Test
+    void keptColumnsReadAsTheFullSplit() throws IOException {
+        String state = parts().get(0);
+        String stat = parts().get(1);
+        assertSameCells(Table.spaced(state), Table.spaced(state, "be_name", Set.of("web"), Set.of("be_name",
+                "srv_name", "srv_admin_state", "srv_port", "srv_agent_state", "no_such_column")));
+        assertSameCells(Table.csv(stat), Table.csv(stat, Set.of("web"), Set.of("pxname", "svname", "status",
+                "addr", "scur", "check_status", "-")));
+        Table kept = Table.csv(stat, Set.of("web"), Set.of("svname"));
+        assertTrue(kept.has("scur"), "the header still knows every column");
+        assertThrows(IllegalStateException.class, () -> kept.get(kept.rows().get(0), "scur"),
+                "a column read without having been kept is a programming error, never an empty cell");
+        assertEquals("", kept.get(kept.rows().get(0), "a_column_of_a_future_version"));
+    }
+
+    /** A filter on a column other than the first matches the exact name, compared in place. */
+    @Test
+    void filterOnALaterColumnMatchesExactNames() throws IOException {
+        String state = parts().get(0);
+        assertEquals(List.of("web-1"), names(Table.spaced(state, "srv_name", Set.of("web-1"))));
+        assertEquals(List.of("web-10"), names(Table.spaced(state, "srv_name", Set.of("web-10"))));
+        assertEquals(List.of(), names(Table.spaced(state, "srv_name", Set.of("web-"))));
+        assertEquals(List.of("web-1", "web-10"), names(Table.spaced(state, "srv_name", Set.of("web-1", "web-10"))));
+        List<String> visited = new java.util.ArrayList<>();
+        Table streamed = Table.spaced(state, "srv_name", Set.of("web-1", "dis"), Set.of("srv_name"),
+                (table, row) -> visited.add(table.get(row, "srv_name")));
+        assertEquals(List.of("web-1", "dis"), visited, "each row handed over as it is split");
+        assertEquals(0, streamed.rows().size(), "and not kept");
+    }
+
+    private static List<String> names(Table table) {
+        return table.rows().stream().map(row -> table.get(row, "srv_name")).toList();
+    }
+
+    private static void assertSameCells(Table full, Table kept) {
+        assertEquals(full.rows().size(), kept.rows().size());
+        for (int i = 0; i < full.rows().size(); i++) {
+            for (String column : List.of("be_name", "srv_name", "srv_admin_state", "srv_port", "srv_agent_state",
+                    "no_such_column", "pxname", "svname", "status", "addr", "scur", "check_status", "-")) {
+                assertEquals(full.get(full.rows().get(i), column), kept.get(kept.rows().get(i), column),
+                        "row " + i + " column " + column);
+            }
+        }
     }
 
     @Test
