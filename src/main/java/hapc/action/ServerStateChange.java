@@ -82,10 +82,12 @@ public final class ServerStateChange implements ActionHandler {
         WantedState wanted = this.wanted.keepingAgent(request.keepAgent());
         ChangePlan plan = ChangePlan.of(targets, wanted);
         warnAboutKeptAgents(context, plan, request.keepAgent());
-        Outcome outcome = new Outcome(action).changed(plan.changed()).put("check_mode", request.checkMode());
+        Outcome outcome = new Outcome(action).put("check_mode", request.checkMode());
         if (request.minUp() != null) {
+            // a refusal changes nothing: its answer says changed false
             outcome.put("capacity", CapacityGuard.check(plan, request.minUp(), outcome.fields()));
         }
+        outcome.changed(plan.changed());
 
         List<Server> after = new ArrayList<>();
         Map<String, String> failures = new LinkedHashMap<>();

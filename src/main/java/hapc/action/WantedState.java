@@ -54,7 +54,7 @@ record WantedState(AdminState admin, boolean killSessions, ToIntFunction<Server>
         }
         if (admin != null && before.admin().needsChangeTo(admin)) {
             commands.add(Commands.setState(before.backend(), before.name(), admin));
-            expected = expected.withAdmin(before.admin().after(admin));
+            expected = expected.expectedWith(before.admin().after(admin));
         }
         if (weight != null) {
             int wanted = weight.applyAsInt(before);

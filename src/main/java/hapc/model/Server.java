@@ -39,8 +39,18 @@ public record Server(
         return adminState() == AdminState.READY && operational == OperationalState.UP && weight > 0;
     }
 
-    public Server withAdmin(AdminBits bits) {
-        return new Server(backend, name, bits, operational, status, weight, address, port, sessions, queued,
+    /**
+     * The server as HAProxy is expected to show it once {@code set server ... state} gave it these
+     * bits: what check mode reports. The status text follows the state (DRAIN, MAINT; back in
+     * rotation UP, or "no check" without a health check); the rest is as read.
+     */
+    public Server expectedWith(AdminBits bits) {
+        String expectedStatus = switch (bits.state()) {
+            case DRAIN -> "DRAIN";
+            case MAINT -> "MAINT";
+            case READY -> checkStatus == null ? "no check" : "UP";
+        };
+        return new Server(backend, name, bits, operational, expectedStatus, weight, address, port, sessions, queued,
                 checkStatus, initialWeight, agentBits);
     }
 

@@ -100,7 +100,6 @@ class CompleterTest {
         assertEquals(List.of("words", "api1"), complete("--socket=" + socket(binary), "drain-server", "--backend=api", "-s", ""));
     }
 
-    @Test
     @ParameterizedTest
     @MethodSource("hapc.testing.HaproxyVersions#all")
     void withoutBackendServerNamesComeFromEveryBackendOnce(String binary) {
@@ -109,7 +108,6 @@ class CompleterTest {
         assertEquals(List.of("words", "api-web", "api1"), complete("-k", socket(binary), "list-connections", "-s", "api"));
     }
 
-    @Test
     @ParameterizedTest
     @MethodSource("hapc.testing.HaproxyVersions#all")
     void severalServersKeepCompletingWithoutTheOnesGiven(String binary) {
