@@ -172,6 +172,7 @@ class TargetsTest {
             HapcRun refused = HapcRun.run(relayed(relay, haproxy, call.toArray(new String[0])));
             assertEquals(1, refused.exit(), refused.stdout());
             assertEquals("capacity", refused.errorKind(), refused.stdout());
+            assertFalse(refused.changed(), "a refusal changes nothing: " + refused.stdout());
             assertTrue(refused.msg().contains("backend 'https' would have 1 server up"), refused.msg());
             assertFalse(refused.msg().contains("'http'"), refused.msg());
             assertEquals(List.of(), relay.changes(), "nothing written, check mode " + checkMode);
