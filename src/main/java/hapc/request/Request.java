@@ -127,8 +127,15 @@ public record Request(
     }
 
     /** One name or a list of names; a name given twice counts once. */
-    @SuppressWarnings("unchecked")
     private static List<String> names(Map<Field, Object> values, Field field) {
+        Set<String> unique = new LinkedHashSet<>();
+        oneOrMore(values, field).forEach(name -> unique.add(Names.require(field.jsonName(), name)));
+        return List.copyOf(unique);
+    }
+
+    /** A field that takes one value or a non-empty list of them (JSON), or a repeated option. */
+    @SuppressWarnings("unchecked")
+    private static List<String> oneOrMore(Map<Field, Object> values, Field field) {
         Object value = values.get(field);
         if (value == null) {
             return List.of();
@@ -137,9 +144,7 @@ public record Request(
         if (list.isEmpty()) {
             throw HapcException.invalid(field.jsonName() + " is an empty list");
         }
-        Set<String> unique = new LinkedHashSet<>();
-        list.forEach(name -> unique.add(Names.require(field.jsonName(), name)));
-        return List.copyOf(unique);
+        return list;
     }
 
     private static Integer count(Map<Field, Object> values, Field field) {
@@ -164,16 +169,8 @@ public record Request(
         return value == null ? null : checkPath(field, (String) value);
     }
 
-    @SuppressWarnings("unchecked")
     private static List<String> paths(Map<Field, Object> values, Field field) {
-        Object value = values.get(field);
-        if (value == null) {
-            return List.of();
-        }
-        List<String> list = value instanceof String single ? List.of(single) : (List<String>) value;
-        if (list.isEmpty()) {
-            throw HapcException.invalid(field.jsonName() + " is an empty list");
-        }
+        List<String> list = oneOrMore(values, field);
         list.forEach(p -> checkPath(field, p));
         return List.copyOf(list);
     }

@@ -209,31 +209,28 @@ public final class Table {
     }
 
     private static boolean fieldIs(String text, int start, int end, char separator, int index, String value) {
-        if (index == 0) {
-            int after = start + value.length();
-            return after <= end && text.startsWith(value, start) && (after == end || text.charAt(after) == separator);
-        }
         // compared in place: filtering a whole dump on srv_name must not cost a substring a row
-        int fieldStart = start;
-        int seen = 0;
-        for (int i = start; i <= end; i++) {
-            if (i == end || text.charAt(i) == separator) {
-                if (separator == ' ' && i == fieldStart) {
-                    fieldStart = i + 1;
-                    continue;
-                }
-                if (seen == index) {
-                    return i - fieldStart == value.length() && text.regionMatches(fieldStart, value, 0, value.length());
-                }
-                seen++;
-                fieldStart = i + 1;
-            }
+        long bounds = fieldBounds(text, start, end, separator, index);
+        if (bounds < 0) {
+            return value.isEmpty();
         }
-        return value.isEmpty();
+        int from = (int) (bounds >>> 32);
+        int to = (int) bounds;
+        return to - from == value.length() && text.regionMatches(from, value, 0, value.length());
     }
 
     /** The index-th field of the row {@code text[start, end)}, found without splitting the whole row. */
     static String field(String text, int start, int end, char separator, int index) {
+        long bounds = fieldBounds(text, start, end, separator, index);
+        return bounds < 0 ? "" : text.substring((int) (bounds >>> 32), (int) bounds);
+    }
+
+    /**
+     * Where the index-th field of the row {@code text[start, end)} starts and ends (start in the
+     * high 32 bits, end in the low ones), or -1 when the row has fewer fields. Spaces separate
+     * like HAProxy's spaced tables: several count as one.
+     */
+    private static long fieldBounds(String text, int start, int end, char separator, int index) {
         int fieldStart = start;
         int seen = 0;
         for (int i = start; i <= end; i++) {
@@ -243,13 +240,13 @@ public final class Table {
                     continue;
                 }
                 if (seen == index) {
-                    return text.substring(fieldStart, i);
+                    return (long) fieldStart << 32 | i;
                 }
                 seen++;
                 fieldStart = i + 1;
             }
         }
-        return "";
+        return -1;
     }
 
     private static Map<String, Integer> header(String line, char separator) {
