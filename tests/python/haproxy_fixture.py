@@ -161,7 +161,7 @@ class Relay:
     then a fact a test can assert on ("only reads in check mode"), whatever hapc or the wrapper
     says. The Java tests' hapc.testing.RecordingRelay, for the Python tests."""
 
-    READS = re.compile(r"^(@!?\d*\s+)?(show( |$)|set severity-output )")
+    READS = re.compile(r"^(@!?\d*\s+)?(show( |$)|get |set severity-output )")
 
     def __init__(self, target, path):
         self.target, self.path = str(target), str(path)
@@ -180,7 +180,7 @@ class Relay:
         return [c.strip() for line in lines for c in line.split(";") if c.strip()]
 
     def changes(self):
-        """The commands that can change HAProxy: all but `show ...` and `set severity-output`."""
+        """The commands that can change HAProxy: all but `show ...`, `get ...` and `set severity-output`."""
         return [c for c in self.commands() if not self.READS.match(c)]
 
     def _accept(self):

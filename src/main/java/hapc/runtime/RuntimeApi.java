@@ -34,6 +34,8 @@ public final class RuntimeApi {
             "scur", "qcur", "check_status");
     /** Beyond this many backends, one whole dump costs less than a command per backend. */
     static final int PER_BACKEND_LIMIT = 32;
+    /** Up to this many (backend, server) pairs, asking each costs less than the whole state dump. */
+    static final long PROBE_LIMIT = 20_000;
 
     private final AdminSocket socket;
 
@@ -123,10 +125,20 @@ public final class RuntimeApi {
 
     /**
      * Every backend that has a server of one of these exact names, with all its servers (the
-     * capacity guard needs the others too): one {@code show servers state} of the whole HAProxy,
-     * in which only the matching rows are split, then the stats of those backends.
+     * capacity guard needs the others too).
+     *
+     * <p>Which backends hold them is asked cheaply first: {@code show backend}, then {@code get
+     * weight B/S} for every pair (on 10,000 backends, 16 lines and 150 kB answered in ~75 ms,
+     * where the whole {@code show servers state} is 6.8 MB that HAProxy takes 120-170 ms to
+     * write and hapc as long to scan); then only those backends are read. With many names the
+     * pairs outgrow the dump, and one whole dump is read instead, only matching rows split.
      */
     public Map<String, Map<String, ServerView>> locate(Set<String> serverNames) {
+        List<String> backends = backendNames();
+        if ((long) backends.size() * serverNames.size() <= PROBE_LIMIT) {
+            Set<String> holding = holding(backends, serverNames);
+            return holding.isEmpty() ? Map.of() : read(holding);
+        }
         Map<String, List<StateRow>> states = statesOfBackendsHolding(serverNames);
         if (states.isEmpty()) {
             return Map.of();
@@ -145,6 +157,27 @@ public final class RuntimeApi {
         Answer dump = ask(List.of(ALL_STATES)).get(0);
         Set<String> backends = new LinkedHashSet<>(statesByBackend(dump, "srv_name", serverNames).keySet());
         return backends.isEmpty() ? Map.of() : statesByBackend(dump, "be_name", backends);
+    }
+
+    /** The backends, in HAProxy's order, that have a server of one of these names ({@code get weight}). */
+    private Set<String> holding(List<String> backends, Set<String> serverNames) {
+        List<String> commands = new ArrayList<>(backends.size() * serverNames.size());
+        for (String backend : backends) {
+            for (String server : serverNames) {
+                commands.add("get weight " + Commands.id(backend, server));
+            }
+        }
+        List<Answer> answers = askPacked(commands, false);
+        Set<String> holding = new LinkedHashSet<>();
+        for (int i = 0; i < answers.size(); i++) {
+            Answer answer = answers.get(i);
+            if (!answer.isError()) {
+                holding.add(backends.get(i / serverNames.size()));
+            } else if (!answer.message().startsWith("No such")) {
+                throw refused(answer);
+            }
+        }
+        return holding;
     }
 
     /** Only the load of each server of these backends: what a wait polls. */

@@ -151,7 +151,7 @@ class TargetsTest {
             HapcRun run = HapcRun.run(relayed(relay, haproxy, call));
             assertEquals(2, run.exit(), run.stdout());
             assertEquals("not_found", run.errorKind(), run.stdout());
-            assertTrue(relay.readServersState(), "the names were looked up: " + relay.commands());
+            assertFalse(relay.commands().isEmpty(), "the names were looked up: " + String.join(" ", call));
             assertEquals(List.of(), relay.changes(), "nothing written: " + String.join(" ", call));
             assertEquals(before, RawSocket.serversState(haproxy.adminSocket()), String.join(" ", call));
         }

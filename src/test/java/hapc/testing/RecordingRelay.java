@@ -87,7 +87,7 @@ public final class RecordingRelay implements AutoCloseable {
         return commands;
     }
 
-    /** The commands that can change HAProxy: all but {@code show ...} and {@code set severity-output}. */
+    /** The commands that can change HAProxy: all but {@code show ...}, {@code get ...} and {@code set severity-output}. */
     public List<String> changes() {
         return commands().stream().filter(c -> !isRead(c)).toList();
     }
@@ -104,7 +104,8 @@ public final class RecordingRelay implements AutoCloseable {
 
     static boolean isRead(String command) {
         String bare = command.replaceFirst("^@!?\\d*\\s+", "");
-        return bare.startsWith("show ") || bare.equals("show") || bare.startsWith("set severity-output ");
+        return bare.startsWith("show ") || bare.equals("show") || bare.startsWith("get ")
+                || bare.startsWith("set severity-output ");
     }
 
     private void acceptLoop() {
