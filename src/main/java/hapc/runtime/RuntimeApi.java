@@ -135,11 +135,19 @@ public final class RuntimeApi {
      */
     public Map<String, Map<String, ServerView>> locate(Set<String> serverNames) {
         List<String> backends = backendNames();
-        if ((long) backends.size() * serverNames.size() <= PROBE_LIMIT) {
-            Set<String> holding = holding(backends, serverNames);
+        if ((long) backends.size() * serverNames.size() > PROBE_LIMIT) {
+            return withStats(statesOfBackendsHolding(serverNames));
+        }
+        Set<String> holding = holding(backends, serverNames);
+        if (holding.size() <= PER_BACKEND_LIMIT) {
             return holding.isEmpty() ? Map.of() : read(holding);
         }
-        Map<String, List<StateRow>> states = statesOfBackendsHolding(serverNames);
+        // many backends: the whole state dump, read and released before the stats dump (memory)
+        return withStats(statesByBackend(ask(List.of(ALL_STATES)).get(0), "be_name", holding));
+    }
+
+    /** These backends' state rows joined with their stats, read now. */
+    private Map<String, Map<String, ServerView>> withStats(Map<String, List<StateRow>> states) {
         if (states.isEmpty()) {
             return Map.of();
         }
