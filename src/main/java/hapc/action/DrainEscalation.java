@@ -1,5 +1,8 @@
 package hapc.action;
 
+import hapc.action.Context;
+import hapc.plan.Targets;
+
 import hapc.HapcException;
 import hapc.output.Outcome;
 import hapc.runtime.LiveServers.Inspection;
@@ -12,7 +15,7 @@ import java.util.Map;
  * included) and the call succeeds, saying so ({@code escalated}, {@code sessions_killed}). The
  * targets that emptied in time stay drained.
  */
-final class DrainEscalation {
+public final class DrainEscalation {
     private DrainEscalation() {
     }
 
@@ -21,7 +24,7 @@ final class DrainEscalation {
      * @param busy    the ids ("backend/server") of the targets still holding sessions or a queue
      */
     @SuppressWarnings("unchecked")
-    static Outcome stop(Context context, Outcome drained, List<String> busy, String waited) {
+    public static Outcome stop(Context context, Outcome drained, List<String> busy, String waited) {
         Targets fresh = Targets.resolve(context);
         Targets still = new Targets(fresh.list().stream().filter(t -> busy.contains(id(t))).toList(),
                 fresh.snapshot());

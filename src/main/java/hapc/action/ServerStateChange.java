@@ -1,5 +1,14 @@
 package hapc.action;
 
+import hapc.plan.CapacityGuard;
+import hapc.plan.PlannedChange;
+import hapc.plan.TargetList;
+import hapc.wait.Pause;
+
+import hapc.plan.ChangePlan;
+import hapc.plan.Targets;
+import hapc.plan.WantedState;
+
 import hapc.ErrorKind;
 import hapc.HapcException;
 import hapc.model.AdminState;
@@ -166,7 +175,7 @@ public final class ServerStateChange implements ActionHandler {
     }
 
     /** The answer so far, the plan it carried out (or, in check mode, would have) and what it wanted. */
-    record Done(Outcome outcome, ChangePlan plan, WantedState wanted) {
+    public record Done(Outcome outcome, ChangePlan plan, WantedState wanted) {
     }
 
     private Map<String, Object> entry(PlannedChange change, Server after, String failure, boolean checkMode) {

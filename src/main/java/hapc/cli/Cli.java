@@ -1,5 +1,7 @@
 package hapc.cli;
 
+import hapc.wait.Interruption;
+
 import hapc.ErrorKind;
 import hapc.HapcException;
 import hapc.action.ActionHandler;
@@ -7,7 +9,6 @@ import hapc.action.CheckSafeToRemove;
 import hapc.action.Context;
 import hapc.action.DrainServer;
 import hapc.action.EnableServer;
-import hapc.action.Interruption;
 import hapc.action.ListBackends;
 import hapc.action.ListConfigBackends;
 import hapc.action.ListConnections;
