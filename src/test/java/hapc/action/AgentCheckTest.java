@@ -2,6 +2,7 @@ package hapc.action;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import hapc.testing.AgentServer;
@@ -214,5 +215,38 @@ class AgentCheckTest {
         }
         assertEquals(s2Agent, RawSocket.agentBits(haproxy.adminSocket(), "web", "s2"));
         assertEquals("ready", ServerStates.of(haproxy, "web", "s2"));
+    }
+
+    /**
+     * Issue 19: hapc's own reload without a server-state file gives a drain and a maint back with
+     * their agents paused again in the new worker (which starts them running, from the config),
+     * verified after an agent interval; the agent answering "ready" every 300 ms then cannot undo
+     * them. Checked on the new worker's own show servers state.
+     */
+    @ParameterizedTest
+    @MethodSource("hapc.testing.HaproxyVersions#all")
+    void hapcsOwnReloadGivesDrainsBackWithTheirAgentsPaused(String binary) throws Exception {
+        AgentServer agent = live.agent("ready up 100%");
+        HaproxyProcess haproxy = live.start(binary, """
+                listen web
+                    mode tcp
+                    bind 127.0.0.1:%1$d
+                    server s1 127.0.0.1:%2$d agent-check agent-port %3$d agent-inter 300ms
+                    server s2 127.0.0.1:%2$d agent-check agent-port %3$d agent-inter 300ms
+                """.formatted(Ports.free(), live.backend().port(), agent.port()));
+        assertTrue(HaproxyProcess.waitUntil(Duration.ofSeconds(10), () -> agent.answered() >= 2), "agents asked");
+        assertEquals(0, hapc(haproxy, "drain-server", "-b", "web", "-s", "s1").exit());
+        assertEquals(0, hapc(haproxy, "stop-server", "-b", "web", "-s", "s2").exit());
+        int oldWorker = hapc.testing.Procs.adminPid(haproxy.adminSocket());
+
+        HapcRun reload = HapcRun.run("reload-haproxy", "-c", haproxy.config().toString(), "--master-socket",
+                haproxy.masterSocket().toString(), "--haproxy-bin", haproxy.binary());
+        assertEquals(0, reload.exit(), reload.stdout());
+        assertNotEquals(oldWorker, hapc.testing.Procs.adminPid(haproxy.adminSocket()), "a new worker took over");
+        assertEquals("paused", reload.json().at("/states_restored/0/agent").asText(), reload.stdout());
+        // the answer came after at least one agent interval, and what it claims holds on
+        staysFor1500Ms(haproxy, "drain");
+        assertEquals("maint", ServerStates.of(haproxy, "web", "s2"));
+        assertEquals(0, RawSocket.agentBits(haproxy.adminSocket(), "web", "s2") & AGENT_RUNS, "s2's agent paused");
     }
 }

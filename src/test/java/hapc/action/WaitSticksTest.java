@@ -182,4 +182,49 @@ class WaitSticksTest {
         assertEquals("ready", ServerStates.of(haproxy, "db", "db1"), "left as the other caller set it");
         assertNotEquals(-1, run.stderr().indexOf("state drain"));
     }
+
+    /**
+     * Issue 19: a wait that outlived hapc's own reload (a server-state file kept the drain)
+     * follows the new worker; another caller's "ready" after that is a conflict, not a second
+     * reload to undo: hapc stops within one poll and does not drain again.
+     */
+    @ParameterizedTest
+    @MethodSource("hapc.testing.HaproxyVersions#all")
+    void afterHapcsOwnReloadWithAStateFileAnotherCallersReadyIsAConflictNotUndone(String binary) throws Exception {
+        Path dir = Files.createTempDirectory("hapc-wait-follow-");
+        Path stateFile = dir.resolve("servers.state");
+        try {
+            HaproxyProcess haproxy = haproxy(binary, "    server-state-file " + stateFile + "\n",
+                    "    load-server-state-from-file global\n");
+            holdSessionOnDb1(haproxy);
+            CompletableFuture<HapcRun> drain = drainAndWait(haproxy, "20");
+            int oldWorker = Procs.adminPid(haproxy.adminSocket());
+
+            HapcRun reload = HapcRun.run("reload-haproxy", "-c", haproxy.config().toString(), "--master-socket",
+                    haproxy.masterSocket().toString(), "--haproxy-bin", haproxy.binary());
+            assertEquals(0, reload.exit(), reload.stdout());
+            int newWorker = Procs.adminPid(haproxy.adminSocket());
+            assertNotEquals(oldWorker, newWorker, "a new worker took over");
+            assertEquals("drain", ServerStates.of(haproxy, "db", "db1"), "the state file kept the drain");
+            Thread.sleep(600); // a few polls: the wait sees the new worker keep the drain
+            assertFalse(drain.isDone(), () -> "still waiting: " + drain.join().stdout());
+
+            assertEquals("", RawSocket.ask(haproxy.adminSocket(), "set server db/db1 state ready").strip());
+            long changed = System.nanoTime();
+            HapcRun run = drain.get(10, TimeUnit.SECONDS);
+            long reactedMs = (System.nanoTime() - changed) / 1_000_000;
+
+            assertEquals(1, run.exit(), run.stdout());
+            assertEquals("conflict", run.errorKind(), run.stdout());
+            assertTrue(run.msg().contains("worker " + newWorker), run.msg());
+            assertTrue(reactedMs < 1500, "reacted " + reactedMs + " ms after the change");
+            assertEquals(1, run.stderr().split("state drain", -1).length - 1,
+                    "hapc did not drain again after the other caller: " + run.stderr());
+            Thread.sleep(300);
+            assertEquals("ready", ServerStates.of(haproxy, "db", "db1"), "left as the other caller set it");
+        } finally {
+            Files.deleteIfExists(stateFile);
+            Files.deleteIfExists(dir);
+        }
+    }
 }
