@@ -51,7 +51,7 @@ public final class RuntimeApi {
         Answer answer = ask(List.of("show backend")).get(0);
         List<String> names = new ArrayList<>();
         for (String line : answer.text().split("\n")) {
-            if (!line.isEmpty() && !line.startsWith("#")) {
+            if (!line.isEmpty() && !line.startsWith("#") && !InternalProxy.is(line.strip())) {
                 names.add(line.strip());
             }
         }
@@ -234,7 +234,11 @@ public final class RuntimeApi {
             throw refused(answer);
         }
         Map<String, List<StateRow>> byBackend = new LinkedHashMap<>();
-        stateRows(answer, column, values, row -> byBackend.computeIfAbsent(row.backend(), b -> new ArrayList<>()).add(row));
+        stateRows(answer, column, values, row -> {
+            if (!InternalProxy.is(row.backend())) {
+                byBackend.computeIfAbsent(row.backend(), b -> new ArrayList<>()).add(row);
+            }
+        });
         return byBackend;
     }
 

@@ -14,6 +14,9 @@ public record ServersState(String text, List<Entry> entries) {
         Table table = Table.spaced(text);
         List<Entry> entries = new ArrayList<>();
         for (String[] row : table.rows()) {
+            if (InternalProxy.is(table.get(row, "be_name"))) {
+                continue;
+            }
             entries.add(new Entry(table.get(row, "be_name"), table.get(row, "srv_name"),
                     new AdminBits((int) table.number(row, "srv_admin_state"))));
         }
