@@ -23,6 +23,9 @@ public final class MasterCli {
     private static final Pattern PROC_LINE_RELATIVE = Pattern.compile(
             "^(\\d+)\\s+(\\S+)\\s+(?:\\d+|\\[was:\\s*\\d+\\])\\s+(\\d+)()\\s+(\\S+)(?:\\s+(\\S+))?");
 
+    /** A {@code show sess} line's backend and server: {@code ... fe=db be=db srv=db1 ts=00 ...}. */
+    private static final Pattern SESSION_LINE = Pattern.compile(" be=(\\S+) srv=(\\S+) ");
+
     private final AdminSocket socket;
 
     public MasterCli(AdminSocket socket) {
@@ -101,9 +104,11 @@ public final class MasterCli {
                 backends.forEach(backend -> commands.add("@!" + worker.pid() + " " + RuntimeApi.statCommand(backend)));
             }
             Map<String, Map<String, ServerLoad>> perBackend = new LinkedHashMap<>();
+            boolean statAnswered = false;
             for (List<String> line : CommandLines.pack(commands)) {
                 for (Answer answer : socket.exchange(line)) {
                     if (answer.text().startsWith("#")) {
+                        statAnswered = true;
                         RuntimeApi.statRows(wanted, answer).forEach((backend, rows) -> {
                             Map<String, ServerLoad> perServer = perBackend.computeIfAbsent(backend,
                                     b -> new LinkedHashMap<>());
@@ -112,9 +117,34 @@ public final class MasterCli {
                     }
                 }
             }
-            loads.put(worker.pid(), perBackend);
+            if (statAnswered && perBackend.isEmpty()) {
+                // Up to 2.4 (seen on 2.2.9) an old worker's show stat leaves its stopped proxies
+                // out: the header and no row, as if it held nothing. Its show sess still lists
+                // every session with its backend and server. (No server rows at all can also mean
+                // backends without servers: then show sess finds nothing there either.)
+                loads.put(worker.pid(), sessionsBySession(worker, wanted));
+            } else {
+                loads.put(worker.pid(), perBackend);
+            }
         }
         return loads;
+    }
+
+    /**
+     * The sessions of one old worker counted from {@code show sess} (one line per session, with
+     * {@code be=} and {@code srv=}): sessions only, a queued request has no server yet.
+     */
+    private Map<String, Map<String, ServerLoad>> sessionsBySession(Process worker, Set<String> wanted) {
+        Map<String, Map<String, ServerLoad>> perBackend = new LinkedHashMap<>();
+        Answer answer = socket.exchange(List.of("@!" + worker.pid() + " show sess")).get(0);
+        for (String line : answer.text().split("\n")) {
+            Matcher m = SESSION_LINE.matcher(line);
+            if (m.find() && wanted.contains(m.group(1))) {
+                perBackend.computeIfAbsent(m.group(1), b -> new LinkedHashMap<>())
+                        .merge(m.group(2), new ServerLoad(1, 0), ServerLoad::plus);
+            }
+        }
+        return perBackend;
     }
 
     /** Kills the sessions of these servers in old workers, which the admin socket cannot reach. */
