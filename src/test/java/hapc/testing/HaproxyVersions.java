@@ -1,5 +1,6 @@
 package hapc.testing;
 
+import hapc.host.HaproxyBinary;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.params.provider.Arguments;
 
@@ -134,6 +136,32 @@ public final class HaproxyVersions {
     /** The version the binary reports ({@code -v}), e.g. "3.0.11". */
     public static String version(String binary) {
         return VERSIONS.computeIfAbsent(binary, HaproxyVersions::ask);
+    }
+
+    /**
+     * Skips the test on {@code majorMinor} and older, for what those versions do not have (e.g.
+     * a configuration with {@code .if}, not in 2.2). Every such skip must be listed in
+     * tests/skips.txt, or scripts/test fails.
+     */
+    public static void assumeNewerThan(String binary, String majorMinor, String what) {
+        Assumptions.assumeTrue(compare(majorMinor(binary), majorMinor) > 0,
+                what + ": not in HAProxy " + version(binary));
+    }
+
+    /**
+     * Skips the test on a binary built without OpenSSL: the 2.2 of the matrix (2.2.9's TLS code
+     * does not build against Debian 12's OpenSSL 3). Listed in tests/skips.txt like every skip.
+     */
+    public static void assumeTls(String binary, String what) {
+        Assumptions.assumeTrue(HaproxyBinary.locate(binary).build().builtSslNumber() != null,
+                what + " needs TLS; " + binary + " (HAProxy " + version(binary) + ") is built without OpenSSL");
+    }
+
+    private static int compare(String a, String b) {
+        String[] x = a.split("\\.");
+        String[] y = b.split("\\.");
+        int major = Integer.compare(Integer.parseInt(x[0]), Integer.parseInt(y[0]));
+        return major != 0 ? major : Integer.compare(Integer.parseInt(x[1]), Integer.parseInt(y[1]));
     }
 
     /** "2.6" of "2.6.12": the matrix's own granularity. */
