@@ -51,7 +51,7 @@ public final class RuntimeApi {
         Answer answer = ask(List.of("show backend")).get(0);
         List<String> names = new ArrayList<>();
         for (String line : answer.text().split("\n")) {
-            if (!line.isEmpty() && !line.startsWith("#")) {
+            if (!line.isEmpty() && !line.startsWith("#") && !InternalProxy.is(line.strip())) {
                 names.add(line.strip());
             }
         }
@@ -182,7 +182,7 @@ public final class RuntimeApi {
             if (!answer.isError()) {
                 holding.add(backends.get(i / serverNames.size()));
             } else if (!answer.message().startsWith("No such")) {
-                throw refused(answer);
+                throw refusal(answer);
             }
         }
         return holding;
@@ -208,7 +208,7 @@ public final class RuntimeApi {
         List<String> refusals = new ArrayList<>(commands.size());
         for (Answer answer : askPacked(commands, true)) {
             if (answer.isPermissionDenied() || answer.isUnknownCommand()) {
-                throw refused(answer);
+                throw refusal(answer);
             }
             refusals.add(answer.isError() || !answer.text().isBlank() ? answer.message() : null);
         }
@@ -231,10 +231,14 @@ public final class RuntimeApi {
 
     private Map<String, List<StateRow>> statesByBackend(Answer answer, String column, Set<String> values) {
         if (answer.isError()) {
-            throw refused(answer);
+            throw refusal(answer);
         }
         Map<String, List<StateRow>> byBackend = new LinkedHashMap<>();
-        stateRows(answer, column, values, row -> byBackend.computeIfAbsent(row.backend(), b -> new ArrayList<>()).add(row));
+        stateRows(answer, column, values, row -> {
+            if (!InternalProxy.is(row.backend())) {
+                byBackend.computeIfAbsent(row.backend(), b -> new ArrayList<>()).add(row);
+            }
+        });
         return byBackend;
     }
 
@@ -266,7 +270,7 @@ public final class RuntimeApi {
         List<Answer> answers = changes ? socket.exchangeChange(withSeverity(commands))
                 : socket.exchange(withSeverity(commands));
         if (answers.get(0).isError()) {
-            throw refused(answers.get(0));
+            throw refusal(answers.get(0));
         }
         return answers.subList(1, answers.size());
     }
@@ -298,7 +302,7 @@ public final class RuntimeApi {
 
     private Map<String, StateRow> stateRows(String backend, Answer answer) {
         if (answer.isError()) {
-            throw answer.message().startsWith("Can't find backend") ? noSuchBackend(backend) : refused(answer);
+            throw answer.message().startsWith("Can't find backend") ? noSuchBackend(backend) : refusal(answer);
         }
         Map<String, StateRow> rows = new LinkedHashMap<>();
         stateRows(answer, "be_name", Set.of(backend), row -> rows.put(row.server(), row));
@@ -394,10 +398,49 @@ public final class RuntimeApi {
                     + "': permission denied; this needs a socket with 'level admin'");
         }
         if (answer.isUnknownCommand()) {
-            return new HapcException(ErrorKind.HAPROXY, "HAProxy does not know the command '" + answer.command()
-                    + "' (too old a version? hapc needs HAProxy 1.8 or later)");
+            return unsupported(answer, null);
         }
         return new HapcException(ErrorKind.HAPROXY, "HAProxy refused '" + answer.command() + "': " + answer.message());
+    }
+
+    /** An "Unknown command" answer: this version lacks what hapc needs, never read as an empty answer. */
+    static HapcException unsupported(Answer answer, String version) {
+        String command = answer.command().replaceFirst("^@!?\\d+ ", "");
+        // the command's words up to the first name hapc filled in ("set server", "show servers state")
+        String[] words = command.split(" ");
+        StringBuilder named = new StringBuilder(words[0]);
+        for (int i = 1; i < words.length && i < 3 && words[i].matches("[a-z-]+") && !words[i].contains("/"); i++) {
+            named.append(' ').append(words[i]);
+        }
+        if (version == null && answer.command().equals(SEVERITY)) {
+            version = "before 1.8";
+        }
+        return new HapcException(ErrorKind.UNSUPPORTED, "HAProxy " + (version == null ? "(this version)" : version)
+                + " does not have the runtime command '" + named + "' that hapc needs here (it answered '"
+                + answer.message() + "' to '" + answer.command() + "')");
+    }
+
+    /** {@link #refused}, with the version of the HAProxy behind this socket when the command is unknown to it. */
+    private HapcException refusal(Answer answer) {
+        if (!answer.isUnknownCommand()) {
+            return refused(answer);
+        }
+        // 'set severity-output' came with 1.8: unknown, it dates the HAProxy without asking it more
+        return unsupported(answer, answer.command().equals(SEVERITY) ? null : version());
+    }
+
+    /** {@code show info}'s Version, for an error message; null when it cannot be read. */
+    private String version() {
+        try {
+            for (String line : socket.exchange(List.of("show info")).get(0).text().split("\n")) {
+                if (line.startsWith("Version:")) {
+                    return line.substring(8).strip();
+                }
+            }
+        } catch (HapcException e) {
+            // the error being reported matters more than the version in its message
+        }
+        return null;
     }
 
     /** A server's two views: its admin/operational state and (when listed) its stats line. */

@@ -16,6 +16,9 @@ public record ServersState(String text, List<Entry> entries) {
         boolean agents = table.has("srv_agent_state");
         List<Entry> entries = new ArrayList<>();
         for (String[] row : table.rows()) {
+            if (InternalProxy.is(table.get(row, "be_name"))) {
+                continue;
+            }
             entries.add(new Entry(table.get(row, "be_name"), table.get(row, "srv_name"),
                     new AdminBits((int) table.number(row, "srv_admin_state")),
                     agents ? AgentState.fromBits((int) table.number(row, "srv_agent_state")) : AgentState.NONE));

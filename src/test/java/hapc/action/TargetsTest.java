@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import hapc.testing.FakeHaproxySocket;
 import hapc.testing.HapcRun;
 import hapc.testing.HaproxyProcess;
+import hapc.testing.HaproxyVersions;
 import hapc.testing.LiveHaproxies;
 import hapc.testing.RawSocket;
 import hapc.testing.RecordingRelay;
@@ -15,6 +16,7 @@ import hapc.testing.ServerStates;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -245,6 +247,9 @@ class TargetsTest {
     @ParameterizedTest
     @MethodSource("hapc.testing.HaproxyVersions#all")
     void aWriteRefusedHalfWayIsReportedPerTarget(String binary) {
+        // Listed in tests/skips.txt: the premise is a server deleted at runtime.
+        Assumptions.assumeFalse(HaproxyVersions.majorMinor(binary).equals("2.2"),
+                "HAProxy 2.2 has no 'del server': no server vanishes between hapc's read and its write");
         HaproxyProcess haproxy = haproxy(binary);
         java.nio.file.Path real = haproxy.adminSocket();
         try (FakeHaproxySocket relay = new FakeHaproxySocket((connection, line) -> {
