@@ -50,13 +50,6 @@ class ReturnToRotationTest {
         }
     }
 
-    private static String[] args(HaproxyProcess haproxy, String... rest) {
-        List<String> all = new ArrayList<>(List.of("-k", haproxy.adminSocket().toString(), "--master-socket",
-                haproxy.masterSocket().toString()));
-        all.addAll(List.of(rest));
-        return all.toArray(new String[0]);
-    }
-
     private CompletableFuture<HapcRun> inBackground(String... args) {
         return CompletableFuture.supplyAsync(() -> HapcRun.run(args), background);
     }
@@ -86,7 +79,7 @@ class ReturnToRotationTest {
                 () -> status(haproxy, "web", "app1").startsWith("DOWN")), status(haproxy, "web", "app1"));
         RawSocket.ask(haproxy.adminSocket(), "set server web/app1 state drain");
 
-        CompletableFuture<HapcRun> call = inBackground(args(haproxy, "enable-server", "-b", "web", "-s", "app1",
+        CompletableFuture<HapcRun> call = inBackground(haproxy.hapcArgs("enable-server", "-b", "web", "-s", "app1",
                 "--wait", "-t", "30"));
         Thread.sleep(1000);
         assertFalse(call.isDone(), "returned while the check still failed: " + (call.isDone() ? call.get().stdout() : ""));
@@ -121,7 +114,7 @@ class ReturnToRotationTest {
                     server app1 127.0.0.1:%d
                 """.formatted(live.backend().port()));
         RawSocket.ask(haproxy.adminSocket(), "set server web/app1 state maint");
-        HapcRun run = HapcRun.run(args(haproxy, "enable-server", "-b", "web", "-s", "app1", "--wait"));
+        HapcRun run = HapcRun.run(haproxy.hapcArgs("enable-server", "-b", "web", "-s", "app1", "--wait"));
         assertEquals(0, run.exit(), run.stdout());
         assertEquals("no check", status(haproxy, "web", "app1"));
         assertFalse(run.json().at("/health/0/checked").asBoolean(), run.stdout());
@@ -138,7 +131,7 @@ class ReturnToRotationTest {
                 """.formatted(Ports.free()));
         RawSocket.ask(haproxy.adminSocket(), "set server web/app1 state maint");
         long started = System.nanoTime();
-        HapcRun run = HapcRun.run(args(haproxy, "enable-server", "-b", "web", "-s", "app1", "--wait", "-t", "1.5"));
+        HapcRun run = HapcRun.run(haproxy.hapcArgs("enable-server", "-b", "web", "-s", "app1", "--wait", "-t", "1.5"));
         long millis = (System.nanoTime() - started) / 1_000_000;
         assertEquals(1, run.exit(), run.stdout());
         assertEquals("timeout", run.errorKind());
@@ -159,7 +152,7 @@ class ReturnToRotationTest {
                     server app2 127.0.0.1:%1$d weight 100
                 """.formatted(live.backend().port()));
         RawSocket.ask(haproxy.adminSocket(), "set server web/app1 state drain");
-        CompletableFuture<HapcRun> call = inBackground(args(haproxy, "enable-server", "-b", "web", "-s", "app1",
+        CompletableFuture<HapcRun> call = inBackground(haproxy.hapcArgs("enable-server", "-b", "web", "-s", "app1",
                 "--ramp", "3"));
         List<long[]> changes = new ArrayList<>();
         long started = System.nanoTime();
@@ -208,7 +201,7 @@ class ReturnToRotationTest {
         assertTrue(HaproxyProcess.waitUntil(Duration.ofSeconds(10),
                 () -> status(haproxy, "web", "app1").startsWith("DOWN")));
         RawSocket.ask(haproxy.adminSocket(), "set server web/app1 state drain");
-        CompletableFuture<HapcRun> call = inBackground(args(haproxy, "enable-server", "-b", "web", "-s", "app1",
+        CompletableFuture<HapcRun> call = inBackground(haproxy.hapcArgs("enable-server", "-b", "web", "-s", "app1",
                 "--wait", "--ramp", "2", "-t", "30"));
         Thread.sleep(2500);
         // Longer than the whole ramp, yet the server is down: it sits at the first step (a third).
@@ -234,7 +227,7 @@ class ReturnToRotationTest {
         RawSocket.ask(haproxy.adminSocket(), "set server web/app1 state drain");
         String before = RawSocket.serversState(haproxy.adminSocket());
         long started = System.nanoTime();
-        HapcRun run = HapcRun.run(args(haproxy, "enable-server", "-b", "web", "-s", "app1", "--ramp", "3", "--wait",
+        HapcRun run = HapcRun.run(haproxy.hapcArgs("enable-server", "-b", "web", "-s", "app1", "--ramp", "3", "--wait",
                 "--check"));
         assertEquals(0, run.exit(), run.stdout());
         assertTrue((System.nanoTime() - started) / 1_000_000 < 2500, "check mode does not wait or ramp");
@@ -253,7 +246,7 @@ class ReturnToRotationTest {
                     server app1 127.0.0.1:%d weight 100
                 """.formatted(live.backend().port()));
         RawSocket.ask(haproxy.adminSocket(), "set server web/app1 state maint");
-        HapcRun run = HapcRun.run(args(haproxy, "enable-server", "-b", "web", "-s", "app1", "--ramp", "10", "-t",
+        HapcRun run = HapcRun.run(haproxy.hapcArgs("enable-server", "-b", "web", "-s", "app1", "--ramp", "10", "-t",
                 "2.5"));
         assertEquals(1, run.exit(), run.stdout());
         assertEquals("timeout", run.errorKind());
@@ -275,7 +268,7 @@ class ReturnToRotationTest {
                 """.formatted(live.backend().port()));
         RawSocket.ask(haproxy.adminSocket(), "set server web/app1 state drain");
         long started = System.nanoTime();
-        Process hapc = HapcProcess.start(args(haproxy, "enable-server", "-b", "web", "-s", "app1", "--ramp", "20"));
+        Process hapc = HapcProcess.start(haproxy.hapcArgs("enable-server", "-b", "web", "-s", "app1", "--ramp", "20"));
         try {
             // A drained server keeps its weight (100): wait for the ramp's own steps, a few of them.
             assertTrue(HaproxyProcess.waitUntil(Duration.ofSeconds(30), () -> {
@@ -313,7 +306,7 @@ class ReturnToRotationTest {
         haproxy.connect(tcpPort);
         haproxy.awaitSessions("db", "db1", 1);
 
-        HapcRun run = HapcRun.run(args(haproxy, "drain-server", "-b", "db", "-s", "db1", "--wait", "-t", "1",
+        HapcRun run = HapcRun.run(haproxy.hapcArgs("drain-server", "-b", "db", "-s", "db1", "--wait", "-t", "1",
                 "--on-timeout", "stop"));
         assertEquals(0, run.exit(), run.stdout());
         assertTrue(run.json().get("escalated").asBoolean(), run.stdout());
@@ -327,7 +320,7 @@ class ReturnToRotationTest {
         RawSocket.ask(haproxy.adminSocket(), "set server db/db1 state ready");
         haproxy.connect(tcpPort);
         haproxy.awaitSessions("db", "db1", 1);
-        HapcRun fail = HapcRun.run(args(haproxy, "drain-server", "-b", "db", "-s", "db1", "--wait", "-t", "0.5"));
+        HapcRun fail = HapcRun.run(haproxy.hapcArgs("drain-server", "-b", "db", "-s", "db1", "--wait", "-t", "0.5"));
         assertEquals(1, fail.exit(), fail.stdout());
         assertEquals("drain", ServerStates.of(haproxy, "db", "db1"));
         assertNotNull(fail.json().get("sessions_left"));
