@@ -14,7 +14,6 @@ import hapc.testing.RawSocket;
 import hapc.testing.RecordingRelay;
 import hapc.testing.ServerStates;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
