@@ -11,9 +11,9 @@ import hapc.testing.HaproxyProcess;
 import hapc.testing.LiveHaproxies;
 import hapc.testing.Ports;
 import hapc.testing.RawSocket;
+import hapc.testing.RecordingRelay;
 import hapc.testing.ServerStates;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,6 +31,8 @@ class AgentCheckTest {
 
     @RegisterExtension
     final LiveHaproxies live = new LiveHaproxies();
+    /** In front of the admin socket of the HAProxy under test: what each hapc call sent. */
+    private RecordingRelay relay;
 
     private HaproxyProcess haproxy(String binary, AgentServer agent) {
         HaproxyProcess haproxy = live.start(binary, """
@@ -43,6 +45,7 @@ class AgentCheckTest {
         assertTrue(HaproxyProcess.waitUntil(Duration.ofSeconds(10), () -> agent.answered() >= 1),
                 "HAProxy asks the agent");
         assertTrue((agentBits(haproxy) & AGENT_RUNS) != 0, "the agent runs: " + agentBits(haproxy));
+        relay = live.relay(haproxy.adminSocket());
         return haproxy;
     }
 
@@ -50,10 +53,10 @@ class AgentCheckTest {
         return RawSocket.agentBits(haproxy.adminSocket(), "web", "s1");
     }
 
-    private static HapcRun hapc(HaproxyProcess haproxy, String... args) {
-        List<String> all = new ArrayList<>(List.of("-v", "-k", haproxy.adminSocket().toString()));
-        all.addAll(List.of(args));
-        return HapcRun.run(all.toArray(String[]::new));
+    /** One hapc call through the relay, which then holds what this call (only) sent. */
+    private HapcRun hapc(HaproxyProcess haproxy, String... args) {
+        relay.clear();
+        return HapcRun.run(haproxy.hapcArgsThrough(relay, args));
     }
 
     /** The server's state, as HAProxy says, stays this for 1.5 s: five agent intervals. */
@@ -78,8 +81,8 @@ class AgentCheckTest {
         assertEquals("running", drain.json().at("/before/agent").asText());
         assertEquals("paused", drain.json().at("/after/agent").asText());
         assertEquals("paused", drain.json().at("/diff/after/agent").asText());
-        assertTrue(drain.stderr().indexOf("disable agent web/s1") < drain.stderr().indexOf("state drain"),
-                "the agent is paused before the state is written: " + drain.stderr());
+        assertEquals(List.of("disable agent web/s1", "set server web/s1 state drain"), relay.changes(),
+                "the agent is paused before the state is written");
         staysFor1500Ms(haproxy, "drain");
 
         // Idempotent: drained with a paused agent, a second drain sends nothing.
@@ -87,7 +90,7 @@ class AgentCheckTest {
         HapcRun again = hapc(haproxy, "drain-server", "-b", "web", "-s", "s1");
         assertEquals(0, again.exit(), again.stdout());
         assertFalse(again.changed(), again.stdout());
-        assertFalse(again.stderr().contains("agent web/s1"), again.stderr());
+        assertEquals(List.of(), relay.changes(), "a second drain sends nothing");
         assertEquals(before, RawSocket.serversState(haproxy.adminSocket()));
 
         HapcRun stop = hapc(haproxy, "stop-server", "-b", "web", "-s", "s1");
@@ -98,8 +101,8 @@ class AgentCheckTest {
         HapcRun enable = hapc(haproxy, "enable-server", "-b", "web", "-s", "s1");
         assertEquals(0, enable.exit(), enable.stdout());
         assertEquals("running", enable.json().at("/after/agent").asText());
-        assertTrue(enable.stderr().indexOf("state ready") < enable.stderr().indexOf("enable agent web/s1"),
-                "ready first, then the agent resumes: " + enable.stderr());
+        assertEquals(List.of("set server web/s1 state ready", "enable agent web/s1"), relay.changes(),
+                "ready first, then the agent resumes");
         assertEquals("ready", ServerStates.of(haproxy, "web", "s1"));
         assertTrue((agentBits(haproxy) & AGENT_RUNS) != 0, "the agent runs again: " + agentBits(haproxy));
         int asked = agent.answered();
@@ -117,7 +120,7 @@ class AgentCheckTest {
         HapcRun drain = hapc(haproxy, "drain-server", "-b", "web", "-s", "s1", "--keep-agent");
         assertEquals(0, drain.exit(), drain.stdout());
         assertEquals("running", drain.json().at("/after/agent").asText());
-        assertFalse(drain.stderr().contains("agent web/s1"), drain.stderr());
+        assertEquals(List.of("set server web/s1 state drain"), relay.changes(), "the agent is left alone");
         String warnings = drain.json().path("warnings").toString();
         assertTrue(warnings.contains("web/s1") && warnings.contains("may undo"), drain.stdout());
         assertTrue(HaproxyProcess.waitUntil(Duration.ofSeconds(3),
@@ -145,7 +148,7 @@ class AgentCheckTest {
             assertTrue(check.changed());
             assertEquals("paused", check.json().at("/after/agent").asText(), check.stdout());
             assertEquals("paused", check.json().at("/diff/after/agent").asText());
-            assertFalse(check.stderr().contains("agent web/s1"), check.stderr());
+            assertEquals(List.of(), relay.changes(), "check mode sends nothing");
         }
         assertEquals(before, RawSocket.serversState(haproxy.adminSocket()), "nothing changed");
     }
@@ -166,7 +169,7 @@ class AgentCheckTest {
         assertEquals("paused", drain.json().at("/diff/after/agent").asText(), drain.stdout());
         assertFalse(drain.json().at("/diff/after").has("admin_state"), drain.stdout());
         assertTrue(drain.msg().contains("agent check was paused"), drain.msg());
-        assertFalse(drain.stderr().contains("state drain"), "no state written: " + drain.stderr());
+        assertEquals(List.of("disable agent web/s1"), relay.changes(), "only the pause is sent, no state");
         staysFor1500Ms(haproxy, "drain");
 
         // The agent's word is "drain": once enabled and resumed, it drains the server again. That
@@ -210,7 +213,9 @@ class AgentCheckTest {
             assertEquals(0, run.exit(), run.stdout());
             assertTrue(run.changed(), run.stdout());
             assertEquals("none", run.json().at("/after/agent").asText());
-            assertFalse(run.stderr().contains("agent"), "nothing about an agent sent: " + run.stderr());
+            assertFalse(relay.changes().isEmpty(), action + " wrote its state");
+            assertTrue(relay.changes().stream().noneMatch(c -> c.contains("agent")), "nothing about an agent sent: "
+                    + relay.changes());
             assertFalse(run.json().has("warnings"), run.stdout());
         }
         assertEquals(s2Agent, RawSocket.agentBits(haproxy.adminSocket(), "web", "s2"));
@@ -235,6 +240,7 @@ class AgentCheckTest {
                     server s2 127.0.0.1:%2$d agent-check agent-port %3$d agent-inter 300ms
                 """.formatted(Ports.free(), live.backend().port(), agent.port()));
         assertTrue(HaproxyProcess.waitUntil(Duration.ofSeconds(10), () -> agent.answered() >= 2), "agents asked");
+        relay = live.relay(haproxy.adminSocket());
         assertEquals(0, hapc(haproxy, "drain-server", "-b", "web", "-s", "s1").exit());
         assertEquals(0, hapc(haproxy, "stop-server", "-b", "web", "-s", "s2").exit());
         int oldWorker = hapc.testing.Procs.adminPid(haproxy.adminSocket());

@@ -12,6 +12,7 @@ import hapc.testing.HaproxyProcess;
 import hapc.testing.LiveHaproxies;
 import hapc.testing.Ports;
 import hapc.testing.RawSocket;
+import hapc.testing.RecordingRelay;
 import hapc.testing.ServerStates;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -50,13 +51,6 @@ class ReturnToRotationTest {
         }
     }
 
-    private static String[] args(HaproxyProcess haproxy, String... rest) {
-        List<String> all = new ArrayList<>(List.of("-k", haproxy.adminSocket().toString(), "--master-socket",
-                haproxy.masterSocket().toString()));
-        all.addAll(List.of(rest));
-        return all.toArray(new String[0]);
-    }
-
     private CompletableFuture<HapcRun> inBackground(String... args) {
         return CompletableFuture.supplyAsync(() -> HapcRun.run(args), background);
     }
@@ -86,7 +80,7 @@ class ReturnToRotationTest {
                 () -> status(haproxy, "web", "app1").startsWith("DOWN")), status(haproxy, "web", "app1"));
         RawSocket.ask(haproxy.adminSocket(), "set server web/app1 state drain");
 
-        CompletableFuture<HapcRun> call = inBackground(args(haproxy, "enable-server", "-b", "web", "-s", "app1",
+        CompletableFuture<HapcRun> call = inBackground(haproxy.hapcArgs("enable-server", "-b", "web", "-s", "app1",
                 "--wait", "-t", "30"));
         Thread.sleep(1000);
         assertFalse(call.isDone(), "returned while the check still failed: " + (call.isDone() ? call.get().stdout() : ""));
@@ -121,7 +115,7 @@ class ReturnToRotationTest {
                     server app1 127.0.0.1:%d
                 """.formatted(live.backend().port()));
         RawSocket.ask(haproxy.adminSocket(), "set server web/app1 state maint");
-        HapcRun run = HapcRun.run(args(haproxy, "enable-server", "-b", "web", "-s", "app1", "--wait"));
+        HapcRun run = HapcRun.run(haproxy.hapcArgs("enable-server", "-b", "web", "-s", "app1", "--wait"));
         assertEquals(0, run.exit(), run.stdout());
         assertEquals("no check", status(haproxy, "web", "app1"));
         assertFalse(run.json().at("/health/0/checked").asBoolean(), run.stdout());
@@ -138,7 +132,7 @@ class ReturnToRotationTest {
                 """.formatted(Ports.free()));
         RawSocket.ask(haproxy.adminSocket(), "set server web/app1 state maint");
         long started = System.nanoTime();
-        HapcRun run = HapcRun.run(args(haproxy, "enable-server", "-b", "web", "-s", "app1", "--wait", "-t", "1.5"));
+        HapcRun run = HapcRun.run(haproxy.hapcArgs("enable-server", "-b", "web", "-s", "app1", "--wait", "-t", "1.5"));
         long millis = (System.nanoTime() - started) / 1_000_000;
         assertEquals(1, run.exit(), run.stdout());
         assertEquals("timeout", run.errorKind());
@@ -159,8 +153,9 @@ class ReturnToRotationTest {
                     server app2 127.0.0.1:%1$d weight 100
                 """.formatted(live.backend().port()));
         RawSocket.ask(haproxy.adminSocket(), "set server web/app1 state drain");
-        CompletableFuture<HapcRun> call = inBackground(args(haproxy, "enable-server", "-b", "web", "-s", "app1",
-                "--ramp", "3"));
+        RecordingRelay relay = live.relay(haproxy.adminSocket());
+        CompletableFuture<HapcRun> call = inBackground(haproxy.hapcArgsThrough(relay, "enable-server", "-b", "web",
+                "-s", "app1", "--ramp", "3"));
         List<long[]> changes = new ArrayList<>();
         long started = System.nanoTime();
         int last = -1;
@@ -194,6 +189,21 @@ class ReturnToRotationTest {
         }
         // At least one step a second: 1 s apart by plan, bounded loosely on 2 shared cores.
         intervals.forEach(ms -> assertTrue(ms < 1600, "steps " + intervals + " ms apart"));
+
+        // On the wire: the first weight before the enable, then one set weight per step, climbing
+        // to 100, each sent once, and the state written once.
+        List<String> sent = relay.changes();
+        assertEquals(1, sent.stream().filter(c -> c.startsWith("set server web/app1 state")).count(), "" + sent);
+        assertTrue(sent.get(0).startsWith("set weight web/app1 ") && sent.get(1).equals("set server web/app1 state ready"),
+                "the first step's weight before the enable: " + sent);
+        List<Integer> steps = sent.stream().filter(c -> c.startsWith("set weight web/app1 "))
+                .map(c -> Integer.parseInt(c.substring("set weight web/app1 ".length()))).toList();
+        for (int i = 1; i < steps.size(); i++) {
+            assertTrue(steps.get(i) > steps.get(i - 1), "one write per step, climbing: " + steps);
+        }
+        assertEquals(100, steps.get(steps.size() - 1), "the last write is the configured weight: " + steps);
+        assertEquals(run.json().at("/ramp/steps_done").asInt(), steps.size(), "one write per step: " + sent);
+        assertTrue(sent.stream().allMatch(c -> c.contains("web/app1")), "nothing else written: " + sent);
         System.out.printf("ramp 3 s (%s): weights %s, %s ms apart%n", haproxy.version(), seen, intervals);
     }
 
@@ -208,7 +218,7 @@ class ReturnToRotationTest {
         assertTrue(HaproxyProcess.waitUntil(Duration.ofSeconds(10),
                 () -> status(haproxy, "web", "app1").startsWith("DOWN")));
         RawSocket.ask(haproxy.adminSocket(), "set server web/app1 state drain");
-        CompletableFuture<HapcRun> call = inBackground(args(haproxy, "enable-server", "-b", "web", "-s", "app1",
+        CompletableFuture<HapcRun> call = inBackground(haproxy.hapcArgs("enable-server", "-b", "web", "-s", "app1",
                 "--wait", "--ramp", "2", "-t", "30"));
         Thread.sleep(2500);
         // Longer than the whole ramp, yet the server is down: it sits at the first step (a third).
@@ -233,10 +243,13 @@ class ReturnToRotationTest {
                 """.formatted(live.backend().port()));
         RawSocket.ask(haproxy.adminSocket(), "set server web/app1 state drain");
         String before = RawSocket.serversState(haproxy.adminSocket());
+        RecordingRelay relay = live.relay(haproxy.adminSocket());
         long started = System.nanoTime();
-        HapcRun run = HapcRun.run(args(haproxy, "enable-server", "-b", "web", "-s", "app1", "--ramp", "3", "--wait",
-                "--check"));
+        HapcRun run = HapcRun.run(haproxy.hapcArgsThrough(relay, "enable-server", "-b", "web", "-s", "app1", "--ramp",
+                "3", "--wait", "--check"));
         assertEquals(0, run.exit(), run.stdout());
+        assertFalse(relay.commands().isEmpty(), "check mode reads");
+        assertEquals(List.of(), relay.changes(), "check mode sends no write");
         assertTrue((System.nanoTime() - started) / 1_000_000 < 2500, "check mode does not wait or ramp");
         assertEquals(before, RawSocket.serversState(haproxy.adminSocket()));
         assertTrue(run.changed());
@@ -253,7 +266,7 @@ class ReturnToRotationTest {
                     server app1 127.0.0.1:%d weight 100
                 """.formatted(live.backend().port()));
         RawSocket.ask(haproxy.adminSocket(), "set server web/app1 state maint");
-        HapcRun run = HapcRun.run(args(haproxy, "enable-server", "-b", "web", "-s", "app1", "--ramp", "10", "-t",
+        HapcRun run = HapcRun.run(haproxy.hapcArgs("enable-server", "-b", "web", "-s", "app1", "--ramp", "10", "-t",
                 "2.5"));
         assertEquals(1, run.exit(), run.stdout());
         assertEquals("timeout", run.errorKind());
@@ -275,7 +288,7 @@ class ReturnToRotationTest {
                 """.formatted(live.backend().port()));
         RawSocket.ask(haproxy.adminSocket(), "set server web/app1 state drain");
         long started = System.nanoTime();
-        Process hapc = HapcProcess.start(args(haproxy, "enable-server", "-b", "web", "-s", "app1", "--ramp", "20"));
+        Process hapc = HapcProcess.start(haproxy.hapcArgs("enable-server", "-b", "web", "-s", "app1", "--ramp", "20"));
         try {
             // A drained server keeps its weight (100): wait for the ramp's own steps, a few of them.
             assertTrue(HaproxyProcess.waitUntil(Duration.ofSeconds(30), () -> {
@@ -313,9 +326,12 @@ class ReturnToRotationTest {
         haproxy.connect(tcpPort);
         haproxy.awaitSessions("db", "db1", 1);
 
-        HapcRun run = HapcRun.run(args(haproxy, "drain-server", "-b", "db", "-s", "db1", "--wait", "-t", "1",
-                "--on-timeout", "stop"));
+        RecordingRelay relay = live.relay(haproxy.adminSocket());
+        HapcRun run = HapcRun.run(haproxy.hapcArgsThrough(relay, "drain-server", "-b", "db", "-s", "db1", "--wait",
+                "-t", "1", "--on-timeout", "stop"));
         assertEquals(0, run.exit(), run.stdout());
+        assertEquals(List.of("set server db/db1 state drain", "set server db/db1 state maint",
+                "shutdown sessions server db/db1"), relay.changes(), "drained, then stopped once with its sessions killed");
         assertTrue(run.json().get("escalated").asBoolean(), run.stdout());
         assertEquals(1, run.json().get("sessions_killed").asInt(), run.stdout());
         haproxy.awaitSessions("db", "db1", 0);
@@ -327,7 +343,7 @@ class ReturnToRotationTest {
         RawSocket.ask(haproxy.adminSocket(), "set server db/db1 state ready");
         haproxy.connect(tcpPort);
         haproxy.awaitSessions("db", "db1", 1);
-        HapcRun fail = HapcRun.run(args(haproxy, "drain-server", "-b", "db", "-s", "db1", "--wait", "-t", "0.5"));
+        HapcRun fail = HapcRun.run(haproxy.hapcArgs("drain-server", "-b", "db", "-s", "db1", "--wait", "-t", "0.5"));
         assertEquals(1, fail.exit(), fail.stdout());
         assertEquals("drain", ServerStates.of(haproxy, "db", "db1"));
         assertNotNull(fail.json().get("sessions_left"));

@@ -8,8 +8,8 @@ import hapc.testing.HapcRun;
 import hapc.testing.HaproxyProcess;
 import hapc.testing.LiveHaproxies;
 import hapc.testing.RawSocket;
+import hapc.testing.RecordingRelay;
 import hapc.testing.ServerStates;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Timeout;
@@ -39,12 +39,6 @@ class SetWeightTest {
                 """.formatted(live.backend().port()));
     }
 
-    private static String[] args(HaproxyProcess haproxy, String... rest) {
-        List<String> all = new ArrayList<>(List.of("-k", haproxy.adminSocket().toString()));
-        all.addAll(List.of(rest));
-        return all.toArray(new String[0]);
-    }
-
     private static int weight(HaproxyProcess haproxy, String backend, String server) {
         return RawSocket.weight(haproxy.adminSocket(), backend, server)[0];
     }
@@ -53,7 +47,7 @@ class SetWeightTest {
     @MethodSource("hapc.testing.HaproxyVersions#all")
     void absoluteAndRelativeWeightsAreWhatHaproxyHasAfterwards(String binary) {
         HaproxyProcess haproxy = haproxy(binary);
-        HapcRun absolute = HapcRun.run(args(haproxy, "set-weight", "-b", "web", "-s", "app1", "--weight", "42"));
+        HapcRun absolute = HapcRun.run(haproxy.hapcArgs("set-weight", "-b", "web", "-s", "app1", "--weight", "42"));
         assertEquals(0, absolute.exit(), absolute.stdout());
         assertTrue(absolute.changed());
         assertEquals(42, weight(haproxy, "web", "app1"));
@@ -67,13 +61,13 @@ class SetWeightTest {
 
         // 50% of 7: hapc computes it as HAProxy does; the twin gets it from HAProxy itself.
         RawSocket.ask(haproxy.adminSocket(), "set weight api/twin7 50%");
-        HapcRun share = HapcRun.run(args(haproxy, "set-weight", "-b", "api", "-s", "app1", "--weight", "50%"));
+        HapcRun share = HapcRun.run(haproxy.hapcArgs("set-weight", "-b", "api", "-s", "app1", "--weight", "50%"));
         assertEquals(0, share.exit(), share.stdout());
         assertEquals(weight(haproxy, "api", "twin7"), weight(haproxy, "api", "app1"));
         assertEquals(3, weight(haproxy, "api", "app1"));
 
         HapcRun back = HapcRun.runWithInput("{\"action\":\"set-weight\",\"backend\":\"web\",\"server\":\"app1\","
-                + "\"weight\":\"100%\"}", args(haproxy, "--json-in", "-"));
+                + "\"weight\":\"100%\"}", haproxy.hapcArgs("--json-in", "-"));
         assertEquals(0, back.exit(), back.stdout());
         assertEquals(100, weight(haproxy, "web", "app1"));
     }
@@ -82,21 +76,30 @@ class SetWeightTest {
     @MethodSource("hapc.testing.HaproxyVersions#all")
     void theSameWeightAgainSendsNothingAndCheckModeChangesNothing(String binary) {
         HaproxyProcess haproxy = haproxy(binary);
-        HapcRun first = HapcRun.run(args(haproxy, "set-weight", "-b", "web", "-s", "app1", "--weight", "50%"));
+        RecordingRelay control = live.relay(haproxy.adminSocket());
+        HapcRun first = HapcRun.run(haproxy.hapcArgsThrough(control, "set-weight", "-b", "web", "-s", "app1",
+                "--weight", "50%"));
         assertEquals(0, first.exit(), first.stdout());
+        assertEquals(List.of("set weight web/app1 50"), control.changes(), "the relay counts a set weight as a write");
         assertEquals(50, weight(haproxy, "web", "app1"));
 
         String before = RawSocket.serversState(haproxy.adminSocket());
-        HapcRun again = HapcRun.run(args(haproxy, "-v", "set-weight", "-b", "web", "-s", "app1", "--weight", "50"));
+        RecordingRelay relay = live.relay(haproxy.adminSocket());
+        HapcRun again = HapcRun.run(haproxy.hapcArgsThrough(relay, "set-weight", "-b", "web", "-s", "app1", "--weight",
+                "50"));
         assertEquals(0, again.exit(), again.stdout());
         assertFalse(again.changed(), again.stdout());
-        assertFalse(again.stderr().contains("set weight"), "nothing sent: " + again.stderr());
+        assertTrue(relay.readServersState(), "the weight was read through the relay: " + relay.commands());
+        assertEquals(List.of(), relay.changes(), "nothing sent");
         assertEquals(before, RawSocket.serversState(haproxy.adminSocket()));
 
-        HapcRun check = HapcRun.run(args(haproxy, "-v", "set-weight", "-s", "app1", "--weight", "0", "--check"));
+        relay.clear();
+        HapcRun check = HapcRun.run(haproxy.hapcArgsThrough(relay, "set-weight", "-s", "app1", "--weight", "0",
+                "--check"));
         assertEquals(0, check.exit(), check.stdout());
         assertTrue(check.changed(), "check mode says it would change: " + check.stdout());
-        assertFalse(check.stderr().contains("set weight"), "check mode sends no write: " + check.stderr());
+        assertFalse(relay.commands().isEmpty(), "check mode reads");
+        assertEquals(List.of(), relay.changes(), "check mode sends no write");
         assertEquals(before, RawSocket.serversState(haproxy.adminSocket()));
         check.json().get("targets").forEach(t -> assertEquals(0, t.at("/after/weight").asInt(), t.toString()));
     }
@@ -106,17 +109,19 @@ class SetWeightTest {
     void outOfRangeOrMalformedWeightsAreRefusedWithNothingSent(String binary) {
         HaproxyProcess haproxy = haproxy(binary);
         String before = RawSocket.serversState(haproxy.adminSocket());
+        RecordingRelay relay = live.relay(haproxy.adminSocket());
         for (String bad : List.of("300", "-1", "50.5%", "abc", "101%", "257", "1e2", "")) {
-            HapcRun run = HapcRun.run(args(haproxy, "-v", "set-weight", "-b", "web", "-s", "app1", "--weight", bad));
+            HapcRun run = HapcRun.run(haproxy.hapcArgsThrough(relay, "set-weight", "-b", "web", "-s", "app1",
+                    "--weight", bad));
             assertEquals(2, run.exit(), bad + ": " + run.stdout());
-            assertEquals("", run.stderr(), "nothing sent for " + bad);
+            assertEquals(List.of(), relay.commands(), "nothing sent for " + bad);
             assertEquals(before, RawSocket.serversState(haproxy.adminSocket()), bad);
         }
         for (String bad : List.of("300", "-1", "50.5", "\"50.5%\"", "\"abc\"", "\"101%\"", "null", "\"-5%\"")) {
             HapcRun run = HapcRun.runWithInput("{\"action\":\"set-weight\",\"server\":\"app1\",\"weight\":" + bad + "}",
-                    args(haproxy, "-v", "--json-in", "-"));
+                    haproxy.hapcArgsThrough(relay, "--json-in", "-"));
             assertEquals(2, run.exit(), bad + ": " + run.stdout());
-            assertEquals("", run.stderr(), "nothing sent for " + bad);
+            assertEquals(List.of(), relay.commands(), "nothing sent for " + bad);
             assertEquals(before, RawSocket.serversState(haproxy.adminSocket()), bad);
         }
     }
@@ -127,12 +132,15 @@ class SetWeightTest {
         HaproxyProcess haproxy = haproxy(binary);
         String before = RawSocket.serversState(haproxy.adminSocket());
         // api has app1 and twin7 in rotation: taking app1 out leaves 1 < 2.
-        HapcRun refused = HapcRun.run(args(haproxy, "set-weight", "-s", "app1", "--weight", "0", "--min-up", "2"));
+        RecordingRelay relay = live.relay(haproxy.adminSocket());
+        HapcRun refused = HapcRun.run(haproxy.hapcArgsThrough(relay, "set-weight", "-s", "app1", "--weight", "0",
+                "--min-up", "2"));
         assertEquals(1, refused.exit(), refused.stdout());
         assertEquals("capacity", refused.errorKind());
+        assertEquals(List.of(), relay.changes(), "refused: nothing sent");
         assertEquals(before, RawSocket.serversState(haproxy.adminSocket()), "refused: nothing changed");
 
-        HapcRun run = HapcRun.run(args(haproxy, "set-weight", "-s", "app1", "-s", "twin7", "--weight", "25%"));
+        HapcRun run = HapcRun.run(haproxy.hapcArgs("set-weight", "-s", "app1", "-s", "twin7", "--weight", "25%"));
         assertEquals(0, run.exit(), run.stdout());
         assertEquals(3, run.json().get("targets").size(), run.stdout());
         assertEquals(25, weight(haproxy, "web", "app1"));
@@ -140,7 +148,7 @@ class SetWeightTest {
         assertEquals(1, weight(haproxy, "api", "twin7"));
         assertEquals(100, weight(haproxy, "web", "app2"), "not named: untouched");
 
-        HapcRun out = HapcRun.run(args(haproxy, "set-weight", "-b", "web", "-s", "app1", "--weight", "0",
+        HapcRun out = HapcRun.run(haproxy.hapcArgs("set-weight", "-b", "web", "-s", "app1", "--weight", "0",
                 "--min-up", "1"));
         assertEquals(0, out.exit(), out.stdout());
         assertEquals(0, weight(haproxy, "web", "app1"));
@@ -152,16 +160,16 @@ class SetWeightTest {
     void setWeightLeavesTheAdminStateAndEnableWithWeightSetsBoth(String binary) {
         HaproxyProcess haproxy = haproxy(binary);
         RawSocket.ask(haproxy.adminSocket(), "set server web/app1 state drain");
-        HapcRun run = HapcRun.run(args(haproxy, "set-weight", "-b", "web", "-s", "app1", "--weight", "10"));
+        HapcRun run = HapcRun.run(haproxy.hapcArgs("set-weight", "-b", "web", "-s", "app1", "--weight", "10"));
         assertEquals(0, run.exit(), run.stdout());
         assertEquals("drain", ServerStates.of(haproxy, "web", "app1"), "set-weight never enables");
         assertEquals(10, weight(haproxy, "web", "app1"));
 
-        HapcRun enable = HapcRun.run(args(haproxy, "enable-server", "-b", "web", "-s", "app1", "--weight", "60%"));
+        HapcRun enable = HapcRun.run(haproxy.hapcArgs("enable-server", "-b", "web", "-s", "app1", "--weight", "60%"));
         assertEquals(0, enable.exit(), enable.stdout());
         assertEquals("ready", ServerStates.of(haproxy, "web", "app1"));
         assertEquals(60, weight(haproxy, "web", "app1"));
-        HapcRun again = HapcRun.run(args(haproxy, "enable-server", "-b", "web", "-s", "app1", "--weight", "60"));
+        HapcRun again = HapcRun.run(haproxy.hapcArgs("enable-server", "-b", "web", "-s", "app1", "--weight", "60"));
         assertFalse(again.changed(), again.stdout());
     }
 }
