@@ -149,7 +149,12 @@ public final class AdminSocket {
     }
 
     private static void exchangeCheck(String command) {
-        if (command.isEmpty() || command.chars().anyMatch(c -> c == ';' || c == '\n' || c == '\r' || c == 0)) {
+        boolean separator = command.isEmpty();
+        for (int i = 0; i < command.length() && !separator; i++) {
+            char c = command.charAt(i);
+            separator = c == ';' || c == '\n' || c == '\r' || c == 0;
+        }
+        if (separator) {
             throw new IllegalArgumentException("refusing to send a command with a separator: " + command);
         }
     }

@@ -280,15 +280,30 @@ public final class RuntimeApi {
                 commands.add("get weight " + Commands.id(backend, server));
             }
         }
-        List<Answer> answers = askPacked(commands, false);
+        // each answer is one line: a weight, or "[3]: No such server." (read as it comes, no Answer kept)
         Set<String> holding = new LinkedHashSet<>();
-        for (int i = 0; i < answers.size(); i++) {
-            Answer answer = answers.get(i);
-            if (!answer.isError()) {
-                holding.add(backends.get(i / serverNames.size()));
-            } else if (!answer.message().startsWith("No such")) {
-                throw refused(answer);
+        int done = 0;
+        for (List<String> line : CommandLines.pack(commands)) {
+            int first = done;
+            StringBuilder severity = new StringBuilder();
+            List<Answer> refusals = new ArrayList<>();
+            socket.exchange(withSeverity(line), (command, text) -> {
+                if (command == 0) {
+                    severity.append(text);
+                } else if (!text.startsWith("[")) {
+                    holding.add(backends.get((first + command - 1) / serverNames.size()));
+                } else {
+                    Answer answer = new Answer(line.get(command - 1), text);
+                    if (answer.isError() && !answer.message().startsWith("No such")) {
+                        refusals.add(answer);
+                    }
+                }
+            });
+            checkSeverity(severity);
+            if (!refusals.isEmpty()) {
+                throw refused(refusals.get(0));
             }
+            done += line.size();
         }
         return holding;
     }
