@@ -270,6 +270,8 @@ class TargetsTest {
     /**
      * 10,000 backends, the server s2 in every one: drain it everywhere in one call, check every
      * backend on HAProxy's own socket, enable it again. Bounded by the class timeout, not timed.
+     * On the relay: each call reads at most one whole dump (`show servers state`) and never the
+     * whole `show stat`: every stats question names a server id.
      */
     @ParameterizedTest
     @MethodSource("hapc.testing.HaproxyVersions#all")
@@ -285,16 +287,30 @@ class TargetsTest {
         }
         HaproxyProcess haproxy = live.start(binary, config.toString());
 
-        HapcRun drain = HapcRun.run(args(haproxy, "drain-server", "-s", "s2"));
+        RecordingRelay relay = live.relay(haproxy.adminSocket());
+
+        HapcRun drain = HapcRun.run(relayed(relay, haproxy, "drain-server", "-s", "s2"));
         assertEquals(0, drain.exit(), drain.stderr());
         assertEquals(backends, drain.json().get("targets").size());
         String states = RawSocket.serversState(haproxy.adminSocket());
         assertEquals(backends, countState(states, "s2", 0x08), "every s2 drained, on HAProxy's own socket");
         assertEquals(0, countState(states, "s1", 0x08) + countState(states, "s3", 0x08), "no other server touched");
+        assertReadsOnlyWhatTheTargetsNeed(relay.commands());
 
-        HapcRun enable = HapcRun.run(args(haproxy, "enable-server", "-s", "s2"));
+        relay.clear();
+        HapcRun enable = HapcRun.run(relayed(relay, haproxy, "enable-server", "-s", "s2"));
         assertEquals(0, enable.exit(), enable.stderr());
         assertEquals(0, countState(RawSocket.serversState(haproxy.adminSocket()), "s2", 0x08));
+        assertReadsOnlyWhatTheTargetsNeed(relay.commands());
+    }
+
+    /** At most one whole state dump, no whole stats dump, every `show stat` for one server id. */
+    private static void assertReadsOnlyWhatTheTargetsNeed(List<String> commands) {
+        long wholeStates = commands.stream().filter(c -> c.equals("show servers state")).count();
+        assertTrue(wholeStates <= 1, wholeStates + " whole 'show servers state' in one call");
+        List<String> stats = commands.stream().filter(c -> c.startsWith("show stat")).toList();
+        assertFalse(stats.isEmpty(), "the targets' stats were read");
+        stats.forEach(c -> assertTrue(c.matches("show stat -?\\d+ 4 \\d+"), "not one server id: " + c));
     }
 
     /** How many rows of `show servers state` for that server name have the admin bit set. */
