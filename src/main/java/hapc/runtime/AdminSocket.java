@@ -2,6 +2,7 @@ package hapc.runtime;
 
 import hapc.ErrorKind;
 import hapc.HapcException;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
@@ -140,7 +141,7 @@ public final class AdminSocket {
     public String exchangeWhole(String command) {
         exchangeCheck(command);
         trace.accept("-> " + target + ": " + command);
-        java.io.ByteArrayOutputStream whole = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream whole = new ByteArrayOutputStream();
         long bytes = transfer((command + "\n").getBytes(StandardCharsets.UTF_8), new Sent(),
                 (buffer, length) -> whole.write(buffer, 0, length));
         bytesRead += bytes;

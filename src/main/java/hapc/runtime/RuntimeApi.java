@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.stream.IntStream;
 
 /**
  * HAProxy's runtime API as hapc uses it, one method per command. Every question is asked about
@@ -509,7 +510,7 @@ public final class RuntimeApi {
     }
 
     /** The six bits' 64 values, made once: 100,000 rows share them. */
-    private static final List<AdminBits> ADMIN_BITS = java.util.stream.IntStream.range(0, 64)
+    private static final List<AdminBits> ADMIN_BITS = IntStream.range(0, 64)
             .mapToObj(AdminBits::new).toList();
 
     private static AdminBits adminBits(int value) {
