@@ -82,13 +82,25 @@ public final class MasterCli {
             }
             Map<String, Map<String, ServerLoad>> perBackend = new LinkedHashMap<>();
             for (List<String> line : CommandLines.pack(commands)) {
-                for (Answer answer : socket.exchange(line)) {
-                    if (answer.text().startsWith("#")) {
-                        RuntimeApi.statRows(wanted, answer).forEach((backend, rows) -> {
-                            Map<String, ServerLoad> perServer = perBackend.computeIfAbsent(backend,
-                                    b -> new LinkedHashMap<>());
-                            rows.forEach((name, row) -> perServer.put(name, row.load()));
-                        });
+                // each answer read as it arrives; one that is no table ("No such proxy") holds nothing
+                Table.Reader[] readers = new Table.Reader[line.size()];
+                boolean[] started = new boolean[line.size()];
+                socket.exchange(line, (command, text) -> {
+                    if (!started[command]) {
+                        started[command] = true;
+                        if (text.startsWith("#")) {
+                            readers[command] = RuntimeApi.statReader(line.get(command), wanted, (backend, row) ->
+                                    perBackend.computeIfAbsent(backend, b -> new LinkedHashMap<>())
+                                            .put(row.server(), row.load()));
+                        }
+                    }
+                    if (readers[command] != null) {
+                        readers[command].line(text);
+                    }
+                });
+                for (int i = 0; i < readers.length; i++) {
+                    if (readers[i] != null) {
+                        RuntimeApi.requireStatColumns(readers[i], line.get(i));
                     }
                 }
             }

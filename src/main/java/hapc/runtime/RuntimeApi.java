@@ -15,6 +15,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.IntStream;
@@ -528,7 +529,20 @@ public final class RuntimeApi {
                 table.get(row, "bck").equals("1"));
     }
 
-    /** The server rows of these proxies, per proxy, from a {@code show stat} of them or of all (the master CLI's). */
+    /**
+     * A reader of a {@code show stat} answer (of these proxies or of all) that hands each server
+     * row of these proxies, with its proxy, to {@code each} as it is read: the master CLI's.
+     */
+    static Table.Reader statReader(String command, Set<String> backends, BiConsumer<String, StatRow> each) {
+        return Table.csvReader("pxname", backends, STAT_COLUMNS,
+                statVisitor(command, new SeenNames(), row -> each.accept(row.backend(), row.row())));
+    }
+
+    static void requireStatColumns(Table.Reader reader, String command) {
+        reader.table().require(command, STAT_NEEDED);
+    }
+
+    /** The server rows of these proxies, per proxy, from a {@code show stat} of them or of all. */
     static Map<String, Map<String, StatRow>> statRows(Set<String> backends, Answer answer) {
         if (answer.isError()) {
             throw refused(answer);
