@@ -304,6 +304,44 @@ class TargetsTest {
         assertReadsOnlyWhatTheTargetsNeed(relay.commands());
     }
 
+    /**
+     * 40 backends (more than are read one by one), the target t at a different position (server
+     * id) in each: its stats are asked per target by backend and server id, and every answer's
+     * status is t's own (DRAIN after the drain; another server's row would read "no check").
+     */
+    @ParameterizedTest
+    @MethodSource("hapc.testing.HaproxyVersions#all")
+    void statsOfTargetsAtDifferentIdsAreTheirOwn(String binary) {
+        int backends = 40;
+        int port = live.backend().port();
+        StringBuilder config = new StringBuilder();
+        for (int b = 0; b < backends; b++) {
+            config.append("backend be").append(b).append('\n');
+            for (int f = 1; f <= b % 5; f++) {
+                config.append("    server f").append(f).append(" 127.0.0.1:").append(port).append('\n');
+            }
+            config.append("    server t 127.0.0.1:").append(port).append('\n');
+            config.append("    server last 127.0.0.1:").append(port).append('\n');
+        }
+        HaproxyProcess haproxy = live.start(binary, config.toString());
+        RecordingRelay relay = live.relay(haproxy.adminSocket());
+
+        HapcRun drain = HapcRun.run(relayed(relay, haproxy, "drain-server", "-s", "t"));
+        assertEquals(0, drain.exit(), drain.stderr());
+        assertEquals(backends, drain.json().get("targets").size());
+        for (int b = 0; b < backends; b++) {
+            assertEquals("drain", ServerStates.of(haproxy, "be" + b, "t"), "be" + b + "/t on HAProxy's socket");
+            assertEquals("ready", ServerStates.of(haproxy, "be" + b, "last"), "be" + b + "/last untouched");
+        }
+        for (JsonNode target : drain.json().get("targets")) {
+            assertEquals("no check", target.at("/before/status").asText(), target.toString());
+            assertEquals("DRAIN", target.at("/after/status").asText(), target.toString());
+        }
+        List<String> stats = relay.commands().stream().filter(c -> c.startsWith("show stat")).toList();
+        assertEquals(2 * backends, stats.size(), "one stats question per target, before and after: " + stats);
+        stats.forEach(c -> assertTrue(c.matches("show stat \\d+ 4 \\d+"), "not one server of one backend: " + c));
+    }
+
     /** At most one whole state dump, no whole stats dump, every `show stat` for one server id. */
     private static void assertReadsOnlyWhatTheTargetsNeed(List<String> commands) {
         long wholeStates = commands.stream().filter(c -> c.equals("show servers state")).count();
