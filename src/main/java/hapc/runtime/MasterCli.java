@@ -104,20 +104,32 @@ public final class MasterCli {
                 backends.forEach(backend -> commands.add("@!" + worker.pid() + " " + RuntimeApi.statCommand(backend)));
             }
             Map<String, Map<String, ServerLoad>> perBackend = new LinkedHashMap<>();
-            boolean statAnswered = false;
+            boolean[] statAnswered = {false};
             for (List<String> line : CommandLines.pack(commands)) {
-                for (Answer answer : socket.exchange(line)) {
-                    if (answer.text().startsWith("#")) {
-                        statAnswered = true;
-                        RuntimeApi.statRows(wanted, answer).forEach((backend, rows) -> {
-                            Map<String, ServerLoad> perServer = perBackend.computeIfAbsent(backend,
-                                    b -> new LinkedHashMap<>());
-                            rows.forEach((name, row) -> perServer.put(name, row.load()));
-                        });
+                // each answer read as it arrives; one that is no table ("No such proxy") holds nothing
+                Table.Reader[] readers = new Table.Reader[line.size()];
+                boolean[] started = new boolean[line.size()];
+                socket.exchange(line, (command, text) -> {
+                    if (!started[command]) {
+                        started[command] = true;
+                        if (text.startsWith("#")) {
+                            statAnswered[0] = true;
+                            readers[command] = RuntimeApi.statReader(line.get(command), wanted, (backend, row) ->
+                                    perBackend.computeIfAbsent(backend, b -> new LinkedHashMap<>())
+                                            .put(row.server(), row.load()));
+                        }
+                    }
+                    if (readers[command] != null) {
+                        readers[command].line(text);
+                    }
+                });
+                for (int i = 0; i < readers.length; i++) {
+                    if (readers[i] != null) {
+                        RuntimeApi.requireStatColumns(readers[i], line.get(i));
                     }
                 }
             }
-            if (statAnswered && perBackend.isEmpty()) {
+            if (statAnswered[0] && perBackend.isEmpty()) {
                 // Up to 2.4 (seen on 2.2.9) an old worker's show stat leaves its stopped proxies
                 // out: the header and no row, as if it held nothing. Its show sess still lists
                 // every session with its backend and server. (No server rows at all can also mean
@@ -128,23 +140,6 @@ public final class MasterCli {
             }
         }
         return loads;
-    }
-
-    /**
-     * The sessions of one old worker counted from {@code show sess} (one line per session, with
-     * {@code be=} and {@code srv=}): sessions only, a queued request has no server yet.
-     */
-    private Map<String, Map<String, ServerLoad>> sessionsBySession(Process worker, Set<String> wanted) {
-        Map<String, Map<String, ServerLoad>> perBackend = new LinkedHashMap<>();
-        Answer answer = socket.exchange(List.of("@!" + worker.pid() + " show sess")).get(0);
-        for (String line : answer.text().split("\n")) {
-            Matcher m = SESSION_LINE.matcher(line);
-            if (m.find() && wanted.contains(m.group(1))) {
-                perBackend.computeIfAbsent(m.group(1), b -> new LinkedHashMap<>())
-                        .merge(m.group(2), new ServerLoad(1, 0), ServerLoad::plus);
-            }
-        }
-        return perBackend;
     }
 
     /** Kills the sessions of these servers in old workers, which the admin socket cannot reach. */
@@ -164,5 +159,22 @@ public final class MasterCli {
      */
     public String reload() {
         return socket.exchangeWhole("reload");
+    }
+
+    /**
+     * The sessions of one old worker counted from {@code show sess} (one line per session, with
+     * {@code be=} and {@code srv=}): sessions only, a queued request has no server yet.
+     */
+    private Map<String, Map<String, ServerLoad>> sessionsBySession(Process worker, Set<String> wanted) {
+        Map<String, Map<String, ServerLoad>> perBackend = new LinkedHashMap<>();
+        Answer answer = socket.exchange(List.of("@!" + worker.pid() + " show sess")).get(0);
+        for (String line : answer.text().split("\n")) {
+            Matcher m = SESSION_LINE.matcher(line);
+            if (m.find() && wanted.contains(m.group(1))) {
+                perBackend.computeIfAbsent(m.group(1), b -> new LinkedHashMap<>())
+                        .merge(m.group(2), new ServerLoad(1, 0), ServerLoad::plus);
+            }
+        }
+        return perBackend;
     }
 }

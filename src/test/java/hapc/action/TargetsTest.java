@@ -260,6 +260,8 @@ class TargetsTest {
     /**
      * 10,000 backends, the server s2 in every one: drain it everywhere in one call, check every
      * backend on HAProxy's own socket, enable it again. Bounded by the class timeout, not timed.
+     * On the relay: each call reads at most one whole dump (`show servers state`) and never the
+     * whole `show stat`: every stats question names a server id.
      */
     @ParameterizedTest
     @MethodSource("hapc.testing.HaproxyVersions#all")
@@ -275,16 +277,68 @@ class TargetsTest {
         }
         HaproxyProcess haproxy = live.start(binary, config.toString());
 
-        HapcRun drain = HapcRun.run(haproxy.hapcArgs("drain-server", "-s", "s2"));
+        RecordingRelay relay = live.relay(haproxy.adminSocket());
+
+        HapcRun drain = HapcRun.run(haproxy.hapcArgsThrough(relay, "drain-server", "-s", "s2"));
         assertEquals(0, drain.exit(), drain.stderr());
         assertEquals(backends, drain.json().get("targets").size());
         String states = RawSocket.serversState(haproxy.adminSocket());
         assertEquals(backends, countState(states, "s2", 0x08), "every s2 drained, on HAProxy's own socket");
         assertEquals(0, countState(states, "s1", 0x08) + countState(states, "s3", 0x08), "no other server touched");
+        assertReadsOnlyWhatTheTargetsNeed(relay.commands());
 
-        HapcRun enable = HapcRun.run(haproxy.hapcArgs("enable-server", "-s", "s2"));
+        relay.clear();
+        HapcRun enable = HapcRun.run(haproxy.hapcArgsThrough(relay, "enable-server", "-s", "s2"));
         assertEquals(0, enable.exit(), enable.stderr());
         assertEquals(0, countState(RawSocket.serversState(haproxy.adminSocket()), "s2", 0x08));
+        assertReadsOnlyWhatTheTargetsNeed(relay.commands());
+    }
+
+    /**
+     * 40 backends (more than are read one by one), the target t at a different position (server
+     * id) in each: its stats are asked per target by backend and server id, and every answer's
+     * status is t's own (DRAIN after the drain; another server's row would read "no check").
+     */
+    @ParameterizedTest
+    @MethodSource("hapc.testing.HaproxyVersions#all")
+    void statsOfTargetsAtDifferentIdsAreTheirOwn(String binary) {
+        int backends = 40;
+        int port = live.backend().port();
+        StringBuilder config = new StringBuilder();
+        for (int b = 0; b < backends; b++) {
+            config.append("backend be").append(b).append('\n');
+            for (int f = 1; f <= b % 5; f++) {
+                config.append("    server f").append(f).append(" 127.0.0.1:").append(port).append('\n');
+            }
+            config.append("    server t 127.0.0.1:").append(port).append('\n');
+            config.append("    server last 127.0.0.1:").append(port).append('\n');
+        }
+        HaproxyProcess haproxy = live.start(binary, config.toString());
+        RecordingRelay relay = live.relay(haproxy.adminSocket());
+
+        HapcRun drain = HapcRun.run(haproxy.hapcArgsThrough(relay, "drain-server", "-s", "t"));
+        assertEquals(0, drain.exit(), drain.stderr());
+        assertEquals(backends, drain.json().get("targets").size());
+        for (int b = 0; b < backends; b++) {
+            assertEquals("drain", ServerStates.of(haproxy, "be" + b, "t"), "be" + b + "/t on HAProxy's socket");
+            assertEquals("ready", ServerStates.of(haproxy, "be" + b, "last"), "be" + b + "/last untouched");
+        }
+        for (JsonNode target : drain.json().get("targets")) {
+            assertEquals("no check", target.at("/before/status").asText(), target.toString());
+            assertEquals("DRAIN", target.at("/after/status").asText(), target.toString());
+        }
+        List<String> stats = relay.commands().stream().filter(c -> c.startsWith("show stat")).toList();
+        assertEquals(2 * backends, stats.size(), "one stats question per target, before and after: " + stats);
+        stats.forEach(c -> assertTrue(c.matches("show stat \\d+ 4 \\d+"), "not one server of one backend: " + c));
+    }
+
+    /** At most one whole state dump, no whole stats dump, every `show stat` for one server id. */
+    private static void assertReadsOnlyWhatTheTargetsNeed(List<String> commands) {
+        long wholeStates = commands.stream().filter(c -> c.equals("show servers state")).count();
+        assertTrue(wholeStates <= 1, wholeStates + " whole 'show servers state' in one call");
+        List<String> stats = commands.stream().filter(c -> c.startsWith("show stat")).toList();
+        assertFalse(stats.isEmpty(), "the targets' stats were read");
+        stats.forEach(c -> assertTrue(c.matches("show stat -?\\d+ 4 \\d+"), "not one server id: " + c));
     }
 
     /** How many rows of `show servers state` for that server name have the admin bit set. */
