@@ -354,8 +354,10 @@ error:
     kind:
       description:
         - One of V(usage), V(invalid_request), V(not_found), V(permission), V(socket), V(timeout),
-          V(haproxy), V(config), V(reload), V(capacity) (refused by O(min_up)), V(conflict), V(interrupted).
-        - V(conflict) means someone else changed the server meanwhile; V(interrupted), Ctrl-C during a wait or ramp.
+          V(haproxy), V(config), V(reload), V(capacity) (refused by O(min_up)), V(conflict), V(interrupted),
+          V(unsupported).
+        - V(conflict) means someone else changed the server meanwhile; V(interrupted), Ctrl-C during a wait or ramp;
+          V(unsupported), the running HAProxy version lacks a runtime command hapc needs.
       type: str
       sample: not_found
     message:
