@@ -87,12 +87,21 @@ public final class WaitWatch {
      * @throws HapcException when HAProxy is gone, or another client undid the drain (conflict)
      */
     public ServerSnapshot poll(long deadlineNanos) {
-        ServerSnapshot now;
+        ServerSnapshot seen;
         try {
             if (workerPid == null) {
                 workerPid = live.api().workerPid();
             }
-            now = live.read(targets.backends());
+            ServerSnapshot now = live.read(targets.backends());
+            List<Inspection> undone = undone(now);
+            if (undone.isEmpty()) {
+                followCurrentWorker();
+                seen = now;
+            } else {
+                // Inside the try: putting a lost drain back reads the master CLI again, which a
+                // reload still in progress may refuse for a moment (seen on 2.6 under load).
+                seen = drainAgain(undone, now);
+            }
         } catch (HapcException e) {
             if (!mayBeReloading(e, deadlineNanos)) {
                 throw e;
@@ -104,12 +113,7 @@ public final class WaitWatch {
             context.trace().accept("HAProxy reachable again after " + mutedMillis() + " ms");
             unreachableSince = -1;
         }
-        List<Inspection> undone = undone(now);
-        if (undone.isEmpty()) {
-            followCurrentWorker();
-            return now;
-        }
-        return drainAgain(undone, now);
+        return seen;
     }
 
     /**

@@ -68,7 +68,19 @@ class WaitSticksTest {
                 relay, "-v", "drain-server", "-b", "db", "-s", "db1", "--wait", "--timeout", timeout)));
         assertTrue(HaproxyProcess.waitUntil(Duration.ofSeconds(10),
                 () -> ServerStates.of(haproxy, "db", "db1").equals("drain")), "the drain happened");
+        // What follows (a reload, another caller) is about the wait: hapc must be in it, past the
+        // drain's own read-back, which the wait's first poll follows on the relay.
+        assertTrue(HaproxyProcess.waitUntil(Duration.ofSeconds(10), () -> readsAfterTheDrain() >= 2),
+                "hapc polls: " + relay.commands());
         return drain;
+    }
+
+    /** The {@code show servers state} reads the relay saw after the drain's write. */
+    private int readsAfterTheDrain() {
+        List<String> commands = relay.commands();
+        int write = commands.indexOf("set server db/db1 state drain");
+        return write < 0 ? 0 : (int) commands.subList(write, commands.size()).stream()
+                .filter(c -> c.startsWith("show servers state")).count();
     }
 
     /** A reload as systemctl or an operator would do it: through the master CLI, not through hapc. */
