@@ -10,9 +10,9 @@ import hapc.testing.HaproxyProcess;
 import hapc.testing.LiveHaproxies;
 import hapc.testing.Ports;
 import hapc.testing.RawSocket;
+import hapc.testing.RelayedHaproxy;
 import hapc.testing.ServerStates;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,13 +23,16 @@ import org.junit.jupiter.params.provider.MethodSource;
  * the CLI at its next interval (haproxy-facts). drain-server and stop-server must pause it so
  * the state sticks, enable-server must resume it, --keep-agent leaves it alone (and warns).
  * Everything is checked on HAProxy's own {@code show servers state}: srv_admin_state and
- * srv_agent_state (0x04 = the agent runs).
+ * srv_agent_state (0x04 = the agent runs); what was sent, and in which order, on the relays.
  */
 class AgentCheckTest {
     private static final int AGENT_RUNS = 0x04;
 
     @RegisterExtension
     final LiveHaproxies live = new LiveHaproxies();
+
+    /** hapc's way to the test's HAProxy, and what it sent on the way. */
+    private RelayedHaproxy relayed;
 
     private HaproxyProcess haproxy(String binary, AgentServer agent) {
         HaproxyProcess haproxy = live.start(binary, """
@@ -42,6 +45,7 @@ class AgentCheckTest {
         assertTrue(HaproxyProcess.waitUntil(Duration.ofSeconds(10), () -> agent.answered() >= 1),
                 "HAProxy asks the agent");
         assertTrue((agentBits(haproxy) & AGENT_RUNS) != 0, "the agent runs: " + agentBits(haproxy));
+        relayed = live.relayed(haproxy);
         return haproxy;
     }
 
@@ -49,10 +53,10 @@ class AgentCheckTest {
         return RawSocket.agentBits(haproxy.adminSocket(), "web", "s1");
     }
 
-    private static HapcRun hapc(HaproxyProcess haproxy, String... args) {
-        List<String> all = new ArrayList<>(List.of("-v", "-k", haproxy.adminSocket().toString()));
-        all.addAll(List.of(args));
-        return HapcRun.run(all.toArray(String[]::new));
+    /** One hapc call through the relays, which then hold only what this call sent. */
+    private HapcRun hapc(HaproxyProcess haproxy, String... args) {
+        relayed.clear();
+        return HapcRun.run(relayed.args(args));
     }
 
     /** The server's state, as HAProxy says, stays this for 1.5 s: five agent intervals. */
@@ -77,8 +81,8 @@ class AgentCheckTest {
         assertEquals("running", drain.json().at("/before/agent").asText());
         assertEquals("paused", drain.json().at("/after/agent").asText());
         assertEquals("paused", drain.json().at("/diff/after/agent").asText());
-        assertTrue(drain.stderr().indexOf("disable agent web/s1") < drain.stderr().indexOf("state drain"),
-                "the agent is paused before the state is written: " + drain.stderr());
+        assertEquals(List.of("disable agent web/s1", "set server web/s1 state drain"), relayed.changes(),
+                "the agent is paused before the state is written, each sent once");
         staysFor1500Ms(haproxy, "drain");
 
         // Idempotent: drained with a paused agent, a second drain sends nothing.
@@ -86,19 +90,22 @@ class AgentCheckTest {
         HapcRun again = hapc(haproxy, "drain-server", "-b", "web", "-s", "s1");
         assertEquals(0, again.exit(), again.stdout());
         assertFalse(again.changed(), again.stdout());
-        assertFalse(again.stderr().contains("agent web/s1"), again.stderr());
+        assertTrue(relayed.admin().readServersState(), "it read through the relay");
+        assertEquals(List.of(), relayed.changes(), "nothing sent");
         assertEquals(before, RawSocket.serversState(haproxy.adminSocket()));
 
         HapcRun stop = hapc(haproxy, "stop-server", "-b", "web", "-s", "s1");
         assertEquals(0, stop.exit(), stop.stdout());
         assertTrue(stop.changed());
+        assertEquals(List.of("set server web/s1 state maint", "shutdown sessions server web/s1"), relayed.changes(),
+                "the agent is already paused: no agent command");
         staysFor1500Ms(haproxy, "maint");
 
         HapcRun enable = hapc(haproxy, "enable-server", "-b", "web", "-s", "s1");
         assertEquals(0, enable.exit(), enable.stdout());
         assertEquals("running", enable.json().at("/after/agent").asText());
-        assertTrue(enable.stderr().indexOf("state ready") < enable.stderr().indexOf("enable agent web/s1"),
-                "ready first, then the agent resumes: " + enable.stderr());
+        assertEquals(List.of("set server web/s1 state ready", "enable agent web/s1"), relayed.changes(),
+                "ready first, then the agent resumes, each sent once");
         assertEquals("ready", ServerStates.of(haproxy, "web", "s1"));
         assertTrue((agentBits(haproxy) & AGENT_RUNS) != 0, "the agent runs again: " + agentBits(haproxy));
         int asked = agent.answered();
@@ -116,7 +123,7 @@ class AgentCheckTest {
         HapcRun drain = hapc(haproxy, "drain-server", "-b", "web", "-s", "s1", "--keep-agent");
         assertEquals(0, drain.exit(), drain.stdout());
         assertEquals("running", drain.json().at("/after/agent").asText());
-        assertFalse(drain.stderr().contains("agent web/s1"), drain.stderr());
+        assertEquals(List.of("set server web/s1 state drain"), relayed.changes(), "no agent command sent");
         String warnings = drain.json().path("warnings").toString();
         assertTrue(warnings.contains("web/s1") && warnings.contains("may undo"), drain.stdout());
         assertTrue(HaproxyProcess.waitUntil(Duration.ofSeconds(3),
@@ -144,7 +151,8 @@ class AgentCheckTest {
             assertTrue(check.changed());
             assertEquals("paused", check.json().at("/after/agent").asText(), check.stdout());
             assertEquals("paused", check.json().at("/diff/after/agent").asText());
-            assertFalse(check.stderr().contains("agent web/s1"), check.stderr());
+            assertTrue(relayed.admin().readServersState(), "check mode reads through the relay");
+            assertEquals(List.of(), relayed.changes(), "check mode sends only reads: " + relayed.admin().commands());
         }
         assertEquals(before, RawSocket.serversState(haproxy.adminSocket()), "nothing changed");
     }
@@ -165,7 +173,7 @@ class AgentCheckTest {
         assertEquals("paused", drain.json().at("/diff/after/agent").asText(), drain.stdout());
         assertFalse(drain.json().at("/diff/after").has("admin_state"), drain.stdout());
         assertTrue(drain.msg().contains("agent check was paused"), drain.msg());
-        assertFalse(drain.stderr().contains("state drain"), "no state written: " + drain.stderr());
+        assertEquals(List.of("disable agent web/s1"), relayed.changes(), "only the pause, no state written");
         staysFor1500Ms(haproxy, "drain");
 
         // The agent's word is "drain": once enabled and resumed, it drains the server again. That
@@ -173,6 +181,7 @@ class AgentCheckTest {
         HapcRun enable = hapc(haproxy, "enable-server", "-b", "web", "-s", "s1");
         assertEquals(0, enable.exit(), enable.stdout());
         assertEquals("running", enable.json().at("/after/agent").asText());
+        assertEquals(List.of("set server web/s1 state ready", "enable agent web/s1"), relayed.changes());
         assertTrue((agentBits(haproxy) & AGENT_RUNS) != 0);
         assertTrue(HaproxyProcess.waitUntil(Duration.ofSeconds(3),
                 () -> ServerStates.of(haproxy, "web", "s1").equals("drain")), "the agent drains it again");
@@ -190,6 +199,8 @@ class AgentCheckTest {
         assertEquals(0, drain.exit(), drain.stdout());
         assertTrue(drain.msg().contains("already drain, agent check paused: s1 in web"), drain.msg());
         assertTrue(drain.msg().contains("drained: s2 in web"), drain.msg());
+        assertEquals(List.of("disable agent web/s1", "set server web/s2 state drain"), relayed.changes(),
+                "s1 only paused, s2 only drained (it has no agent)");
         assertEquals("paused", drain.json().at("/targets/0/after/agent").asText(), drain.stdout());
         assertEquals("none", drain.json().at("/targets/1/after/agent").asText(), drain.stdout());
         assertEquals(0, agentBits(haproxy) & AGENT_RUNS);
@@ -209,7 +220,10 @@ class AgentCheckTest {
             assertEquals(0, run.exit(), run.stdout());
             assertTrue(run.changed(), run.stdout());
             assertEquals("none", run.json().at("/after/agent").asText());
-            assertFalse(run.stderr().contains("agent"), "nothing about an agent sent: " + run.stderr());
+            assertTrue(relayed.admin().readServersState(), "it read through the relay");
+            assertEquals("set server web/s2 state", relayed.changes().get(0).substring(0, 23), relayed.changes().toString());
+            assertTrue(relayed.changes().stream().noneMatch(c -> c.contains("agent")),
+                    "no agent command sent: " + relayed.changes());
             assertFalse(run.json().has("warnings"), run.stdout());
         }
         assertEquals(s2Agent, RawSocket.agentBits(haproxy.adminSocket(), "web", "s2"));
