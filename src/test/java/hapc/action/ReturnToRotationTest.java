@@ -12,6 +12,7 @@ import hapc.testing.HaproxyProcess;
 import hapc.testing.LiveHaproxies;
 import hapc.testing.Ports;
 import hapc.testing.RawSocket;
+import hapc.testing.RelayedHaproxy;
 import hapc.testing.ServerStates;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -30,9 +31,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The return to rotation against real HAProxy 2.6 and 3.0: enable-server --wait until HAProxy
+ * The return to rotation against real HAProxy of every version: enable-server --wait until HAProxy
  * says UP, --ramp, and drain-server --on-timeout stop. Every claim is checked on HAProxy's own
- * state (show stat status, get weight, srv_admin_state, scur) through the test's socket reader.
+ * state (show stat status, get weight, srv_admin_state, scur) through the test's socket reader,
+ * and what hapc sent on the relays in front of the admin socket and master CLI.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ReturnToRotationTest {
@@ -41,6 +43,8 @@ class ReturnToRotationTest {
     /** hapc calls that run while the test watches HAProxy; their own threads, shut at the end. */
     private final ExecutorService background = Executors.newCachedThreadPool();
     private final List<ServerSocket> listeners = new ArrayList<>();
+    /** hapc's way to the test's HAProxy (admin socket and master CLI), and what it sent on the way. */
+    private RelayedHaproxy relayed;
 
     @AfterEach
     void stop() throws IOException {
@@ -50,11 +54,11 @@ class ReturnToRotationTest {
         }
     }
 
-    private static String[] args(HaproxyProcess haproxy, String... rest) {
-        List<String> all = new ArrayList<>(List.of("-k", haproxy.adminSocket().toString(), "--master-socket",
-                haproxy.masterSocket().toString()));
-        all.addAll(List.of(rest));
-        return all.toArray(new String[0]);
+    /** The test's HAProxy, with the relays hapc talks through. */
+    private HaproxyProcess start(String binary, String proxies) {
+        HaproxyProcess haproxy = live.start(binary, proxies);
+        relayed = live.relayed(haproxy);
+        return haproxy;
     }
 
     private CompletableFuture<HapcRun> inBackground(String... args) {
@@ -78,7 +82,7 @@ class ReturnToRotationTest {
     @MethodSource("hapc.testing.HaproxyVersions#all")
     void enableWaitReturnsOnceTheHealthCheckHasPassed(String binary) throws Exception {
         int appPort = Ports.free();
-        HaproxyProcess haproxy = live.start(binary, """
+        HaproxyProcess haproxy = start(binary, """
                 backend web
                     server app1 127.0.0.1:%d check inter 200ms rise 2 fall 1
                 """.formatted(appPort));
@@ -86,7 +90,7 @@ class ReturnToRotationTest {
                 () -> status(haproxy, "web", "app1").startsWith("DOWN")), status(haproxy, "web", "app1"));
         RawSocket.ask(haproxy.adminSocket(), "set server web/app1 state drain");
 
-        CompletableFuture<HapcRun> call = inBackground(args(haproxy, "enable-server", "-b", "web", "-s", "app1",
+        CompletableFuture<HapcRun> call = inBackground(relayed.args("enable-server", "-b", "web", "-s", "app1",
                 "--wait", "-t", "30"));
         Thread.sleep(1000);
         assertFalse(call.isDone(), "returned while the check still failed: " + (call.isDone() ? call.get().stdout() : ""));
@@ -116,12 +120,12 @@ class ReturnToRotationTest {
     @ParameterizedTest
     @MethodSource("hapc.testing.HaproxyVersions#all")
     void aServerWithoutCheckIsUpAtOnceAndTheAnswerSaysSo(String binary) {
-        HaproxyProcess haproxy = live.start(binary, """
+        HaproxyProcess haproxy = start(binary, """
                 backend web
                     server app1 127.0.0.1:%d
                 """.formatted(live.backend().port()));
         RawSocket.ask(haproxy.adminSocket(), "set server web/app1 state maint");
-        HapcRun run = HapcRun.run(args(haproxy, "enable-server", "-b", "web", "-s", "app1", "--wait"));
+        HapcRun run = HapcRun.run(relayed.args("enable-server", "-b", "web", "-s", "app1", "--wait"));
         assertEquals(0, run.exit(), run.stdout());
         assertEquals("no check", status(haproxy, "web", "app1"));
         assertFalse(run.json().at("/health/0/checked").asBoolean(), run.stdout());
@@ -132,13 +136,13 @@ class ReturnToRotationTest {
     @ParameterizedTest
     @MethodSource("hapc.testing.HaproxyVersions#all")
     void aCheckThatNeverPassesEndsAtTheDeadlineWithTheServerLeftEnabled(String binary) {
-        HaproxyProcess haproxy = live.start(binary, """
+        HaproxyProcess haproxy = start(binary, """
                 backend web
                     server app1 127.0.0.1:%d check inter 200ms rise 2 fall 1
                 """.formatted(Ports.free()));
         RawSocket.ask(haproxy.adminSocket(), "set server web/app1 state maint");
         long started = System.nanoTime();
-        HapcRun run = HapcRun.run(args(haproxy, "enable-server", "-b", "web", "-s", "app1", "--wait", "-t", "1.5"));
+        HapcRun run = HapcRun.run(relayed.args("enable-server", "-b", "web", "-s", "app1", "--wait", "-t", "1.5"));
         long millis = (System.nanoTime() - started) / 1_000_000;
         assertEquals(1, run.exit(), run.stdout());
         assertEquals("timeout", run.errorKind());
@@ -153,13 +157,13 @@ class ReturnToRotationTest {
     @ParameterizedTest
     @MethodSource("hapc.testing.HaproxyVersions#all")
     void theRampClimbsInStepsAndEndsExactlyAtTheConfiguredWeight(String binary) throws Exception {
-        HaproxyProcess haproxy = live.start(binary, """
+        HaproxyProcess haproxy = start(binary, """
                 backend web
                     server app1 127.0.0.1:%1$d weight 100
                     server app2 127.0.0.1:%1$d weight 100
                 """.formatted(live.backend().port()));
         RawSocket.ask(haproxy.adminSocket(), "set server web/app1 state drain");
-        CompletableFuture<HapcRun> call = inBackground(args(haproxy, "enable-server", "-b", "web", "-s", "app1",
+        CompletableFuture<HapcRun> call = inBackground(relayed.args("enable-server", "-b", "web", "-s", "app1",
                 "--ramp", "3"));
         List<long[]> changes = new ArrayList<>();
         long started = System.nanoTime();
@@ -181,6 +185,10 @@ class ReturnToRotationTest {
         assertEquals(100, run.json().at("/after/weight").asInt());
         assertTrue(run.json().at("/ramp/completed").asBoolean());
         assertEquals(100, weight(haproxy, "web", "app2"), "the neighbour is untouched");
+        // The first step's weight before the server enters rotation, then one write per step, each once.
+        assertEquals(List.of("set weight web/app1 25", "set server web/app1 state ready", "set weight web/app1 50",
+                "set weight web/app1 75", "set weight web/app1 100"), relayed.changes());
+        assertEquals(4, run.json().at("/ramp/steps").size(), run.stdout());
 
         List<Integer> seen = changes.stream().map(c -> (int) c[1]).toList();
         assertTrue(seen.stream().anyMatch(w -> w > 0 && w < 100), "a weight strictly between the ends: " + seen);
@@ -201,14 +209,14 @@ class ReturnToRotationTest {
     @MethodSource("hapc.testing.HaproxyVersions#all")
     void withWaitTheRampHoldsTheFirstStepUntilTheServerIsUp(String binary) throws Exception {
         int appPort = Ports.free();
-        HaproxyProcess haproxy = live.start(binary, """
+        HaproxyProcess haproxy = start(binary, """
                 backend web
                     server app1 127.0.0.1:%d weight 100 check inter 200ms rise 2 fall 1
                 """.formatted(appPort));
         assertTrue(HaproxyProcess.waitUntil(Duration.ofSeconds(10),
                 () -> status(haproxy, "web", "app1").startsWith("DOWN")));
         RawSocket.ask(haproxy.adminSocket(), "set server web/app1 state drain");
-        CompletableFuture<HapcRun> call = inBackground(args(haproxy, "enable-server", "-b", "web", "-s", "app1",
+        CompletableFuture<HapcRun> call = inBackground(relayed.args("enable-server", "-b", "web", "-s", "app1",
                 "--wait", "--ramp", "2", "-t", "30"));
         Thread.sleep(2500);
         // Longer than the whole ramp, yet the server is down: it sits at the first step (a third).
@@ -227,16 +235,18 @@ class ReturnToRotationTest {
     @ParameterizedTest
     @MethodSource("hapc.testing.HaproxyVersions#all")
     void checkModeReportsTheRampPlanAndChangesNothing(String binary) {
-        HaproxyProcess haproxy = live.start(binary, """
+        HaproxyProcess haproxy = start(binary, """
                 backend web
                     server app1 127.0.0.1:%d weight 100
                 """.formatted(live.backend().port()));
         RawSocket.ask(haproxy.adminSocket(), "set server web/app1 state drain");
         String before = RawSocket.serversState(haproxy.adminSocket());
         long started = System.nanoTime();
-        HapcRun run = HapcRun.run(args(haproxy, "enable-server", "-b", "web", "-s", "app1", "--ramp", "3", "--wait",
+        HapcRun run = HapcRun.run(relayed.args("enable-server", "-b", "web", "-s", "app1", "--ramp", "3", "--wait",
                 "--check"));
         assertEquals(0, run.exit(), run.stdout());
+        assertTrue(relayed.admin().readServersState(), "check mode reads through the relay");
+        assertEquals(List.of(), relayed.changes(), "check mode sends only reads: " + relayed.admin().commands());
         assertTrue((System.nanoTime() - started) / 1_000_000 < 2500, "check mode does not wait or ramp");
         assertEquals(before, RawSocket.serversState(haproxy.adminSocket()));
         assertTrue(run.changed());
@@ -248,12 +258,12 @@ class ReturnToRotationTest {
     @ParameterizedTest
     @MethodSource("hapc.testing.HaproxyVersions#all")
     void aDeadlineMidRampLeavesTheServerEnabledAtItsLastWeightAndSaysSo(String binary) {
-        HaproxyProcess haproxy = live.start(binary, """
+        HaproxyProcess haproxy = start(binary, """
                 backend web
                     server app1 127.0.0.1:%d weight 100
                 """.formatted(live.backend().port()));
         RawSocket.ask(haproxy.adminSocket(), "set server web/app1 state maint");
-        HapcRun run = HapcRun.run(args(haproxy, "enable-server", "-b", "web", "-s", "app1", "--ramp", "10", "-t",
+        HapcRun run = HapcRun.run(relayed.args("enable-server", "-b", "web", "-s", "app1", "--ramp", "10", "-t",
                 "2.5"));
         assertEquals(1, run.exit(), run.stdout());
         assertEquals("timeout", run.errorKind());
@@ -269,13 +279,13 @@ class ReturnToRotationTest {
     @ParameterizedTest
     @MethodSource("hapc.testing.HaproxyVersions#all")
     void ctrlCDuringTheRampAnswersWithTheWeightItLeft(String binary) throws Exception {
-        HaproxyProcess haproxy = live.start(binary, """
+        HaproxyProcess haproxy = start(binary, """
                 backend web
                     server app1 127.0.0.1:%d weight 100
                 """.formatted(live.backend().port()));
         RawSocket.ask(haproxy.adminSocket(), "set server web/app1 state drain");
         long started = System.nanoTime();
-        Process hapc = HapcProcess.start(args(haproxy, "enable-server", "-b", "web", "-s", "app1", "--ramp", "20"));
+        Process hapc = HapcProcess.start(relayed.args("enable-server", "-b", "web", "-s", "app1", "--ramp", "20"));
         try {
             // A drained server keeps its weight (100): wait for the ramp's own steps, a few of them.
             assertTrue(HaproxyProcess.waitUntil(Duration.ofSeconds(30), () -> {
@@ -291,8 +301,11 @@ class ReturnToRotationTest {
             assertTrue(now > 0 && now < 100, "left midway: " + now);
             assertEquals(now, done.json().at("/after/weight").asInt(), done.stdout());
             assertTrue(done.json().get("warnings").toString().contains("left at weight " + now), done.stdout());
+            List<String> sent = relayed.changes();
             Thread.sleep(1500);
             assertEquals(now, weight(haproxy, "web", "app1"), "nothing more is sent after the answer");
+            assertEquals(sent, relayed.changes(), "nothing more is sent after the answer");
+            assertEquals("set weight web/app1 " + now, sent.get(sent.size() - 1), "the last write is the weight left");
         } finally {
             hapc.destroyForcibly();
         }
@@ -302,7 +315,7 @@ class ReturnToRotationTest {
     @MethodSource("hapc.testing.HaproxyVersions#all")
     void onTimeoutStopKillsWhatIsLeftAndSucceeds(String binary) {
         int tcpPort = Ports.free();
-        HaproxyProcess haproxy = live.start(binary, """
+        HaproxyProcess haproxy = start(binary, """
                 listen db
                     mode tcp
                     bind 127.0.0.1:%2$d
@@ -313,7 +326,7 @@ class ReturnToRotationTest {
         haproxy.connect(tcpPort);
         haproxy.awaitSessions("db", "db1", 1);
 
-        HapcRun run = HapcRun.run(args(haproxy, "drain-server", "-b", "db", "-s", "db1", "--wait", "-t", "1",
+        HapcRun run = HapcRun.run(relayed.args("drain-server", "-b", "db", "-s", "db1", "--wait", "-t", "1",
                 "--on-timeout", "stop"));
         assertEquals(0, run.exit(), run.stdout());
         assertTrue(run.json().get("escalated").asBoolean(), run.stdout());
@@ -322,15 +335,19 @@ class ReturnToRotationTest {
         assertEquals("maint", ServerStates.of(haproxy, "db", "db1"));
         assertEquals("maint", run.json().at("/after/admin_state").asText(), run.stdout());
         assertTrue(run.json().get("waited_seconds").asDouble() >= 1.0);
+        assertEquals(List.of("set server db/db1 state drain", "set server db/db1 state maint",
+                "shutdown sessions server db/db1"), relayed.changes(), "drain, then maint and the kill, each once");
 
         // The default stays a failure that leaves the server drained.
         RawSocket.ask(haproxy.adminSocket(), "set server db/db1 state ready");
         haproxy.connect(tcpPort);
         haproxy.awaitSessions("db", "db1", 1);
-        HapcRun fail = HapcRun.run(args(haproxy, "drain-server", "-b", "db", "-s", "db1", "--wait", "-t", "0.5"));
+        relayed.clear();
+        HapcRun fail = HapcRun.run(relayed.args("drain-server", "-b", "db", "-s", "db1", "--wait", "-t", "0.5"));
         assertEquals(1, fail.exit(), fail.stdout());
         assertEquals("drain", ServerStates.of(haproxy, "db", "db1"));
         assertNotNull(fail.json().get("sessions_left"));
         assertEquals(1, RawSocket.sessions(haproxy.adminSocket(), "db", "db1"));
+        assertEquals(List.of("set server db/db1 state drain"), relayed.changes(), "no shutdown sessions without stop");
     }
 }
