@@ -183,6 +183,16 @@ class Relay:
         """The commands that can change HAProxy: all but `show ...`, `get ...` and `set severity-output`."""
         return [c for c in self.commands() if not self.READS.match(c)]
 
+    def read_servers_state(self):
+        """Whether a `show servers state` went out: the read every server action starts with, and
+        the proof that hapc really talked through this relay (an empty changes() alone is not)."""
+        return any(c.startswith("show servers state") for c in self.commands())
+
+    def clear(self):
+        """Forgets what was recorded so far (for a test that checks several calls in turn)."""
+        with self._lock:
+            self.connections.clear()
+
     def _accept(self):
         while True:
             try:
@@ -248,6 +258,27 @@ class Relay:
             os.unlink(self.path)
         except OSError:
             pass
+
+
+class Relayed:
+    """An HAProxy as hapc reaches it through two relays: `admin_socket` and `master_socket` are
+    the relays' paths, `config` the HAProxy's own, so it goes wherever a test's helpers take an
+    HAProxy (`localhost(ansible, ...)`, `conn(...)`); `changes()` is every write sent on either."""
+
+    def __init__(self, haproxy, admin, master):
+        self.haproxy, self.admin, self.master = haproxy, admin, master
+        self.admin_socket, self.master_socket, self.config = admin.path, master.path, haproxy.config
+
+    def changes(self):
+        """Every command that can change HAProxy, sent on either socket (admin socket first)."""
+        return self.admin.changes() + self.master.changes()
+
+    def read_servers_state(self):
+        return self.admin.read_servers_state()
+
+    def clear(self):
+        self.admin.clear()
+        self.master.clear()
 
 
 CONFIG = """\
@@ -325,6 +356,11 @@ class HAProxy:
         r = Relay(target, self.dir / ("relay-%s-%d.sock" % (which, len(self._relays))))
         self._relays.append(r)
         return r
+
+    def relayed(self):
+        """Relays in front of the admin socket and the master CLI, as a `Relayed` that stands for
+        this HAProxy wherever a test passes one to hapc (inventory, salt arguments)."""
+        return Relayed(self, self.relay("admin"), self.relay("master"))
 
     def stop(self):
         for r in self._relays:
