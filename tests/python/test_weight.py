@@ -53,29 +53,36 @@ def counting_launcher(tmp_path, hapc):
 
 # -- Ansible ----------------------------------------------------------------------------------
 def test_ansible_weight_alone_check_mode_apply_and_idempotence(ansible, weighted):
-    inv = localhost(ansible, weighted)
+    wire = weighted.relayed()
+    inv = localhost(ansible, wire)
     half = play(task("half weight", weight="50%"))
     p, data = ansible.playbook(half, inv, "--check")
     assert p.returncode == 0, p.stdout + p.stderr
     res = task_result(data, "half weight")
     assert res["changed"] is True and res["action"] == "set-weight" and res["after"]["weight"] == 50
+    assert wire.read_servers_state() and wire.changes() == [], "check mode sends only reads"
     assert weight(weighted, "web", "web1") == (100, 100), "check mode changed nothing"
 
     p, data = ansible.playbook(half, inv)
     assert p.returncode == 0, p.stdout + p.stderr
     assert task_result(data, "half weight")["changed"] is True
+    assert wire.changes() == ["set weight web/web1 50"], "the one write, sent once"
     assert weight(weighted, "web", "web1") == (50, 100)
     assert weighted.admin_state("web", "web1") == "ready"
 
+    wire.clear()
     p, data = ansible.playbook(half, inv)
     assert p.returncode == 0, p.stdout + p.stderr
     assert task_result(data, "half weight")["changed"] is False
+    assert wire.read_servers_state() and wire.changes() == [], "nothing sent"
 
+    wire.clear()
     p, data = ansible.playbook(play(task("too heavy", weight=300)), inv)
     assert p.returncode != 0
     res = task_result(data, "too heavy")
     assert res["failed"] is True and res["rc"] == 2 and res["error"]["kind"] == "invalid_request"
-    assert weight(weighted, "web", "web1") == (50, 100), "nothing sent"
+    assert wire.admin.connections == [] and wire.master.connections == [], "refused before connecting"
+    assert weight(weighted, "web", "web1") == (50, 100), "nothing changed"
 
 
 def test_ansible_enabled_with_weight_is_one_hapc_request(ansible, weighted, tmp_path):
@@ -126,23 +133,29 @@ def test_ansible_drain_on_timeout_stop(ansible, haproxy):
 
 # -- Salt -------------------------------------------------------------------------------------
 def test_salt_set_weight_function_and_server_weight_state(salt, weighted):
-    p, data = salt.call("hapc.set_weight", "web", "web1", "25%", "check_mode=True", *conn(weighted))
+    wire = weighted.relayed()
+    p, data = salt.call("hapc.set_weight", "web", "web1", "25%", "check_mode=True", *conn(wire))
     assert p.returncode == 0, p.stderr
     assert data["changed"] is True and data["after"]["weight"] == 25
+    assert wire.read_servers_state() and wire.changes() == [], "check mode sends only reads"
     assert weight(weighted, "web", "web1") == (100, 100)
 
-    p, data = salt.call("hapc.set_weight", "web", "web1", "40", *conn(weighted))
+    p, data = salt.call("hapc.set_weight", "web", "web1", "40", *conn(wire))
     assert p.returncode == 0, p.stderr
+    assert wire.changes() == ["set weight web/web1 40"], "the one write, sent once"
     assert weight(weighted, "web", "web1") == (40, 100)
 
-    p, _ = salt.call("hapc.set_weight", "web", "web1", "101%", *conn(weighted))
+    wire.clear()
+    p, _ = salt.call("hapc.set_weight", "web", "web1", "101%", *conn(wire))
     assert p.returncode != 0
-    assert weight(weighted, "web", "web1") == (40, 100), "refused, nothing sent"
+    assert wire.admin.connections == [] and wire.master.connections == [], "refused before connecting"
+    assert weight(weighted, "web", "web1") == (40, 100), "refused, nothing changed"
 
     sls = salt.sls("weight_web1", "web1 at half:\n  hapc.server_weight:\n    - name: web1\n    - backend: web\n"
-                   "    - weight: 50%\n" + conn_yaml(weighted))
+                   "    - weight: 50%\n" + conn_yaml(wire))
     p, results = salt.apply(sls, test=True)
     assert results["web1 at half"]["result"] is None and results["web1 at half"]["changes"]
+    assert wire.read_servers_state() and wire.changes() == [], "test=True sends only reads"
     assert weight(weighted, "web", "web1") == (40, 100)
     p, results = salt.apply(sls)
     assert results["web1 at half"]["result"] is True and results["web1 at half"]["changes"]
@@ -160,10 +173,12 @@ def test_salt_enable_with_wait_ramp_and_weight(salt, weighted):
     assert weight(weighted, "web", "web1") == (100, 100)
 
     weighted.set_state("web", "web1", "maint")
+    wire = weighted.relayed()
     sls = salt.sls("enable_web1", "web1 back:\n  hapc.server_enabled:\n    - name: web1\n    - backend: web\n"
-                   "    - wait: True\n    - weight: 10\n" + conn_yaml(weighted))
+                   "    - wait: True\n    - weight: 10\n" + conn_yaml(wire))
     p, results = salt.apply(sls, test=True)
     assert results["web1 back"]["result"] is None
+    assert wire.read_servers_state() and wire.changes() == [], "test=True sends only reads"
     assert weighted.admin_state("web", "web1") == "maint"
     p, results = salt.apply(sls)
     assert results["web1 back"]["result"] is True, results
