@@ -19,7 +19,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 runs=${1:-1}
 hapc=${HAPC:-$root/bin/hapc}
-haproxy=${HAPC_TEST_HAPROXY:-haproxy}
+haproxy=${HAPC_HAPROXY:-haproxy}
 venv=${HAPC_BENCH_VENV:-$root/.venv-bench}
 if [[ ! -x $venv/bin/ansible-playbook ]]; then
   python3 -m venv "$venv" >&2

@@ -7,7 +7,6 @@ bounded (pytest-timeout, TEST_TIMEOUT below): a hang fails that test instead of 
 
 import json
 import os
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -95,15 +94,6 @@ def assert_valid_answer(answer):
     if not path.exists():
         path = ROOT / "schemas" / "error.response.schema.json"
     jsonschema.validate(answer, json.loads(path.read_text()), cls=jsonschema.Draft202012Validator)
-
-
-def skip_unless_implemented(hapc, request):
-    """Skips the test when hapc answers that the request's action is not implemented yet."""
-    rc, answer = hapc_answer(hapc, request)
-    text = " ".join(dict.fromkeys([answer.get("msg", ""), (answer.get("error") or {}).get("message", "")]))
-    if answer.get("failed") and re.search(r"not\s+(yet\s+)?implemented", text, re.I):
-        pytest.skip("hapc does not implement %s yet: %s" % (request["action"], text.strip()))
-    return rc, answer
 
 
 @pytest.fixture

@@ -1,9 +1,11 @@
 """A real HAProxy on loopback for the wrapper tests, and a few direct reads of its state.
 
-Every test that starts HAProxy runs on each version of the matrix (`binaries()`): Debian 12's
-2.6 (`haproxy` on PATH, or HAPC_TEST_HAPROXY) and 3.0 (HAPC_HAPROXY_NEWER, else the cache of
-scripts/haproxy-newer); conftest.py parametrises the `haproxy` fixtures over them, with ids
-"HAProxy-2.6" and "HAProxy-3.0" that scripts/test counts. A missing version is an error.
+Every test that starts HAProxy runs on each version of the matrix (`binaries()`): 2.2
+(HAPC_HAPROXY_OLDER, else the cache of `scripts/haproxy-build 2.2`), Debian 12's 2.6 (`haproxy`
+on PATH, or HAPC_HAPROXY) and 3.0 (HAPC_HAPROXY_NEWER, else the cache of `scripts/haproxy-build
+3.0`) -- the same variables as scripts/test and the Java harness; conftest.py parametrises the
+`haproxy` fixtures over them, with ids "HAProxy-2.2", "HAProxy-2.6" and "HAProxy-3.0" that
+scripts/test counts. A missing version is an error.
 
 Each `HAProxy` is started in the foreground as a child process (master-worker mode, `-W`, with a
 master CLI socket, `-S`), in a temporary directory holding its configuration, its admin socket
@@ -28,20 +30,22 @@ import time
 from pathlib import Path
 
 # Debian's HAProxy (2.6): the default binary of an HAProxy(); tests take theirs from the fixture.
-HAPROXY = os.environ.get("HAPC_TEST_HAPROXY", "haproxy")
+HAPROXY = os.environ.get("HAPC_HAPROXY") or "haproxy"
 
 # The bits of `srv_admin_state` (see `show servers state` in HAProxy's management guide).
 MAINT_BITS = 0x01 | 0x02 | 0x20
 DRAIN_BITS = 0x08 | 0x10
 
 
-def newer_binary():
-    """The newer HAProxy (3.0): $HAPC_HAPROXY_NEWER, else what scripts/haproxy-newer built; or None."""
-    path = os.environ.get("HAPC_HAPROXY_NEWER")
+def built_binary(version, env):
+    """The HAProxy `version` ("2.2", "3.0") that scripts/haproxy-build makes: $`env`, else the
+    build cache's haproxy-<version>.*/haproxy (each version by its own directory); or None."""
+    path = os.environ.get(env)
     if path:
         return path if os.access(path, os.X_OK) else None
     cache = os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "hapc-haproxy")
-    found = sorted(b for b in glob.glob(os.path.join(cache, "haproxy-*", "haproxy")) if os.access(b, os.X_OK))
+    found = sorted(b for b in glob.glob(os.path.join(cache, "haproxy-%s.*" % version, "haproxy"))
+                   if os.access(b, os.X_OK))
     return found[0] if found else None
 
 
@@ -49,10 +53,11 @@ _VERSIONS = {}
 
 
 def version_of(binary):
-    """'2.6' of 'HAProxy version 2.6.12-1+deb12u4 ...': the matrix's own granularity."""
+    """'2.6' of 'HAProxy version 2.6.12-1+deb12u4 ...' (2.2 says 'HA-Proxy version'): the matrix's
+    own granularity."""
     if binary not in _VERSIONS:
         out = subprocess.run([binary, "-v"], capture_output=True, text=True, timeout=10).stdout
-        m = re.search(r"HAProxy version (\d+\.\d+)", out)
+        m = re.search(r"HA-?Proxy version (\d+\.\d+)", out)
         if not m:
             raise RuntimeError("%s -v does not say its version: %s" % (binary, out))
         _VERSIONS[binary] = m.group(1)
@@ -60,13 +65,21 @@ def version_of(binary):
 
 
 def binaries():
-    """Every HAProxy binary of the matrix, as (id, path): ("HAProxy-2.6", "haproxy"), ...
-    Raises when the newer one is missing: a run that silently skips 3.0 proves nothing about it."""
-    newer = newer_binary()
-    if newer is None:
-        raise RuntimeError("HAProxy 3.0 of the test matrix is missing: build it with scripts/haproxy-newer "
-                           "(or point HAPC_HAPROXY_NEWER at an HAProxy 3.0 binary)")
-    return [("HAProxy-%s" % version_of(b), b) for b in (HAPROXY, newer)]
+    """Every HAProxy binary of the matrix, oldest first, as (id, path): ("HAProxy-2.2", ...), ...
+    Raises when one is missing or is not its version: a run that silently skips 2.2 proves
+    nothing about it."""
+    found = []
+    for version, env, binary in (("2.2", "HAPC_HAPROXY_OLDER", built_binary("2.2", "HAPC_HAPROXY_OLDER")),
+                                 ("2.6", "HAPC_HAPROXY", HAPROXY),
+                                 ("3.0", "HAPC_HAPROXY_NEWER", built_binary("3.0", "HAPC_HAPROXY_NEWER"))):
+        if binary is None:
+            raise RuntimeError("HAProxy %s of the test matrix is missing: build it with scripts/haproxy-build %s "
+                               "(or point %s at an HAProxy %s binary)" % (version, version, env, version))
+        if version_of(binary) != version:
+            raise RuntimeError("%s is HAProxy %s, not the %s of the test matrix (%s)"
+                               % (binary, version_of(binary), version, env))
+        found.append(("HAProxy-%s" % version, binary))
+    return found
 
 
 _HANDED_OUT = set()

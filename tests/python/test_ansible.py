@@ -5,7 +5,7 @@ import shutil
 import sys
 import time
 
-from conftest import ROOT, hapc_answer, skip_unless_implemented, task_result
+from conftest import ROOT, hapc_answer, task_result
 
 
 def localhost(ansible, haproxy):
@@ -216,8 +216,6 @@ def test_info_answers_and_changes_nothing(ansible, haproxy):
 
 
 def test_info_frontends_and_config_backends(ansible, haproxy):
-    skip_unless_implemented(ansible.hapc, {"action": "list-frontends", "config": str(haproxy.config)})
-    skip_unless_implemented(ansible.hapc, {"action": "list-config-backends", "config": str(haproxy.config)})
     inv = localhost(ansible, haproxy)
     tasks = """\
     - name: frontends
@@ -252,9 +250,6 @@ def reload_task(haproxy):
 
 
 def test_reload_check_mode_validates_only_then_reload_keeps_drained(ansible, haproxy):
-    skip_unless_implemented(ansible.hapc, {"action": "reload-haproxy", "config": str(haproxy.config),
-                                           "master_socket": str(haproxy.master_socket),
-                                           "socket": str(haproxy.admin_socket), "check_mode": True})
     inv = localhost(ansible, haproxy)
     haproxy.set_state("web", "web1", "drain")
     haproxy.set_state("web", "web3", "maint")
@@ -288,9 +283,6 @@ def test_reload_check_mode_validates_only_then_reload_keeps_drained(ansible, hap
 
 
 def test_reload_refuses_an_invalid_config(ansible, haproxy):
-    skip_unless_implemented(ansible.hapc, {"action": "reload-haproxy", "config": str(haproxy.config),
-                                           "master_socket": str(haproxy.master_socket),
-                                           "socket": str(haproxy.admin_socket), "check_mode": True})
     inv = localhost(ansible, haproxy)
     pid = haproxy.worker_pid()
     haproxy.config.write_text(haproxy.config.read_text() + "\nbackend broken\n    nonsense directive\n")

@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from conftest import VENV_BIN, Salt, hapc_answer, skip_unless_implemented
+from conftest import VENV_BIN, Salt, hapc_answer
 
 
 def conn(haproxy):
@@ -157,14 +157,7 @@ haproxy reloaded:
 """.format(cfg=haproxy.config, line=marker_line, conn=conn_yaml(haproxy), haproxy_bin=shutil.which(haproxy.binary))
 
 
-@pytest.fixture
-def reload_implemented(salt, haproxy):
-    skip_unless_implemented(salt_hapc(salt), {"action": "reload-haproxy", "config": str(haproxy.config),
-                                              "master_socket": str(haproxy.master_socket),
-                                              "socket": str(haproxy.admin_socket), "check_mode": True})
-
-
-def test_watch_on_changed_config_reloads_and_keeps_drained_servers(salt, haproxy, reload_implemented):
+def test_watch_on_changed_config_reloads_and_keeps_drained_servers(salt, haproxy):
     haproxy.set_state("web", "web2", "drain")
     haproxy.set_state("web", "web3", "maint")
     pid = haproxy.worker_pid()
@@ -192,7 +185,7 @@ def test_watch_on_changed_config_reloads_and_keeps_drained_servers(salt, haproxy
     assert haproxy.worker_pid() == pid
 
 
-def test_execution_reload_haproxy(salt, haproxy, reload_implemented):
+def test_execution_reload_haproxy(salt, haproxy):
     haproxy.set_state("web", "web1", "drain")
     pid = haproxy.worker_pid()
     haproxy_bin = "haproxy_bin=%s" % shutil.which(haproxy.binary)
@@ -206,8 +199,6 @@ def test_execution_reload_haproxy(salt, haproxy, reload_implemented):
 
 
 def test_execution_config_listings(salt, haproxy):
-    skip_unless_implemented(salt_hapc(salt), {"action": "list-frontends", "config": str(haproxy.config)})
-    skip_unless_implemented(salt_hapc(salt), {"action": "list-config-backends", "config": str(haproxy.config)})
     p, data = salt.call("hapc.list_frontends", "config=%s" % haproxy.config)
     assert p.returncode == 0, p.stderr
     assert {f["name"] for f in data["frontends"]} == {"fe_web", "db"}

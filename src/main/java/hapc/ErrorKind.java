@@ -16,7 +16,9 @@ public enum ErrorKind {
     /** Someone else changed the server while hapc was working on it. */
     CONFLICT("conflict", 1),
     /** Ctrl-C (or SIGTERM) during a wait or a ramp: the answer says where the servers were left. */
-    INTERRUPTED("interrupted", 1);
+    INTERRUPTED("interrupted", 1),
+    /** The running HAProxy's version lacks a runtime command hapc needs for this request. */
+    UNSUPPORTED("unsupported", 1);
 
     private final String jsonName;
     private final int exitStatus;

@@ -9,6 +9,8 @@ import hapc.wait.Pause;
 import hapc.ErrorKind;
 import hapc.HapcException;
 import hapc.config.ConfigBackend;
+import hapc.config.ConfigServer;
+import hapc.config.ServerKeywords;
 import hapc.config.ConfigFiles;
 import hapc.config.HaproxyConfig;
 import hapc.config.StateFiles;
@@ -17,6 +19,7 @@ import hapc.host.HaproxyBinary;
 import hapc.host.StateFileWriter;
 import hapc.host.Systemctl;
 import hapc.model.AdminState;
+import hapc.model.AgentState;
 import hapc.output.Outcome;
 import hapc.request.Action;
 import hapc.request.Request;
@@ -260,56 +263,83 @@ public final class ReloadHaproxy implements ActionHandler {
     }
 
     /**
-     * Compares every server's forced state before the reload with the new worker's, re-applies
-     * the differences, and reads back to check. A server that the new config removed is a
-     * warning; a state HAProxy would not take back is a failure: a drained server taking
-     * traffic again is exactly what this action exists to prevent.
+     * Compares every server's forced state before the reload with the new worker's, and gives
+     * back what it lost, in the order a drain takes: the agent check paused first (an agent
+     * answering "ready" would undo the state within one interval, and a server-state file does
+     * not keep an agent paused), then the state. Then it waits one agent interval when an agent
+     * is involved and reads back: the answer claims only states read on the new worker. A server
+     * that the new config removed is a warning; a state HAProxy would not take back is a failure:
+     * a drained server taking traffic again is exactly what this action exists to prevent.
      */
     private static List<Map<String, Object>> giveBack(Context context, ServersState before, WorkerCli worker,
             Set<String> filedBackends, Map<String, Object> partial, Duration limit) {
         ServersState after = readStates(worker, limit, partial);
-        List<Map<String, Object>> restored = new ArrayList<>();
-        List<WorkerCli.StateChange> changes = new ArrayList<>();
-        Map<String, ForcedState> wanted = new LinkedHashMap<>();
+        List<ServersState.Entry> kept = new ArrayList<>();
+        List<ServersState.Entry> agentsToPause = new ArrayList<>();
         for (ServersState.Entry entry : before.entries()) {
-            ForcedState was = ForcedState.of(entry.admin());
+            if (!ForcedState.of(entry.admin()).any()) {
+                continue;
+            }
             var now = after.find(entry.backend(), entry.server());
             if (now.isEmpty()) {
-                if (was.any()) {
-                    context.warnings().add(entry.backend() + "/" + entry.server() + " was " + was.state().jsonName()
-                            + " but is not in the reloaded HAProxy: its state could not be given back");
-                }
+                context.warnings().add(entry.backend() + "/" + entry.server() + " was "
+                        + ForcedState.of(entry.admin()).state().jsonName()
+                        + " but is not in the reloaded HAProxy: its state could not be given back");
                 continue;
             }
-            ForcedState is = ForcedState.of(now.get().admin());
+            kept.add(entry);
+            if (entry.agent() == AgentState.PAUSED && now.get().agent() == AgentState.RUNNING) {
+                agentsToPause.add(entry);
+            }
+        }
+        Map<String, String> refused = new LinkedHashMap<>(worker.pauseAgents(agentsToPause));
+        // Read again when agents were running: one may have answered "ready" in the meantime.
+        ServersState current = agentsToPause.isEmpty() ? after : worker.serversState();
+        List<WorkerCli.StateChange> changes = new ArrayList<>();
+        Set<String> reapplied = new LinkedHashSet<>();
+        for (ServersState.Entry entry : kept) {
+            ForcedState was = ForcedState.of(entry.admin());
+            ForcedState is = current.find(entry.backend(), entry.server()).map(e -> ForcedState.of(e.admin()))
+                    .orElse(ForcedState.NONE);
             List<AdminState> steps = was.stepsFrom(is);
-            if (steps.isEmpty()) {
-                if (was.any()) {
-                    restored.add(restored(entry.backend(), entry.server(), was.state(),
-                            filedBackends.contains(entry.backend()) ? "server_state_file" : "already_set"));
-                }
-                continue;
+            if (!steps.isEmpty()) {
+                reapplied.add(entry.backend() + "/" + entry.server());
+                steps.forEach(step -> changes.add(new WorkerCli.StateChange(entry.backend(), entry.server(), step)));
             }
-            wanted.put(entry.backend() + "/" + entry.server(), was);
-            steps.forEach(step -> changes.add(new WorkerCli.StateChange(entry.backend(), entry.server(), step)));
         }
-        if (changes.isEmpty()) {
-            partial.put("states_restored", restored);
-            return restored;
+        refused.putAll(worker.setStates(changes));
+
+        long settle = agentSettleMillis(context, kept);
+        if (settle > 0) {
+            context.trace().accept("waiting " + settle + " ms (one agent interval) before verifying the given-back"
+                    + " states on the new worker");
+            Pause.millis(Math.min(settle, limit.toMillis()));
         }
-        Map<String, String> refused = worker.setStates(changes);
-        ServersState check = worker.serversState();
+        ServersState check = kept.isEmpty() ? current : worker.serversState();
+        List<Map<String, Object>> restored = new ArrayList<>();
         List<String> lost = new ArrayList<>();
-        wanted.forEach((id, was) -> {
-            String[] parts = id.split("/", 2);
-            boolean ok = check.find(parts[0], parts[1]).map(e -> ForcedState.of(e.admin()).equals(was)).orElse(false);
-            if (ok) {
-                restored.add(restored(parts[0], parts[1], was.state(), "reapplied"));
+        for (ServersState.Entry entry : kept) {
+            String id = entry.backend() + "/" + entry.server();
+            ForcedState was = ForcedState.of(entry.admin());
+            var now = check.find(entry.backend(), entry.server());
+            boolean stateBack = now.map(e -> ForcedState.of(e.admin()).equals(was)).orElse(false);
+            boolean agentBack = entry.agent() != AgentState.PAUSED
+                    || now.map(e -> e.agent() == AgentState.PAUSED).orElse(false);
+            if (stateBack && agentBack) {
+                Map<String, Object> json = restored(entry.backend(), entry.server(), was.state(),
+                        reapplied.contains(id) ? "reapplied"
+                                : filedBackends.contains(entry.backend()) ? "server_state_file" : "already_set");
+                if (entry.agent() != AgentState.NONE) {
+                    json.put("agent", now.get().agent().jsonName());
+                }
+                restored.add(json);
             } else {
-                lost.add(id + " (" + was.state().jsonName() + (refused.containsKey(id) ? ": " + refused.get(id) : "")
-                        + ")");
+                lost.add(id + " (" + was.state().jsonName() + (agentBack ? "" : ", agent paused")
+                        + (refused.containsKey(id) ? ": " + refused.get(id) : "") + "; now "
+                        + now.map(e -> ForcedState.of(e.admin()).state().jsonName() + ", agent "
+                                + e.agent().jsonName()).orElse("gone") + ")");
             }
-        });
+        }
         partial.put("states_restored", restored);
         if (!lost.isEmpty()) {
             throw new HapcException(ErrorKind.RELOAD, "HAProxy was reloaded, but the run-time state of "
@@ -317,6 +347,25 @@ public final class ReloadHaproxy implements ActionHandler {
                     null, partial);
         }
         return restored;
+    }
+
+    /**
+     * How long to wait before verifying: the longest agent interval of the given-back servers
+     * whose agent check is configured (their agent may answer once more before the pause took),
+     * 0 when none has one. From the config; HAProxy's 2 s default when it says nothing.
+     */
+    private static long agentSettleMillis(Context context, List<ServersState.Entry> entries) {
+        long longest = 0;
+        for (ServersState.Entry entry : entries) {
+            if (entry.agent() == AgentState.NONE) {
+                continue;
+            }
+            long interval = context.config().backend(entry.backend()).flatMap(b -> b.servers().stream()
+                    .filter(s -> s.name().equals(entry.server())).findFirst())
+                    .map(ConfigServer::agentIntervalMillis).orElse(ServerKeywords.DEFAULT_INTER_MILLIS);
+            longest = Math.max(longest, interval);
+        }
+        return longest;
     }
 
     /** The new worker may take a moment to answer its CLI after the master listed it. */

@@ -62,6 +62,7 @@ public final class CdsTraining {
         // What hapc.Main does before Cli.run, so that those classes are archived too.
         System.console();
         Class.forName("hapc.Main", false, CdsTraining.class.getClassLoader());
+        Class.forName("hapc.Main$InterruptHook", false, CdsTraining.class.getClassLoader());
         Path socket = dir.resolve("admin.sock");
         Path request = dir.resolve("request.json");
         Files.writeString(request, "{\"action\":\"drain-server\",\"backend\":\"app\",\"server\":\"s2\",\"check_mode\":true}");

@@ -6,7 +6,9 @@ package hapc.config;
  *
  * @param address the address without the port, as written (a name, an IP, a unix path), or null
  * @param port    the port, or null when none is written or it is relative ({@code +1000}) or a range
+ * @param agentIntervalMillis the interval its agent check would run at (agent-inter, else inter,
+ *                            else HAProxy's 2 s), whether or not it has one
  */
 public record ConfigServer(String name, String address, Integer port, boolean disabled, boolean backup,
-        boolean fromTemplate, Origin origin) {
+        boolean fromTemplate, long agentIntervalMillis, Origin origin) {
 }

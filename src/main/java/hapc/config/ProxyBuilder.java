@@ -71,8 +71,7 @@ final class ProxyBuilder {
                 case "mode" -> values = values.withMode(argument(line));
                 case "default_backend" -> values = values.withDefaultBackend(argument(line));
                 case "load-server-state-from-file" -> values = values.withLoadState(argument(line));
-                case "default-server" -> values = values.withServerDefaults(serverFlags(line, 1, values.serverDisabled,
-                        values.serverBackup));
+                case "default-server" -> values = values.withServerDefaults(values.server.with(line, 1));
                 case "use_backend", "server", "bind" ->
                         warn(line, "'" + line.keyword() + "' is not allowed in a defaults section (HAProxy refuses"
                                 + " this); ignored");
@@ -118,8 +117,7 @@ final class ProxyBuilder {
         List<ConfigServer> servers = new ArrayList<>();
         String loadState = null;
         String stateFileName = null;
-        boolean serverDisabled = inherited.serverDisabled;
-        boolean serverBackup = inherited.serverBackup;
+        ServerKeywords serverDefaults = inherited.server;
         for (Directive line : section.directives()) {
             switch (line.keyword()) {
                 case "mode" -> mode = argument(line);
@@ -145,18 +143,16 @@ final class ProxyBuilder {
                 }
                 case "server" -> {
                     if (backendOnly(kind, line)) {
-                        server(line, serverDisabled, serverBackup).ifPresent(servers::add);
+                        server(line, serverDefaults).ifPresent(servers::add);
                     }
                 }
                 case "server-template" -> {
                     if (backendOnly(kind, line)) {
-                        servers.addAll(template(line, serverDisabled, serverBackup));
+                        servers.addAll(template(line, serverDefaults));
                     }
                 }
                 case "default-server" -> {
-                    boolean[] flags = serverFlags(line, 1, serverDisabled, serverBackup);
-                    serverDisabled = flags[0];
-                    serverBackup = flags[1];
+                    serverDefaults = serverDefaults.with(line, 1);
                 }
                 case "load-server-state-from-file" -> loadState = argument(line);
                 case "server-state-file-name" -> stateFileName = line.word(1) == null ? "use-backend-name"
@@ -196,19 +192,19 @@ final class ProxyBuilder {
         }
     }
 
-    private java.util.Optional<ConfigServer> server(Directive line, boolean disabledByDefault, boolean backupByDefault) {
+    private java.util.Optional<ConfigServer> server(Directive line, ServerKeywords defaults) {
         if (line.word(1) == null || line.word(2) == null) {
             warn(line, "a server line needs a name and an address; ignored");
             return java.util.Optional.empty();
         }
         ServerAddress address = ServerAddress.parse(line.word(2));
-        boolean[] flags = serverFlags(line, 3, disabledByDefault, backupByDefault);
-        return java.util.Optional.of(new ConfigServer(line.word(1), address.host(), address.port(), flags[0], flags[1],
-                false, line.origin()));
+        ServerKeywords keywords = defaults.with(line, 3);
+        return java.util.Optional.of(new ConfigServer(line.word(1), address.host(), address.port(), keywords.disabled(),
+                keywords.backup(), false, keywords.agentIntervalMillis(), line.origin()));
     }
 
     /** {@code server-template <prefix> <count | low-high> <address>[:port] [params]}. */
-    private List<ConfigServer> template(Directive line, boolean disabledByDefault, boolean backupByDefault) {
+    private List<ConfigServer> template(Directive line, ServerKeywords defaults) {
         String prefix = line.word(1);
         String range = line.word(2);
         if (prefix == null || range == null || line.word(3) == null) {
@@ -227,30 +223,13 @@ final class ProxyBuilder {
             return List.of();
         }
         ServerAddress address = ServerAddress.parse(line.word(3));
-        boolean[] flags = serverFlags(line, 4, disabledByDefault, backupByDefault);
+        ServerKeywords keywords = defaults.with(line, 4);
         List<ConfigServer> servers = new ArrayList<>();
         for (int i = low; i <= high; i++) {
-            servers.add(new ConfigServer(prefix + i, address.host(), address.port(), flags[0], flags[1], true,
-                    line.origin()));
+            servers.add(new ConfigServer(prefix + i, address.host(), address.port(), keywords.disabled(),
+                    keywords.backup(), true, keywords.agentIntervalMillis(), line.origin()));
         }
         return servers;
-    }
-
-    /** {disabled, backup} after the server keywords from word {@code from} on. */
-    private static boolean[] serverFlags(Directive line, int from, boolean disabled, boolean backup) {
-        boolean[] flags = {disabled, backup};
-        for (int i = from; i < line.words().size(); i++) {
-            switch (line.words().get(i)) {
-                case "disabled" -> flags[0] = true;
-                case "enabled" -> flags[0] = false;
-                case "backup" -> flags[1] = true;
-                case "no-backup" -> flags[1] = false;
-                default -> {
-                    // a keyword hapc does not report
-                }
-            }
-        }
-        return flags;
     }
 
     private boolean frontendOnly(SectionKind kind, Directive line) {
@@ -297,24 +276,23 @@ final class ProxyBuilder {
     }
 
     /** What a defaults section hands down to the proxies that use it. */
-    private record Defaults(String mode, String defaultBackend, String loadState, boolean serverDisabled,
-            boolean serverBackup) {
-        static final Defaults NONE = new Defaults(null, null, null, false, false);
+    private record Defaults(String mode, String defaultBackend, String loadState, ServerKeywords server) {
+        static final Defaults NONE = new Defaults(null, null, null, ServerKeywords.NONE);
 
         Defaults withMode(String value) {
-            return new Defaults(value, defaultBackend, loadState, serverDisabled, serverBackup);
+            return new Defaults(value, defaultBackend, loadState, server);
         }
 
         Defaults withDefaultBackend(String value) {
-            return new Defaults(mode, value, loadState, serverDisabled, serverBackup);
+            return new Defaults(mode, value, loadState, server);
         }
 
         Defaults withLoadState(String value) {
-            return new Defaults(mode, defaultBackend, value, serverDisabled, serverBackup);
+            return new Defaults(mode, defaultBackend, value, server);
         }
 
-        Defaults withServerDefaults(boolean[] flags) {
-            return new Defaults(mode, defaultBackend, loadState, flags[0], flags[1]);
+        Defaults withServerDefaults(ServerKeywords value) {
+            return new Defaults(mode, defaultBackend, loadState, value);
         }
     }
 }

@@ -20,7 +20,9 @@ import java.util.stream.Collectors;
  * {@code Success=0} once the new worker is up (or failed), followed by the startup messages; up
  * to 2.6 it answers nothing, so {@code show proc} is polled until the master's reload counter
  * moves, and then either its {@code [failed: N]} count went up (the new config did not load and
- * the old worker kept running) or a current worker with a new pid appears.
+ * the old worker kept running) or a current worker with a new pid appears. Before 2.5 there is
+ * no failed count: a master whose new configuration did not load re-executes itself in "wait
+ * mode" and lists no current worker, the previous one among the old workers (still serving).
  */
 public final class MasterReload {
     private static final long POLL_MILLIS = 100;
@@ -76,6 +78,13 @@ public final class MasterReload {
                             + (startup.isEmpty() ? "" : " (" + alerts(startup) + ")") + "; the old worker "
                             + currentBefore + " is still running with the previous one", null, partial);
                 }
+                if (success == null && counted && masterNow.failedReloads() == null && waitMode(now, currentBefore)) {
+                    partial.put("workers_after", now.stream().map(Process::toJson).toList());
+                    throw new HapcException(ErrorKind.RELOAD, "HAProxy did not load the new configuration; its master"
+                            + " is in wait mode (before 2.5) and the old worker " + currentBefore + " is still running"
+                            + " with the previous one, listed among the old workers; its admin socket may answer"
+                            + " again only after a reload that succeeds (see HAProxy's log)", null, partial);
+                }
                 if (fresh != null && (Boolean.TRUE.equals(success) || counted)) {
                     return new ReloadResult(now, WorkerCli.throughMaster(socket, fresh.pid()), startup);
                 }
@@ -87,6 +96,13 @@ public final class MasterReload {
             }
             Pause.millis(POLL_MILLIS);
         }
+    }
+
+    /** Before 2.5, a failed reload: no current worker, every previous one still there as an old worker. */
+    private static boolean waitMode(List<Process> now, Set<Integer> currentBefore) {
+        Set<Integer> old = now.stream().filter(p -> p.role() == Process.Role.OLD).map(Process::pid)
+                .collect(Collectors.toSet());
+        return now.stream().noneMatch(p -> p.role() == Process.Role.CURRENT) && old.containsAll(currentBefore);
     }
 
     /** While the master re-executes itself its CLI may refuse connections for a moment. */

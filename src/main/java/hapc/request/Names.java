@@ -16,7 +16,18 @@ public final class Names {
     }
 
     public static boolean isValid(String name) {
-        return name != null && ALLOWED.matcher(name).matches();
+        // ALLOWED by hand: 20,000 names checked for one probe of 10,000 backends
+        if (name == null || name.isEmpty() || name.length() > MAX_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.'
+                    || c == ':' || c == '-')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Returns the name, or refuses it with a message naming the field and the problem. */

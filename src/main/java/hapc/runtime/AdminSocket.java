@@ -2,6 +2,7 @@ package hapc.runtime;
 
 import hapc.ErrorKind;
 import hapc.HapcException;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
@@ -35,6 +36,9 @@ public final class AdminSocket {
     private final SocketTarget target;
     private final Duration timeout;
     private final Consumer<String> trace;
+    /** One read's buffer: answers are split into lines as they come, never kept whole. */
+    private static final int CHUNK = 64 * 1024;
+    private long bytesRead;
 
     public AdminSocket(SocketTarget target, Duration timeout, Consumer<String> trace) {
         this.target = target;
@@ -65,15 +69,55 @@ public final class AdminSocket {
     }
 
     private List<Answer> exchange(List<String> commands, boolean changes) {
+        List<StringBuilder> texts = new ArrayList<>(commands.size());
+        commands.forEach(command -> texts.add(new StringBuilder()));
+        exchange(commands, changes, (command, line) -> {
+            StringBuilder text = texts.get(command);
+            if (!text.isEmpty()) {
+                text.append('\n');
+            }
+            text.append(line);
+        });
+        List<Answer> answers = new ArrayList<>(commands.size());
+        for (int i = 0; i < commands.size(); i++) {
+            answers.add(new Answer(commands.get(i), texts.get(i).toString()));
+        }
+        return answers;
+    }
+
+    /** Takes an exchange's answers line by line, as they arrive. */
+    @FunctionalInterface
+    public interface AnswerLines {
+        /** A line (without its newline) of the answer to the command at this index of the line sent. */
+        void line(int command, String line);
+    }
+
+    /**
+     * As {@link #exchange(List)}, handing each line of each answer to {@code lines} as soon as it
+     * has arrived instead of keeping the answers: a reader that keeps only the rows it needs never
+     * holds a 7 MB dump, neither as bytes nor as text.
+     */
+    public void exchange(List<String> commands, AnswerLines lines) {
+        exchange(commands, false, lines);
+    }
+
+    /** {@link #exchange(List, AnswerLines)} for a line that changes HAProxy (see {@link #exchangeChange}). */
+    public void exchangeChange(List<String> commands, AnswerLines lines) {
+        exchange(commands, true, lines);
+    }
+
+    private void exchange(List<String> commands, boolean changes, AnswerLines lines) {
         commands.forEach(AdminSocket::exchangeCheck);
         String line = String.join("; ", commands);
         trace.accept("-> " + target + ": " + line);
         long started = System.nanoTime();
         Sent sent = new Sent();
         try {
-            byte[] bytes = transfer((line + "\n").getBytes(StandardCharsets.UTF_8), sent);
-            trace.accept("<- " + bytes.length + " bytes in " + (System.nanoTime() - started) / 1_000_000 + " ms");
-            return split(commands, bytes);
+            AnswerSplitter splitter = new AnswerSplitter(commands.size(), lines);
+            long bytes = transfer((line + "\n").getBytes(StandardCharsets.UTF_8), sent, splitter::feed);
+            splitter.end(commands, target, bytes);
+            bytesRead += bytes;
+            trace.accept("<- " + bytes + " bytes in " + (System.nanoTime() - started) / 1_000_000 + " ms");
         } catch (HapcException e) {
             if (!changes || !sent.any) {
                 throw e;
@@ -84,6 +128,11 @@ public final class AdminSocket {
         }
     }
 
+    /** Bytes received from HAProxy by this socket's exchanges so far (what {@code -v} reports per call). */
+    public long bytesRead() {
+        return bytesRead;
+    }
+
     /**
      * Sends one command and returns everything HAProxy wrote, unsplit. For the master CLI's
      * {@code reload}, which up to 2.6 answers nothing at all (not even the empty line), so an
@@ -92,13 +141,21 @@ public final class AdminSocket {
     public String exchangeWhole(String command) {
         exchangeCheck(command);
         trace.accept("-> " + target + ": " + command);
-        byte[] bytes = transfer((command + "\n").getBytes(StandardCharsets.UTF_8), new Sent());
-        trace.accept("<- " + bytes.length + " bytes");
-        return new String(bytes, StandardCharsets.UTF_8);
+        ByteArrayOutputStream whole = new ByteArrayOutputStream();
+        long bytes = transfer((command + "\n").getBytes(StandardCharsets.UTF_8), new Sent(),
+                (buffer, length) -> whole.write(buffer, 0, length));
+        bytesRead += bytes;
+        trace.accept("<- " + bytes + " bytes");
+        return whole.toString(StandardCharsets.UTF_8);
     }
 
     private static void exchangeCheck(String command) {
-        if (command.isEmpty() || command.chars().anyMatch(c -> c == ';' || c == '\n' || c == '\r' || c == 0)) {
+        boolean separator = command.isEmpty();
+        for (int i = 0; i < command.length() && !separator; i++) {
+            char c = command.charAt(i);
+            separator = c == ';' || c == '\n' || c == '\r' || c == 0;
+        }
+        if (separator) {
             throw new IllegalArgumentException("refusing to send a command with a separator: " + command);
         }
     }
@@ -108,7 +165,14 @@ public final class AdminSocket {
         boolean any;
     }
 
-    private byte[] transfer(byte[] request, Sent sent) {
+    /** Takes the bytes of an answer as they arrive; the buffer is reused after the call. */
+    @FunctionalInterface
+    private interface Received {
+        void bytes(byte[] buffer, int length);
+    }
+
+    /** Sends the request, hands every byte HAProxy writes back to {@code received}; returns how many. */
+    private long transfer(byte[] request, Sent sent, Received received) {
         long deadline = System.nanoTime() + timeout.toNanos();
         try (SocketChannel channel = open(); Selector selector = Selector.open()) {
             channel.configureBlocking(false);
@@ -128,55 +192,28 @@ public final class AdminSocket {
             // The master CLI keeps a connection open until the client has finished sending;
             // the admin socket does not mind either way.
             channel.shutdownOutput();
-            Chunks answer = new Chunks();
+            ByteBuffer in = ByteBuffer.allocate(CHUNK);
+            long size = 0;
             while (true) {
-                int n = channel.read(answer.space());
+                int n = channel.read(in);
                 if (n < 0) {
-                    return answer.bytes();
+                    return size;
                 }
                 if (n == 0) {
-                    await(selector, key, SelectionKey.OP_READ, deadline, "reading the answer (" + answer.size
+                    await(selector, key, SelectionKey.OP_READ, deadline, "reading the answer (" + size
                             + " bytes so far)");
                     continue;
                 }
-                answer.size += n;
-                if (answer.size > MAX_ANSWER_BYTES) {
+                size += n;
+                if (size > MAX_ANSWER_BYTES) {
                     throw new HapcException(ErrorKind.HAPROXY, "the answer at " + target + " goes on past "
                             + MAX_ANSWER_BYTES / (1024 * 1024) + " MiB: is this an HAProxy CLI socket?");
                 }
+                received.bytes(in.array(), in.position());
+                in.clear();
             }
         } catch (IOException e) {
             throw connectionFailure(e);
-        }
-    }
-
-    /**
-     * An answer as it arrives, in 64 KiB buffers joined once at the end: a growing array would
-     * copy a 22 MB dump about twice over and leave the smaller arrays behind as garbage, which on
-     * a 10,000-backend HAProxy the collector often has to promote rather than drop.
-     */
-    private static final class Chunks {
-        private static final int CHUNK = 64 * 1024;
-        private final List<ByteBuffer> buffers = new ArrayList<>();
-        int size;
-
-        /** A buffer with room to read into. */
-        ByteBuffer space() {
-            if (buffers.isEmpty() || !buffers.get(buffers.size() - 1).hasRemaining()) {
-                buffers.add(ByteBuffer.allocate(CHUNK));
-            }
-            return buffers.get(buffers.size() - 1);
-        }
-
-        byte[] bytes() {
-            byte[] all = new byte[size];
-            int at = 0;
-            for (ByteBuffer buffer : buffers) {
-                System.arraycopy(buffer.array(), 0, all, at, buffer.position());
-                at += buffer.position();
-            }
-            buffers.clear();
-            return all;
         }
     }
 
@@ -223,57 +260,6 @@ public final class AdminSocket {
                     + " (connection refused): HAProxy is not running, or the socket file is stale", e);
         }
         return new HapcException(ErrorKind.SOCKET, "talking to HAProxy at " + target + " failed: " + reason, e);
-    }
-
-    /**
-     * Each command's answer ends with an empty line; a missing one means the answer was cut. Split
-     * on the bytes, each answer decoded on its own: the whole text of a 29 MB read-back is never
-     * made a String next to its parts (a newline byte is never part of a UTF-8 sequence).
-     */
-    private List<Answer> split(List<String> commands, byte[] bytes) {
-        List<Answer> answers = new ArrayList<>(commands.size());
-        int start = 0;
-        while (answers.size() < commands.size()) {
-            int end = start < bytes.length && bytes[start] == '\n' ? start : emptyLine(bytes, start);
-            if (end < 0) {
-                // An old HAProxy may hang up right after "Unknown command": say that, not "cut off".
-                answers.add(new Answer(commands.get(answers.size()), text(bytes, start, bytes.length)));
-                for (Answer answer : answers) {
-                    if (answer.isUnknownCommand()) {
-                        throw RuntimeApi.refused(answer);
-                    }
-                }
-                answers.remove(answers.size() - 1);
-                throw new HapcException(ErrorKind.HAPROXY, "HAProxy's answer at " + target + " was cut off after "
-                        + answers.size() + " of " + commands.size() + " commands (" + bytes.length + " bytes)");
-            }
-            answers.add(new Answer(commands.get(answers.size()), text(bytes, start, end)));
-            start = end + (end == start ? 1 : 2);
-        }
-        return answers;
-    }
-
-    /**
-     * Where the next "\n\n" starts, from {@code from}, or -1. Looks at every other byte: a pair
-     * has its second byte at an odd or its first at an even step, and either way the byte looked
-     * at is a newline (a 29 MB read-back is scanned in half the steps).
-     */
-    static int emptyLine(byte[] bytes, int from) {
-        for (int i = Math.max(from, 0) + 1; i < bytes.length; i += 2) {
-            if (bytes[i] == '\n') {
-                if (bytes[i - 1] == '\n') {
-                    return i - 1;
-                }
-                if (i + 1 < bytes.length && bytes[i + 1] == '\n') {
-                    return i;
-                }
-            }
-        }
-        return -1;
-    }
-
-    private static String text(byte[] bytes, int start, int end) {
-        return start >= end ? "" : new String(bytes, start, end - start, StandardCharsets.UTF_8);
     }
 
     static String seconds(Duration duration) {

@@ -16,6 +16,7 @@ import java.util.function.Supplier;
  * connections after a reload (invisible on the admin socket).
  */
 public final class LiveServers {
+    private static final List<WorkerLoad> NO_LOAD = List.of(new WorkerLoad(null, false, ServerLoad.NONE));
     private final RuntimeApi api;
     private final Supplier<MasterCli> masterSource;
     private MasterCli master;
@@ -140,6 +141,9 @@ public final class LiveServers {
 
     private static List<WorkerLoad> workerLoads(String backend, String server, ServerLoad current,
             Map<Integer, Map<String, Map<String, ServerLoad>>> old) {
+        if (old.isEmpty()) { // the usual case, and 100,000 times over for the guard's view of 10,000 backends
+            return current == ServerLoad.NONE ? NO_LOAD : List.of(new WorkerLoad(null, false, current));
+        }
         List<WorkerLoad> loads = new ArrayList<>(1 + old.size());
         loads.add(new WorkerLoad(null, false, current));
         old.forEach((pid, perBackend) -> loads.add(new WorkerLoad(pid, true,

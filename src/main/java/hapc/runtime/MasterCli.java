@@ -19,6 +19,12 @@ import java.util.regex.Pattern;
 public final class MasterCli {
     private static final Pattern PROC_LINE = Pattern.compile(
             "^(\\d+)\\s+(\\S+)\\s+(\\d+)(?:\\s+\\[failed:\\s*(\\d+)\\])?\\s+(\\S+)(?:\\s+(\\S+))?");
+    /** Before 2.5: a relative PID ("1", or "[was: 1]" for an old worker) after the type; no failed count. */
+    private static final Pattern PROC_LINE_RELATIVE = Pattern.compile(
+            "^(\\d+)\\s+(\\S+)\\s+(?:\\d+|\\[was:\\s*\\d+\\])\\s+(\\d+)()\\s+(\\S+)(?:\\s+(\\S+))?");
+
+    /** A {@code show sess} line's backend and server: {@code ... fe=db be=db srv=db1 ts=00 ...}. */
+    private static final Pattern SESSION_LINE = Pattern.compile(" be=(\\S+) srv=(\\S+) ");
 
     private final AdminSocket socket;
 
@@ -39,23 +45,40 @@ public final class MasterCli {
         return processes;
     }
 
-    /** {@code show proc}: sections "# workers", "# old workers", "# programs" follow the master line. */
+    /**
+     * {@code show proc}: sections "# workers", "# old workers", "# programs" follow the master
+     * line, in one of two formats told apart by the header line:
+     * <pre>
+     * up to 2.4: #&lt;PID&gt; &lt;type&gt; &lt;relative PID&gt; &lt;reloads&gt; &lt;uptime&gt; &lt;version&gt;
+     *            (an old worker's relative PID is "[was: 1]")
+     * from 2.5:  #&lt;PID&gt; &lt;type&gt; &lt;reloads&gt; &lt;uptime&gt; &lt;version&gt;
+     *            (the master's reloads are followed by "[failed: N]")
+     * </pre>
+     * Reading 2.2's columns as 2.5's took the relative PID for the reloads and the reloads for
+     * the uptime; the header says which it is, so no version number is needed.
+     */
     static List<Process> parseProcesses(String text) {
         List<Process> processes = new ArrayList<>();
         String section = "";
+        boolean relativePid = false;
         for (String line : text.split("\n")) {
-            if (line.startsWith("#")) {
-                section = line.startsWith("#<") ? "" : line.substring(1).strip();
+            if (line.startsWith("#<")) {
+                relativePid = line.contains("<relative PID>");
+                section = "";
                 continue;
             }
-            Matcher m = PROC_LINE.matcher(line.strip());
+            if (line.startsWith("#")) {
+                section = line.substring(1).strip();
+                continue;
+            }
+            Matcher m = (relativePid ? PROC_LINE_RELATIVE : PROC_LINE).matcher(line.strip());
             if (!m.find() || section.equals("programs")) {
                 continue;
             }
             Process.Role role = m.group(2).equals("master") ? Process.Role.MASTER
                     : section.equals("old workers") ? Process.Role.OLD : Process.Role.CURRENT;
             processes.add(new Process(Integer.parseInt(m.group(1)), role, Integer.valueOf(m.group(3)),
-                    m.group(4) == null ? null : Integer.valueOf(m.group(4)), m.group(5), m.group(6)));
+                    m.group(4) == null || m.group(4).isEmpty() ? null : Integer.valueOf(m.group(4)), m.group(5), m.group(6)));
         }
         return processes;
     }
@@ -81,18 +104,40 @@ public final class MasterCli {
                 backends.forEach(backend -> commands.add("@!" + worker.pid() + " " + RuntimeApi.statCommand(backend)));
             }
             Map<String, Map<String, ServerLoad>> perBackend = new LinkedHashMap<>();
+            boolean[] statAnswered = {false};
             for (List<String> line : CommandLines.pack(commands)) {
-                for (Answer answer : socket.exchange(line)) {
-                    if (answer.text().startsWith("#")) {
-                        RuntimeApi.statRows(wanted, answer).forEach((backend, rows) -> {
-                            Map<String, ServerLoad> perServer = perBackend.computeIfAbsent(backend,
-                                    b -> new LinkedHashMap<>());
-                            rows.forEach((name, row) -> perServer.put(name, row.load()));
-                        });
+                // each answer read as it arrives; one that is no table ("No such proxy") holds nothing
+                Table.Reader[] readers = new Table.Reader[line.size()];
+                boolean[] started = new boolean[line.size()];
+                socket.exchange(line, (command, text) -> {
+                    if (!started[command]) {
+                        started[command] = true;
+                        if (text.startsWith("#")) {
+                            statAnswered[0] = true;
+                            readers[command] = RuntimeApi.statReader(line.get(command), wanted, (backend, row) ->
+                                    perBackend.computeIfAbsent(backend, b -> new LinkedHashMap<>())
+                                            .put(row.server(), row.load()));
+                        }
+                    }
+                    if (readers[command] != null) {
+                        readers[command].line(text);
+                    }
+                });
+                for (int i = 0; i < readers.length; i++) {
+                    if (readers[i] != null) {
+                        RuntimeApi.requireStatColumns(readers[i], line.get(i));
                     }
                 }
             }
-            loads.put(worker.pid(), perBackend);
+            if (statAnswered[0] && perBackend.isEmpty()) {
+                // Up to 2.4 (seen on 2.2.9) an old worker's show stat leaves its stopped proxies
+                // out: the header and no row, as if it held nothing. Its show sess still lists
+                // every session with its backend and server. (No server rows at all can also mean
+                // backends without servers: then show sess finds nothing there either.)
+                loads.put(worker.pid(), sessionsBySession(worker, wanted));
+            } else {
+                loads.put(worker.pid(), perBackend);
+            }
         }
         return loads;
     }
@@ -114,5 +159,22 @@ public final class MasterCli {
      */
     public String reload() {
         return socket.exchangeWhole("reload");
+    }
+
+    /**
+     * The sessions of one old worker counted from {@code show sess} (one line per session, with
+     * {@code be=} and {@code srv=}): sessions only, a queued request has no server yet.
+     */
+    private Map<String, Map<String, ServerLoad>> sessionsBySession(Process worker, Set<String> wanted) {
+        Map<String, Map<String, ServerLoad>> perBackend = new LinkedHashMap<>();
+        Answer answer = socket.exchange(List.of("@!" + worker.pid() + " show sess")).get(0);
+        for (String line : answer.text().split("\n")) {
+            Matcher m = SESSION_LINE.matcher(line);
+            if (m.find() && wanted.contains(m.group(1))) {
+                perBackend.computeIfAbsent(m.group(1), b -> new LinkedHashMap<>())
+                        .merge(m.group(2), new ServerLoad(1, 0), ServerLoad::plus);
+            }
+        }
+        return perBackend;
     }
 }

@@ -9,18 +9,24 @@ import hapc.request.Names;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.stream.IntStream;
 
 /**
  * HAProxy's runtime API as hapc uses it, one method per command. Every question is asked about
- * ONE backend ({@code show stat B 4 -1}, {@code show servers state B}), so the cost of a call
- * does not grow with the number of backends the HAProxy carries.
+ * the backends and servers concerned ({@code show servers state B}, {@code show stat <iid> 4
+ * <sid>}, {@code get weight B/S}), batched into as few lines as the CLI takes, and every answer
+ * is read as it arrives, keeping only the rows asked for: the cost of a call follows its targets,
+ * not the size of the HAProxy. A whole dump is read only where it is the cheaper way to the same
+ * rows, and at most once per read.
  */
 public final class RuntimeApi {
     private static final String SEVERITY = "set severity-output number";
@@ -28,16 +34,31 @@ public final class RuntimeApi {
     private static final String ALL_STATES = "show servers state";
     private static final String ALL_STATS = "show stat -1 " + SERVERS_ONLY + " -1";
     /** The columns read from {@code show servers state} and {@code show stat}: only these are split out. */
-    private static final Set<String> STATE_COLUMNS = Set.of("be_name", "srv_name", "srv_admin_state", "srv_op_state",
-            "srv_addr", "srv_port", "srv_uweight", "srv_iweight", "srv_agent_state");
+    private static final Set<String> STATE_COLUMNS = Set.of("be_id", "be_name", "srv_id", "srv_name",
+            "srv_admin_state", "srv_op_state", "srv_addr", "srv_port", "srv_uweight", "srv_iweight",
+            "srv_agent_state");
     private static final Set<String> STAT_COLUMNS = Set.of("pxname", "svname", "type", "status", "weight", "addr",
-            "scur", "qcur", "check_status");
-    /** Beyond this many backends, one whole dump costs less than a command per backend. */
+            "scur", "qcur", "check_status", "bck");
+    private static final String[] STATE_NEEDED = {"be_id", "be_name", "srv_id", "srv_name", "srv_admin_state",
+        "srv_op_state"};
+    private static final String[] STAT_NEEDED = {"pxname", "svname", "type", "scur", "qcur"};
+    /**
+     * Beyond this many backends, the servers of each are no longer asked with a {@code show stat}
+     * of the backend: HAProxy walks every proxy to answer one (about 1 ms on 10,000 backends).
+     */
     static final int PER_BACKEND_LIMIT = 32;
     /** Up to this many (backend, server) pairs, asking each costs less than the whole state dump. */
     static final long PROBE_LIMIT = 20_000;
+    /**
+     * Up to this many targets of one server id, the stats of each are asked alone ({@code show
+     * stat <iid> 4 <sid>}, 1.6 kB and one walk of the proxies each); beyond, one {@code show stat
+     * -1 4 <sid>} answers that id in every backend in one walk (on 10,000 backends, 2.2 MB).
+     */
+    static final int PER_SERVER_LIMIT = 16;
 
     private final AdminSocket socket;
+    /** Every name read by this API, kept once for the whole call. */
+    private final SeenNames seen = new SeenNames();
 
     public RuntimeApi(AdminSocket socket) {
         this.socket = socket;
@@ -47,65 +68,81 @@ public final class RuntimeApi {
         return socket.target();
     }
 
+    /** Bytes read from HAProxy by this API so far. */
+    public long bytesRead() {
+        return socket.bytesRead();
+    }
+
     public List<String> backendNames() {
-        Answer answer = ask(List.of("show backend")).get(0);
         List<String> names = new ArrayList<>();
-        for (String line : answer.text().split("\n")) {
-            if (!line.isEmpty() && !line.startsWith("#")) {
-                names.add(line.strip());
+        StringBuilder severity = new StringBuilder();
+        StringBuilder refusal = new StringBuilder();
+        List<String> line = withSeverity(List.of("show backend"));
+        socket.exchange(line, (command, text) -> {
+            if (command == 0) {
+                severity.append(text);
+            } else if (text.startsWith("[") || !refusal.isEmpty()) {
+                refusal.append(refusal.isEmpty() ? "" : "\n").append(text);
+            } else if (!text.startsWith("#") && !InternalProxy.is(text.strip())) {
+                names.add(text.strip());
             }
+        });
+        checkSeverity(severity);
+        if (!refusal.isEmpty()) {
+            throw refusal(new Answer("show backend", refusal.toString()));
         }
         return names;
     }
 
     /** The servers of a backend, in configuration order, as the current worker sees them. */
     public Map<String, ServerView> servers(String backend) {
-        List<Answer> answers = ask(List.of(stateCommand(backend), statCommand(backend)));
-        return join(backend, answers.get(0), answers.get(1));
+        return read(List.of(backend)).get(backend);
     }
 
     /**
      * The servers of these backends, as {@link #servers} gives them for one. Up to
      * {@link #PER_BACKEND_LIMIT} backends are asked about one by one (packed into as few lines as
-     * the CLI takes); beyond that one whole dump of each table is cheaper than thousands of
-     * commands, and only the rows of these backends are split.
+     * the CLI takes); beyond that, one whole dump of each table is cheaper than thousands of
+     * commands (what waits and ramps over many backends poll), only the rows of these backends kept.
      */
     public Map<String, Map<String, ServerView>> read(Collection<String> backends) {
-        Map<String, Map<String, ServerView>> servers = new LinkedHashMap<>();
         if (backends.size() > PER_BACKEND_LIMIT) {
             Set<String> wanted = Set.copyOf(backends);
-            List<Answer> answers = ask(List.of(ALL_STATES, ALL_STATS));
-            Map<String, List<StateRow>> states = statesByBackend(answers.get(0), "be_name", wanted);
-            Map<String, Map<String, StatRow>> stats = statRows(wanted, answers.get(1));
+            Map<String, Map<String, StateRow>> states = wholeStates("be_name", wanted);
+            Map<String, Map<String, StatRow>> stats = wholeStats(wanted);
+            Map<String, Map<String, ServerView>> servers = new LinkedHashMap<>();
             for (String backend : backends) {
-                List<StateRow> rows = states.get(backend);
+                Map<String, StateRow> rows = states.get(backend);
                 if (rows == null) {
                     throw noSuchBackend(backend);
                 }
-                servers.put(backend, join(rows, stats.getOrDefault(backend, Map.of())));
+                servers.put(backend, join(rows.values(), stats.getOrDefault(backend, Map.of())));
             }
             return servers;
         }
-        List<String> commands = new ArrayList<>();
+        // state and stats of each backend in the same exchange: one backend is one round trip
+        Map<String, Map<String, StateRow>> states = new LinkedHashMap<>();
+        Map<String, Map<String, StatRow>> stats = new LinkedHashMap<>();
+        List<TableAnswer> answers = new ArrayList<>();
         for (String backend : backends) {
-            commands.add(stateCommand(backend));
-            commands.add(statCommand(backend));
+            Map<String, StateRow> rows = states.computeIfAbsent(backend, b -> new LinkedHashMap<>());
+            answers.add(stateAnswer(stateCommand(backend), "be_name", Set.of(backend), row -> rows.put(row.server(), row),
+                    stateRefusal(backend)));
+            answers.add(statAnswer(backend, stats));
         }
-        List<Answer> answers = askPacked(commands, false);
-        int i = 0;
-        for (String backend : backends) {
-            servers.put(backend, join(backend, answers.get(i), answers.get(i + 1)));
-            i += 2;
-        }
+        askTables(answers);
+        Map<String, Map<String, ServerView>> servers = new LinkedHashMap<>();
+        backends.forEach(backend -> servers.put(backend,
+                join(states.get(backend).values(), stats.getOrDefault(backend, Map.of()))));
         return servers;
     }
 
     /**
      * Only the servers of these names in these backends, as {@link #read(Collection)} gives them
      * (a backend holding none of them maps to no server): what a read-back after a write needs.
-     * Beyond {@link #PER_BACKEND_LIMIT} backends, only the rows of these server names are split
-     * out of the two whole dumps: draining s5 in 10,000 backends reads back 10,000 servers of
-     * both tables, not 100,000.
+     * Beyond {@link #PER_BACKEND_LIMIT} backends, the state of each backend is asked on its own
+     * ({@code show servers state B}, only these names' rows kept) and the stats of those servers
+     * only ({@link #statsOf}): draining s5 in 10,000 backends reads back 10,000 rows, no whole dump.
      */
     public Map<String, Map<String, ServerView>> read(Collection<String> backends, Set<String> serverNames) {
         if (backends.size() <= PER_BACKEND_LIMIT) { // the per-backend commands answer every server anyway
@@ -113,58 +150,128 @@ public final class RuntimeApi {
             servers.values().forEach(views -> views.keySet().retainAll(serverNames));
             return servers;
         }
-        List<Answer> answers = ask(List.of(ALL_STATES, ALL_STATS));
-        Map<String, List<StateRow>> states = statesByBackend(answers.get(0), "srv_name", serverNames);
-        Map<String, Map<String, StatRow>> stats = statRows("svname", serverNames, answers.get(1));
-        Map<String, Map<String, ServerView>> servers = new LinkedHashMap<>();
+        Map<String, Map<String, StateRow>> states = new LinkedHashMap<>();
+        List<TableAnswer> answers = new ArrayList<>(backends.size());
         for (String backend : backends) {
-            servers.put(backend, join(states.getOrDefault(backend, List.of()), stats.getOrDefault(backend, Map.of())));
+            Map<String, StateRow> rows = states.computeIfAbsent(backend, b -> new LinkedHashMap<>());
+            answers.add(stateAnswer(stateCommand(backend), "srv_name", serverNames, row -> rows.put(row.server(), row),
+                    stateRefusal(backend)));
         }
-        return servers;
+        askTables(answers);
+        return withStats(states, serverNames);
     }
 
     /**
      * Every backend that has a server of one of these exact names, with all its servers (the
-     * capacity guard needs the others too).
+     * capacity guard needs the others too; their stats are not read, only the named servers').
      *
      * <p>Which backends hold them is asked cheaply first: {@code show backend}, then {@code get
-     * weight B/S} for every pair (on 10,000 backends, 16 lines and 150 kB answered in ~75 ms,
-     * where the whole {@code show servers state} is 6.8 MB that HAProxy takes 120-170 ms to
-     * write and hapc as long to scan); then only those backends are read. With many names the
-     * pairs outgrow the dump, and one whole dump is read instead, only matching rows split.
+     * weight B/S} for every pair (on 10,000 backends, 16 lines and 150 kB answered in ~60 ms,
+     * where the whole {@code show servers state} is 6.9 MB). Then the states of those backends:
+     * each asked on its own, or, when they are more than half of all, one whole dump (one header
+     * for 100,000 rows instead of one per backend: 6.9 MB instead of 10.3 MB on 10,000). With many
+     * names the pairs outgrow the dump, and the dump alone answers both questions.
      */
     public Map<String, Map<String, ServerView>> locate(Set<String> serverNames) {
         List<String> backends = backendNames();
         if ((long) backends.size() * serverNames.size() > PROBE_LIMIT) {
-            return withStats(statesOfBackendsHolding(serverNames));
+            return withStats(statesOfBackendsHolding(serverNames), serverNames);
         }
         Set<String> holding = holding(backends, serverNames);
         if (holding.size() <= PER_BACKEND_LIMIT) {
             return holding.isEmpty() ? Map.of() : read(holding);
         }
-        // many backends: the whole state dump, read and released before the stats dump (memory)
-        return withStats(statesByBackend(ask(List.of(ALL_STATES)).get(0), "be_name", holding));
+        Map<String, Map<String, StateRow>> states;
+        if (holding.size() * 2 > backends.size()) {
+            Map<String, Map<String, StateRow>> all = wholeStates("be_name", holding);
+            states = new LinkedHashMap<>();
+            holding.forEach(backend -> states.put(backend, all.getOrDefault(backend, Map.of())));
+        } else {
+            states = new LinkedHashMap<>();
+            List<TableAnswer> answers = new ArrayList<>(holding.size());
+            for (String backend : holding) {
+                Map<String, StateRow> rows = states.computeIfAbsent(backend, b -> new LinkedHashMap<>());
+                answers.add(stateAnswer(stateCommand(backend), null, null, row -> rows.put(row.server(), row),
+                        stateRefusal(backend)));
+            }
+            askTables(answers);
+        }
+        return withStats(states, serverNames);
     }
 
-    /** These backends' state rows joined with their stats, read now. */
-    private Map<String, Map<String, ServerView>> withStats(Map<String, List<StateRow>> states) {
-        if (states.isEmpty()) {
-            return Map.of();
-        }
-        Map<String, Map<String, StatRow>> stats = stats(states.keySet());
+    /** These state rows joined with the stats of the servers of these names among them, read now. */
+    private Map<String, Map<String, ServerView>> withStats(Map<String, Map<String, StateRow>> states,
+            Set<String> serverNames) {
+        List<StateRow> named = new ArrayList<>();
+        states.values().forEach(rows -> rows.values().forEach(row -> {
+            if (serverNames.contains(row.server())) {
+                named.add(row);
+            }
+        }));
+        Map<String, Map<String, StatRow>> stats = statsOf(named);
         Map<String, Map<String, ServerView>> servers = new LinkedHashMap<>();
-        states.forEach((backend, rows) -> servers.put(backend, join(rows, stats.getOrDefault(backend, Map.of()))));
+        states.forEach((backend, rows) -> servers.put(backend, join(rows.values(), stats.getOrDefault(backend, Map.of()))));
         return servers;
     }
 
     /**
-     * The state rows of every backend holding one of these server names, from one whole dump
-     * read here, so that the 7 MB dump is garbage before the stats of those backends are asked.
+     * The stats of exactly these servers, per backend: by their numeric ids, each alone or, for
+     * an id many of them share, in one walk of every backend (see {@link #PER_SERVER_LIMIT}),
+     * keeping only their rows.
      */
-    private Map<String, List<StateRow>> statesOfBackendsHolding(Set<String> serverNames) {
-        Answer dump = ask(List.of(ALL_STATES)).get(0);
-        Set<String> backends = new LinkedHashSet<>(statesByBackend(dump, "srv_name", serverNames).keySet());
-        return backends.isEmpty() ? Map.of() : statesByBackend(dump, "be_name", backends);
+    private Map<String, Map<String, StatRow>> statsOf(List<StateRow> servers) {
+        Map<Integer, List<StateRow>> byId = new LinkedHashMap<>();
+        servers.forEach(row -> byId.computeIfAbsent(row.id(), id -> new ArrayList<>()).add(row));
+        Map<String, Set<String>> wanted = new HashMap<>();
+        servers.forEach(row -> wanted.computeIfAbsent(row.backend(), b -> new HashSet<>()).add(row.server()));
+        Map<String, Map<String, StatRow>> stats = new HashMap<>();
+        Consumer<ProxyStat> keep = row -> {
+            if (wanted.getOrDefault(row.backend(), Set.of()).contains(row.row().server())) {
+                stats.computeIfAbsent(row.backend(), b -> new HashMap<>()).put(row.row().server(), row.row());
+            }
+        };
+        List<TableAnswer> answers = new ArrayList<>();
+        byId.forEach((id, rows) -> {
+            if (rows.size() <= PER_SERVER_LIMIT) {
+                rows.forEach(row -> answers.add(statAnswer("show stat " + row.backendId() + " " + SERVERS_ONLY + " " + id,
+                        "svname", Set.of(row.server()), keep)));
+            } else {
+                Set<String> names = new HashSet<>();
+                rows.forEach(row -> names.add(row.server()));
+                answers.add(statAnswer("show stat -1 " + SERVERS_ONLY + " " + id, "svname", names, keep));
+            }
+        });
+        askTables(answers);
+        return stats;
+    }
+
+    /**
+     * The state rows of every backend holding one of these server names, from one whole dump read
+     * as it arrives: its rows come grouped by backend, and a backend's rows are kept only once
+     * one of them has turned out to be one of these names.
+     */
+    private Map<String, Map<String, StateRow>> statesOfBackendsHolding(Set<String> serverNames) {
+        Map<String, Map<String, StateRow>> holding = new LinkedHashMap<>();
+        Map<String, StateRow> current = new LinkedHashMap<>();
+        boolean[] named = {false};
+        String[] backend = {null};
+        Runnable close = () -> {
+            if (named[0]) {
+                holding.put(backend[0], new LinkedHashMap<>(current));
+            }
+            current.clear();
+            named[0] = false;
+        };
+        askTables(List.of(stateAnswer(ALL_STATES, null, null, row -> {
+            if (!row.backend().equals(backend[0])) {
+                close.run();
+                backend[0] = row.backend();
+            }
+            current.put(row.server(), row);
+            named[0] |= serverNames.contains(row.server());
+        }, this::refusal)));
+        close.run();
+        return holding;
     }
 
     /** The backends, in HAProxy's order, that have a server of one of these names ({@code get weight}). */
@@ -175,15 +282,30 @@ public final class RuntimeApi {
                 commands.add("get weight " + Commands.id(backend, server));
             }
         }
-        List<Answer> answers = askPacked(commands, false);
+        // each answer is one line: a weight, or "[3]: No such server." (read as it comes, no Answer kept)
         Set<String> holding = new LinkedHashSet<>();
-        for (int i = 0; i < answers.size(); i++) {
-            Answer answer = answers.get(i);
-            if (!answer.isError()) {
-                holding.add(backends.get(i / serverNames.size()));
-            } else if (!answer.message().startsWith("No such")) {
-                throw refused(answer);
+        int done = 0;
+        for (List<String> line : CommandLines.pack(commands)) {
+            int first = done;
+            StringBuilder severity = new StringBuilder();
+            List<Answer> refusals = new ArrayList<>();
+            socket.exchange(withSeverity(line), (command, text) -> {
+                if (command == 0) {
+                    severity.append(text);
+                } else if (!text.startsWith("[")) {
+                    holding.add(backends.get((first + command - 1) / serverNames.size()));
+                } else {
+                    Answer answer = new Answer(line.get(command - 1), text);
+                    if (answer.isError() && !answer.message().startsWith("No such")) {
+                        refusals.add(answer);
+                    }
+                }
+            });
+            checkSeverity(severity);
+            if (!refusals.isEmpty()) {
+                throw refusal(refusals.get(0));
             }
+            done += line.size();
         }
         return holding;
     }
@@ -208,7 +330,7 @@ public final class RuntimeApi {
         List<String> refusals = new ArrayList<>(commands.size());
         for (Answer answer : askPacked(commands, true)) {
             if (answer.isPermissionDenied() || answer.isUnknownCommand()) {
-                throw refused(answer);
+                throw refusal(answer);
             }
             refusals.add(answer.isError() || !answer.text().isBlank() ? answer.message() : null);
         }
@@ -217,25 +339,69 @@ public final class RuntimeApi {
 
     private Map<String, Map<String, StatRow>> stats(Collection<String> backends) {
         if (backends.size() > PER_BACKEND_LIMIT) {
-            return statRows(Set.copyOf(backends), ask(List.of(ALL_STATS)).get(0));
+            return wholeStats(Set.copyOf(backends));
         }
-        List<String> commands = backends.stream().map(RuntimeApi::statCommand).toList();
-        List<Answer> answers = askPacked(commands, false);
         Map<String, Map<String, StatRow>> stats = new LinkedHashMap<>();
-        int i = 0;
+        List<TableAnswer> answers = new ArrayList<>();
         for (String backend : backends) {
-            stats.put(backend, statRows(backend, answers.get(i++)));
+            stats.put(backend, new LinkedHashMap<>());
+            answers.add(statAnswer(backend, stats));
         }
+        askTables(answers);
         return stats;
     }
 
-    private Map<String, List<StateRow>> statesByBackend(Answer answer, String column, Set<String> values) {
-        if (answer.isError()) {
-            throw refused(answer);
-        }
-        Map<String, List<StateRow>> byBackend = new LinkedHashMap<>();
-        stateRows(answer, column, values, row -> byBackend.computeIfAbsent(row.backend(), b -> new ArrayList<>()).add(row));
+    /** The state rows whose {@code column} holds one of {@code values}, from one whole dump read as it arrives. */
+    private Map<String, Map<String, StateRow>> wholeStates(String column, Set<String> values) {
+        Map<String, Map<String, StateRow>> byBackend = new LinkedHashMap<>();
+        askTables(List.of(stateAnswer(ALL_STATES, column, values,
+                row -> {
+                    if (!InternalProxy.is(row.backend())) {
+                        byBackend.computeIfAbsent(row.backend(), b -> new LinkedHashMap<>()).put(row.server(), row);
+                    }
+                }, this::refusal)));
         return byBackend;
+    }
+
+    /** The server stats of these proxies, from one whole dump read as it arrives. */
+    private Map<String, Map<String, StatRow>> wholeStats(Set<String> backends) {
+        Map<String, Map<String, StatRow>> stats = new LinkedHashMap<>();
+        askTables(List.of(statAnswer(ALL_STATS, "pxname", backends,
+                row -> stats.computeIfAbsent(row.backend(), b -> new LinkedHashMap<>()).put(row.row().server(), row.row()))));
+        return stats;
+    }
+
+    /**
+     * Sends the commands of these answers, packed into as few lines as the CLI takes, each line
+     * after {@code set severity-output number}; each answer is read as its lines arrive, and
+     * checked once whole.
+     */
+    private void askTables(List<TableAnswer> answers) {
+        List<String> commands = answers.stream().map(TableAnswer::command).toList();
+        int done = 0;
+        for (List<String> line : CommandLines.pack(commands)) {
+            int first = done;
+            StringBuilder severity = new StringBuilder();
+            socket.exchange(withSeverity(line), (command, text) -> {
+                if (command == 0) {
+                    severity.append(text);
+                } else {
+                    answers.get(first + command - 1).line(text);
+                }
+            });
+            checkSeverity(severity);
+            for (int i = first; i < first + line.size(); i++) {
+                answers.get(i).finish(answers.get(i).command().startsWith("show stat") ? STAT_NEEDED : STATE_NEEDED);
+            }
+            done += line.size();
+        }
+    }
+
+    private static void checkSeverity(StringBuilder answer) {
+        Answer severity = new Answer(SEVERITY, answer.toString());
+        if (severity.isError()) {
+            throw refused(severity); // unknown: before 1.8, which refused() says without asking the version
+        }
     }
 
     /** {@link #ask} over several exchanges when the commands do not fit one CLI line. */
@@ -266,7 +432,7 @@ public final class RuntimeApi {
         List<Answer> answers = changes ? socket.exchangeChange(withSeverity(commands))
                 : socket.exchange(withSeverity(commands));
         if (answers.get(0).isError()) {
-            throw refused(answers.get(0));
+            throw refusal(answers.get(0));
         }
         return answers.subList(1, answers.size());
     }
@@ -286,97 +452,108 @@ public final class RuntimeApi {
         return "show servers state " + Names.require("backend", backend);
     }
 
-    private Map<String, ServerView> join(String backend, Answer stateAnswer, Answer statAnswer) {
-        return join(stateRows(backend, stateAnswer).values(), statRows(backend, statAnswer));
-    }
-
     private static Map<String, ServerView> join(Collection<StateRow> states, Map<String, StatRow> stats) {
         Map<String, ServerView> servers = new LinkedHashMap<>();
         states.forEach(state -> servers.put(state.server(), new ServerView(state, stats.get(state.server()))));
         return servers;
     }
 
-    private Map<String, StateRow> stateRows(String backend, Answer answer) {
-        if (answer.isError()) {
-            throw answer.message().startsWith("Can't find backend") ? noSuchBackend(backend) : refused(answer);
-        }
-        Map<String, StateRow> rows = new LinkedHashMap<>();
-        stateRows(answer, "be_name", Set.of(backend), row -> rows.put(row.server(), row));
-        return rows;
+    private Function<Answer, RuntimeException> stateRefusal(String backend) {
+        return answer -> answer.message().startsWith("Can't find backend") ? noSuchBackend(backend) : refusal(answer);
     }
 
     /**
-     * The rows of {@code show servers state} whose {@code column} holds one of {@code values},
-     * each made a StateRow as soon as it is split (a whole dump is 100,000 rows).
+     * A {@code show servers state} answer whose rows with {@code column} in {@code values} (all
+     * when null) are each made a StateRow as soon as they arrive; equal names kept once.
      */
-    private static void stateRows(Answer answer, String column, Set<String> values, Consumer<StateRow> each) {
-        String[] needed = {"be_name", "srv_name", "srv_admin_state", "srv_op_state"};
-        Map<String, String> seen = new HashMap<>();
-        Table.spaced(answer.text(), column, values, STATE_COLUMNS, (table, row) -> {
-            table.require(answer.command(), needed); // before reading a row, as for an answer without rows
+    private TableAnswer stateAnswer(String command, String column, Set<String> values, Consumer<StateRow> each,
+            Function<Answer, RuntimeException> onError) {
+        return new TableAnswer(command, () -> Table.spacedReader(column, values, STATE_COLUMNS, (table, row) -> {
+            table.require(command, STATE_NEEDED); // before reading a row, as for an answer without rows
             each.accept(stateRow(table, row, seen));
-        }).require(answer.command(), needed);
+        }), onError);
     }
 
-    /**
-     * One instance of each equal name kept: 100,000 rows name 10,000 backends, 10 server names
-     * and one address over and over, and the rows live as long as the call.
-     */
-    private static String once(Map<String, String> seen, String value) {
-        String kept = seen.putIfAbsent(value, value);
-        return kept == null ? value : kept;
+    /** {@code show stat B 4 -1}: every server row of the backend into {@code stats}. */
+    private TableAnswer statAnswer(String backend, Map<String, Map<String, StatRow>> stats) {
+        return new TableAnswer(statCommand(backend), () -> Table.csvReader("pxname", Set.of(backend), STAT_COLUMNS,
+                statVisitor(statCommand(backend), seen, row -> stats.computeIfAbsent(backend, b -> new LinkedHashMap<>())
+                        .put(row.row().server(), row.row()))),
+                answer -> answer.message().startsWith("No such proxy") ? noSuchBackend(backend) : refusal(answer));
     }
 
-    private static StateRow stateRow(Table table, String[] row, Map<String, String> seen) {
+    /** A {@code show stat} answer whose server rows with {@code column} in {@code values} go to {@code each}. */
+    private TableAnswer statAnswer(String command, String column, Set<String> values, Consumer<ProxyStat> each) {
+        return new TableAnswer(command, () -> Table.csvReader(column, values, STAT_COLUMNS, statVisitor(command, seen, each)),
+                this::refusal);
+    }
+
+    private static Table.RowVisitor statVisitor(String command, SeenNames seen, Consumer<ProxyStat> each) {
+        return (table, row) -> {
+            table.require(command, STAT_NEEDED);
+            if (table.get(row, "type").equals("2")) {
+                each.accept(new ProxyStat(seen.once(table.get(row, "pxname")), statRow(table, row, seen)));
+            }
+        };
+    }
+
+    private static StateRow stateRow(Table table, String[] row, SeenNames seen) {
         String port = table.get(row, "srv_port");
         return new StateRow(
-                once(seen, table.get(row, "be_name")),
-                once(seen, table.get(row, "srv_name")),
-                new AdminBits((int) table.number(row, "srv_admin_state")),
+                seen.once(table.get(row, "be_name")),
+                seen.once(table.get(row, "srv_name")),
+                adminBits((int) table.number(row, "srv_admin_state")),
                 OperationalState.fromCode((int) table.number(row, "srv_op_state")),
-                emptyToNull(once(seen, table.get(row, "srv_addr"))),
+                emptyToNull(seen.once(table.get(row, "srv_addr"))),
                 port.isEmpty() || port.equals("0") || port.equals("-") ? null : Integer.valueOf(port),
                 (int) table.number(row, "srv_uweight"),
                 (int) table.number(row, "srv_iweight"),
-                (int) table.number(row, "srv_agent_state"));
+                (int) table.number(row, "srv_agent_state"),
+                (int) table.number(row, "be_id"),
+                (int) table.number(row, "srv_id"));
     }
 
-    static Map<String, StatRow> statRows(String backend, Answer answer) {
-        if (answer.isError()) {
-            throw answer.message().startsWith("No such proxy") ? noSuchBackend(backend) : refused(answer);
-        }
-        return statRows(Set.of(backend), answer).getOrDefault(backend, Map.of());
+    /** The six bits' 64 values, made once: 100,000 rows share them. */
+    private static final List<AdminBits> ADMIN_BITS = IntStream.range(0, 64)
+            .mapToObj(AdminBits::new).toList();
+
+    private static AdminBits adminBits(int value) {
+        return value >= 0 && value < ADMIN_BITS.size() ? ADMIN_BITS.get(value) : new AdminBits(value);
+    }
+
+    private static StatRow statRow(Table table, String[] row, SeenNames seen) {
+        return new StatRow(
+                seen.once(table.get(row, "svname")),
+                seen.once(table.get(row, "status")),
+                (int) table.number(row, "weight"),
+                emptyToNull(seen.once(table.get(row, "addr"))),
+                new ServerLoad(table.number(row, "scur"), table.number(row, "qcur")),
+                emptyToNull(seen.once(table.get(row, "check_status"))),
+                table.get(row, "bck").equals("1"));
+    }
+
+    /**
+     * A reader of a {@code show stat} answer (of these proxies or of all) that hands each server
+     * row of these proxies, with its proxy, to {@code each} as it is read: the master CLI's.
+     */
+    static Table.Reader statReader(String command, Set<String> backends, BiConsumer<String, StatRow> each) {
+        return Table.csvReader("pxname", backends, STAT_COLUMNS,
+                statVisitor(command, new SeenNames(), row -> each.accept(row.backend(), row.row())));
+    }
+
+    static void requireStatColumns(Table.Reader reader, String command) {
+        reader.table().require(command, STAT_NEEDED);
     }
 
     /** The server rows of these proxies, per proxy, from a {@code show stat} of them or of all. */
     static Map<String, Map<String, StatRow>> statRows(Set<String> backends, Answer answer) {
-        return statRows("pxname", backends, answer);
-    }
-
-    /** The server rows whose {@code column} holds one of {@code values}, per proxy. */
-    private static Map<String, Map<String, StatRow>> statRows(String column, Set<String> values, Answer answer) {
         if (answer.isError()) {
             throw refused(answer);
         }
-        String[] needed = {"pxname", "svname", "type", "scur", "qcur"};
         Map<String, Map<String, StatRow>> rows = new LinkedHashMap<>();
-        Map<String, String> seen = new HashMap<>();
-        // each row made a StatRow as soon as it is split (a whole dump is 100,000 rows)
-        Table.csv(answer.text(), column, values, STAT_COLUMNS, (table, row) -> {
-            table.require(answer.command(), needed);
-            if (!table.get(row, "type").equals("2")) {
-                return;
-            }
-            String server = once(seen, table.get(row, "svname"));
-            rows.computeIfAbsent(table.get(row, "pxname"), b -> new LinkedHashMap<>()).put(server,
-                    new StatRow(
-                            server,
-                            once(seen, table.get(row, "status")),
-                            (int) table.number(row, "weight"),
-                            emptyToNull(once(seen, table.get(row, "addr"))),
-                            new ServerLoad(table.number(row, "scur"), table.number(row, "qcur")),
-                            emptyToNull(once(seen, table.get(row, "check_status")))));
-        }).require(answer.command(), needed);
+        Table.csv(answer.text(), "pxname", backends, STAT_COLUMNS, statVisitor(answer.command(), new SeenNames(),
+                row -> rows.computeIfAbsent(row.backend(), b -> new LinkedHashMap<>()).put(row.row().server(), row.row())))
+                .require(answer.command(), STAT_NEEDED);
         return rows;
     }
 
@@ -394,10 +571,53 @@ public final class RuntimeApi {
                     + "': permission denied; this needs a socket with 'level admin'");
         }
         if (answer.isUnknownCommand()) {
-            return new HapcException(ErrorKind.HAPROXY, "HAProxy does not know the command '" + answer.command()
-                    + "' (too old a version? hapc needs HAProxy 1.8 or later)");
+            return unsupported(answer, null);
         }
         return new HapcException(ErrorKind.HAPROXY, "HAProxy refused '" + answer.command() + "': " + answer.message());
+    }
+
+    /** An "Unknown command" answer: this version lacks what hapc needs, never read as an empty answer. */
+    static HapcException unsupported(Answer answer, String version) {
+        String command = answer.command().replaceFirst("^@!?\\d+ ", "");
+        // the command's words up to the first name hapc filled in ("set server", "show servers state")
+        String[] words = command.split(" ");
+        StringBuilder named = new StringBuilder(words[0]);
+        for (int i = 1; i < words.length && i < 3 && words[i].matches("[a-z-]+") && !words[i].contains("/"); i++) {
+            named.append(' ').append(words[i]);
+        }
+        if (version == null && answer.command().equals(SEVERITY)) {
+            version = "before 1.8";
+        }
+        return new HapcException(ErrorKind.UNSUPPORTED, "HAProxy " + (version == null ? "(this version)" : version)
+                + " does not have the runtime command '" + named + "' that hapc needs here (it answered '"
+                + answer.message() + "' to '" + answer.command() + "')");
+    }
+
+    /** {@link #refused}, with the version of the HAProxy behind this socket when the command is unknown to it. */
+    private HapcException refusal(Answer answer) {
+        if (!answer.isUnknownCommand()) {
+            return refused(answer);
+        }
+        // 'set severity-output' came with 1.8: unknown, it dates the HAProxy without asking it more
+        return unsupported(answer, answer.command().equals(SEVERITY) ? null : version());
+    }
+
+    /** {@code show info}'s Version, for an error message; null when it cannot be read. */
+    private String version() {
+        try {
+            for (String line : socket.exchange(List.of("show info")).get(0).text().split("\n")) {
+                if (line.startsWith("Version:")) {
+                    return line.substring(8).strip();
+                }
+            }
+        } catch (HapcException e) {
+            // the error being reported matters more than the version in its message
+        }
+        return null;
+    }
+
+    /** A server's stats row with the proxy it was listed under. */
+    private record ProxyStat(String backend, StatRow row) {
     }
 
     /** A server's two views: its admin/operational state and (when listed) its stats line. */

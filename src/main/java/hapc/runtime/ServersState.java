@@ -1,21 +1,27 @@
 package hapc.runtime;
 
 import hapc.model.AdminBits;
+import hapc.model.AgentState;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * One worker's {@code show servers state}: the text exactly as HAProxy printed it (what a
- * server-state file must contain) and, per server, its admin bit set.
+ * server-state file must contain) and, per server, its admin bit set and its agent check.
  */
 public record ServersState(String text, List<Entry> entries) {
     static ServersState parse(String text) {
         Table table = Table.spaced(text);
+        boolean agents = table.has("srv_agent_state");
         List<Entry> entries = new ArrayList<>();
         for (String[] row : table.rows()) {
+            if (InternalProxy.is(table.get(row, "be_name"))) {
+                continue;
+            }
             entries.add(new Entry(table.get(row, "be_name"), table.get(row, "srv_name"),
-                    new AdminBits((int) table.number(row, "srv_admin_state"))));
+                    new AdminBits((int) table.number(row, "srv_admin_state")),
+                    agents ? AgentState.fromBits((int) table.number(row, "srv_agent_state")) : AgentState.NONE));
         }
         return new ServersState(text, List.copyOf(entries));
     }
@@ -43,6 +49,6 @@ public record ServersState(String text, List<Entry> entries) {
         return out.toString();
     }
 
-    public record Entry(String backend, String server, AdminBits admin) {
+    public record Entry(String backend, String server, AdminBits admin, AgentState agent) {
     }
 }

@@ -98,21 +98,9 @@ public final class Table {
         return parse(text, ' ', column, values, keep, each);
     }
 
-    /**
-     * @param column when not null, only the data rows whose field of that name is in {@code values} are kept
-     * @param keep   when not null, the only columns split out of each row (the others read as absent)
-     * @param each   when not null, takes each kept row instead of the table's row list
-     */
     private static Table parse(String text, char separator, String column, Set<String> values, Set<String> keep,
             RowVisitor each) {
-        Table table = null;
-        Map<String, Integer> columns = null;
-        Set<String> header = null;
-        int[] slots = null;
-        int filterIndex = -1;
-        // one wanted value (the usual one-backend call) is compared in place, without a substring
-        String single = values != null && values.size() == 1 ? values.iterator().next() : null;
-        List<String[]> rows = new ArrayList<>();
+        Reader reader = new Reader(separator, column, values, keep, each);
         int start = 0;
         int length = text.length();
         while (start < length) {
@@ -120,37 +108,105 @@ public final class Table {
             if (end < 0) {
                 end = length;
             }
-            if (end > start) {
-                if (text.charAt(start) == '#') {
-                    if (columns == null) {
-                        columns = header(text.substring(start + 1, end).strip(), separator);
-                        header = Set.copyOf(columns.keySet());
-                        filterIndex = column == null ? -1 : columns.getOrDefault(column, -1);
-                        if (keep != null) {
-                            slots = slots(columns, keep);
-                            columns = kept(columns, slots);
-                        }
-                        table = new Table(columns, header, rows);
-                    }
-                } else if (columns != null && (column == null || filterIndex >= 0
-                        && (single != null ? fieldIs(text, start, end, separator, filterIndex, single)
-                                : values.contains(field(text, start, end, separator, filterIndex))))) {
-                    String[] row = slots == null ? fields(text, start, end, separator, columns.size())
-                            : keptFields(text, start, end, separator, slots, columns.size());
-                    if (each == null) {
-                        rows.add(row);
-                    } else {
-                        each.row(table, row);
-                    }
-                }
-            }
+            reader.line(text, start, end);
             start = end + 1;
         }
-        if (table == null) {
-            throw new HapcException(ErrorKind.HAPROXY, "HAProxy's answer has no '#' header line: "
-                    + text.substring(0, Math.min(200, text.length())));
+        return reader.table();
+    }
+
+    /** A reader of {@code show servers state}, taking its lines one at a time (see {@link Reader}). */
+    public static Reader spacedReader(String column, Set<String> values, Set<String> keep, RowVisitor each) {
+        return new Reader(' ', column, values, keep, each);
+    }
+
+    /** A reader of {@code show stat}, taking its lines one at a time (see {@link Reader}). */
+    public static Reader csvReader(String column, Set<String> values, Set<String> keep, RowVisitor each) {
+        return new Reader(',', column, values, keep, each);
+    }
+
+    /**
+     * A table read one line at a time, as the lines come off the socket: only the rows wanted are
+     * split, and only their wanted columns.
+     */
+    public static final class Reader {
+        private final char separator;
+        private final String column;
+        private final Set<String> values;
+        private final Set<String> keep;
+        private final RowVisitor each;
+        /** One wanted value (the usual one-backend call) is compared in place, without a substring. */
+        private final String single;
+        private final List<String[]> rows = new ArrayList<>();
+        /** The answer's first characters until its header came: what an error quotes. */
+        private StringBuilder start;
+        private Table table;
+        private Map<String, Integer> columns;
+        private int[] slots;
+        private int filterIndex = -1;
+
+        /**
+         * @param column when not null, only the data rows whose field of that name is in {@code values} are kept
+         * @param keep   when not null, the only columns split out of each row (the others read as absent)
+         * @param each   when not null, takes each kept row instead of the table's row list
+         */
+        Reader(char separator, String column, Set<String> values, Set<String> keep, RowVisitor each) {
+            this.separator = separator;
+            this.column = column;
+            this.values = values;
+            this.keep = keep;
+            this.each = each;
+            this.single = values != null && values.size() == 1 ? values.iterator().next() : null;
         }
-        return table;
+
+        public void line(String line) {
+            line(line, 0, line.length());
+        }
+
+        void line(String text, int start, int end) {
+            if (end <= start) {
+                return;
+            }
+            if (columns == null) {
+                if (this.start == null) {
+                    this.start = new StringBuilder();
+                }
+                if (this.start.length() < 200) {
+                    this.start.append(text, start, Math.min(end, start + 200)).append('\n');
+                }
+            }
+            if (text.charAt(start) == '#') {
+                if (columns == null) {
+                    columns = header(text.substring(start + 1, end).strip(), separator);
+                    Set<String> header = Set.copyOf(columns.keySet());
+                    filterIndex = column == null ? -1 : columns.getOrDefault(column, -1);
+                    if (keep != null) {
+                        slots = slots(columns, keep);
+                        columns = kept(columns, slots);
+                    }
+                    table = new Table(columns, header, rows);
+                    this.start = null;
+                }
+            } else if (columns != null && (column == null || filterIndex >= 0
+                    && (single != null ? fieldIs(text, start, end, separator, filterIndex, single)
+                            : values.contains(field(text, start, end, separator, filterIndex))))) {
+                String[] row = slots == null ? fields(text, start, end, separator, columns.size())
+                        : keptFields(text, start, end, separator, slots, columns.size());
+                if (each == null) {
+                    rows.add(row);
+                } else {
+                    each.row(table, row);
+                }
+            }
+        }
+
+        /** The table read (its rows, unless they went to a visitor); refuses an answer without a header. */
+        public Table table() {
+            if (table == null) {
+                throw new HapcException(ErrorKind.HAPROXY, "HAProxy's answer has no '#' header line: "
+                        + (start == null ? "" : start.substring(0, Math.min(200, start.length())).strip()));
+            }
+            return table;
+        }
     }
 
     /** For each header position, the index of that column in a kept row, or -1 when it is not kept. */

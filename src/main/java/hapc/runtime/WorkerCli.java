@@ -3,7 +3,6 @@ package hapc.runtime;
 import hapc.ErrorKind;
 import hapc.HapcException;
 import hapc.model.AdminState;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,22 +61,33 @@ public final class WorkerCli {
      * refusal per "B/S" (empty when every write was taken).
      */
     public Map<String, String> setStates(List<StateChange> changes) {
-        List<String> commands = new ArrayList<>();
-        for (StateChange change : changes) {
-            commands.add(prefix + Commands.setState(change.backend(), change.server(), change.state()));
-        }
+        return send(changes.stream().map(c -> new Write(c.backend(), c.server(),
+                Commands.setState(c.backend(), c.server(), c.state()))).toList());
+    }
+
+    /** Sends {@code disable agent B/S} for each server; HAProxy's refusal per "B/S". */
+    public Map<String, String> pauseAgents(List<ServersState.Entry> servers) {
+        return send(servers.stream().map(e -> new Write(e.backend(), e.server(),
+                Commands.disableAgent(e.backend(), e.server()))).toList());
+    }
+
+    private Map<String, String> send(List<Write> writes) {
+        List<String> commands = writes.stream().map(w -> prefix + w.command()).toList();
         Map<String, String> refused = new LinkedHashMap<>();
         int i = 0;
         for (List<String> line : CommandLines.pack(commands)) {
             // a write: if its answer is lost, the error must say the states may have been set
             for (Answer answer : socket.exchangeChange(line)) {
-                StateChange change = changes.get(i++);
+                Write write = writes.get(i++);
                 if (!answer.text().strip().isEmpty()) {
-                    refused.put(change.backend() + "/" + change.server(), answer.message());
+                    refused.put(write.backend() + "/" + write.server(), answer.message());
                 }
             }
         }
         return refused;
+    }
+
+    private record Write(String backend, String server, String command) {
     }
 
     public record StateChange(String backend, String server, AdminState state) {

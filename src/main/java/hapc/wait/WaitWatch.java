@@ -41,7 +41,7 @@ import java.util.List;
  * drain: hapc stops waiting at once with kind conflict and does not fight it.</li>
  * </ul>
  * With {@code server-state-file} and {@code load-server-state-from-file}, the new worker keeps
- * the drain itself: nothing is seen, nothing re-applied, no warning.
+ * the drain itself: nothing is re-applied, no warning, and the watch follows the new worker.
  */
 public final class WaitWatch {
     /** A master alive but unreachable for this long is not reloading: something else is wrong. */
@@ -105,7 +105,26 @@ public final class WaitWatch {
             unreachableSince = -1;
         }
         List<Inspection> undone = undone(now);
-        return undone.isEmpty() ? now : drainAgain(undone, now);
+        if (undone.isEmpty()) {
+            followCurrentWorker();
+            return now;
+        }
+        return drainAgain(undone, now);
+    }
+
+    /**
+     * Follows a reload that kept the drain (a server-state file): the worker to compare with is
+     * the new one from now on, so that a later "ready" by another client is seen as the conflict
+     * it is, not as a second reload to undo. Known from the {@code show proc} this poll read for
+     * the old workers' sessions; without a master CLI, the first worker stays the reference.
+     */
+    private void followCurrentWorker() {
+        Integer current = pidOf(live, Process.Role.CURRENT);
+        if (current != null && !current.equals(workerPid)) {
+            context.trace().accept("HAProxy was reloaded during the wait (worker " + workerPid + " replaced by "
+                    + current + ") and the new worker kept the drain; following worker " + current);
+            workerPid = current;
+        }
     }
 
     /** The targets back in rotation's admin state: drain and maint both keep a server out. */

@@ -44,16 +44,6 @@ class ServerQueueTest {
                 """.formatted(port, live.backend().port()));
     }
 
-    private static String[] args(HaproxyProcess haproxy, String... rest) {
-        String[] all = new String[rest.length + 4];
-        all[0] = "-k";
-        all[1] = haproxy.adminSocket().toString();
-        all[2] = "--master-socket";
-        all[3] = haproxy.masterSocket().toString();
-        System.arraycopy(rest, 0, all, 4, rest.length);
-        return all;
-    }
-
     /** Waits (bounded) until HAProxy's own show stat has these scur and qcur for q/s1. */
     private static void awaitLoad(HaproxyProcess haproxy, int sessions, int queued) {
         boolean reached = HaproxyProcess.waitUntil(Duration.ofSeconds(10), () -> load(haproxy).equals(sessions + "/" + queued));
@@ -82,7 +72,7 @@ class ServerQueueTest {
         HaproxyProcess haproxy = haproxy(binary);
         Socket[] clients = queue(haproxy);
 
-        HapcRun run = HapcRun.run(args(haproxy, "list-connections", "-b", "q", "-s", "s1"));
+        HapcRun run = HapcRun.run(haproxy.hapcArgs("list-connections", "-b", "q", "-s", "s1"));
         assertEquals(0, run.exit(), run.stdout());
         assertEquals(1, run.json().get("sessions").asInt(), run.stdout());
         assertEquals(2, run.json().get("queued").asInt(), run.stdout());
@@ -90,7 +80,7 @@ class ServerQueueTest {
 
         clients[2].close();
         awaitLoad(haproxy, 1, 1);
-        HapcRun after = HapcRun.run(args(haproxy, "list-connections", "-b", "q", "-s", "s1"));
+        HapcRun after = HapcRun.run(haproxy.hapcArgs("list-connections", "-b", "q", "-s", "s1"));
         assertEquals(1, after.json().get("queued").asInt(), "a client that left the queue is no longer counted");
     }
 
@@ -103,7 +93,7 @@ class ServerQueueTest {
         assertEquals("drain", ServerStates.of(haproxy, "q", "s1"));
         awaitLoad(haproxy, 1, 2);
 
-        HapcRun check = HapcRun.run(args(haproxy, "check-safe-to-remove", "-b", "q", "-s", "s1"));
+        HapcRun check = HapcRun.run(haproxy.hapcArgs("check-safe-to-remove", "-b", "q", "-s", "s1"));
 
         assertEquals(3, check.exit(), check.stdout());
         assertFalse(check.json().get("safe").asBoolean());
@@ -125,7 +115,7 @@ class ServerQueueTest {
         Socket[] clients = queue(haproxy);
 
         CompletableFuture<HapcRun> drain = CompletableFuture.supplyAsync(
-                () -> HapcRun.run(args(haproxy, "drain-server", "-b", "q", "-s", "s1", "--wait", "--timeout", "60")));
+                () -> HapcRun.run(haproxy.hapcArgs("drain-server", "-b", "q", "-s", "s1", "--wait", "--timeout", "60")));
         assertTrue(HaproxyProcess.waitUntil(Duration.ofSeconds(10), () -> "drain".equals(ServerStates.of(haproxy, "q", "s1"))));
 
         clients[0].close();
@@ -178,7 +168,7 @@ class ServerQueueTest {
         assertEquals("0", plainStat(haproxy, "qcur"), "not the server's queue");
         assertEquals("", RawSocket.ask(haproxy.adminSocket(), "set server plain/s1 state drain").strip());
 
-        HapcRun busy = HapcRun.run(args(haproxy, "check-safe-to-remove", "-b", "plain", "-s", "s1"));
+        HapcRun busy = HapcRun.run(haproxy.hapcArgs("check-safe-to-remove", "-b", "plain", "-s", "s1"));
         assertEquals(3, busy.exit(), busy.stdout());
         assertEquals(0, busy.json().get("queued").asInt(), busy.stdout());
         assertEquals(1, busy.json().get("sessions").asInt(), busy.stdout());
@@ -198,7 +188,7 @@ class ServerQueueTest {
         assertEquals("1", plainStat(haproxy, "stot"), "no queued client ever reached the drained server");
         assertEquals("0", plainStat(haproxy, "scur"));
         assertEquals(2, backendQueue(haproxy) + closed, "each queued client still waits or was closed by HAProxy");
-        HapcRun safe = HapcRun.run(args(haproxy, "check-safe-to-remove", "-b", "plain", "-s", "s1"));
+        HapcRun safe = HapcRun.run(haproxy.hapcArgs("check-safe-to-remove", "-b", "plain", "-s", "s1"));
         assertEquals(0, safe.exit(), safe.stdout());
         assertTrue(safe.json().get("safe").asBoolean());
     }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import hapc.testing.FakeHaproxySocket;
 import hapc.testing.HapcRun;
 import hapc.testing.HaproxyProcess;
+import hapc.testing.HaproxyVersions;
 import hapc.testing.LiveHaproxies;
 import hapc.testing.RawSocket;
 import hapc.testing.RecordingRelay;
@@ -15,6 +16,7 @@ import hapc.testing.ServerStates;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -48,21 +50,6 @@ class TargetsTest {
                 """.formatted(port));
     }
 
-    private static String[] args(HaproxyProcess haproxy, String... rest) {
-        List<String> all = new ArrayList<>(List.of("-k", haproxy.adminSocket().toString(), "--master-socket",
-                haproxy.masterSocket().toString()));
-        all.addAll(List.of(rest));
-        return all.toArray(new String[0]);
-    }
-
-    /** The call through the relay in front of the admin socket (the master CLI reached directly). */
-    private static String[] relayed(RecordingRelay relay, HaproxyProcess haproxy, String... rest) {
-        List<String> all = new ArrayList<>(List.of("-k", relay.path().toString(), "--master-socket",
-                haproxy.masterSocket().toString()));
-        all.addAll(List.of(rest));
-        return all.toArray(new String[0]);
-    }
-
     private static List<String> targetIds(HapcRun run) {
         List<String> ids = new ArrayList<>();
         run.json().get("targets").forEach(t -> ids.add(t.get("backend").asText() + "/" + t.get("server").asText()));
@@ -73,7 +60,7 @@ class TargetsTest {
     @MethodSource("hapc.testing.HaproxyVersions#all")
     void withoutBackendTheServerIsDrainedInEveryBackendThatHasItAndNoNeighbour(String binary) {
         HaproxyProcess haproxy = haproxy(binary);
-        HapcRun run = HapcRun.run(args(haproxy, "drain-server", "-s", "app1"));
+        HapcRun run = HapcRun.run(haproxy.hapcArgs("drain-server", "-s", "app1"));
         assertEquals(0, run.exit(), run.stdout());
         assertTrue(run.changed());
         assertEquals(List.of("http/app1", "https/app1", "api/app1"), targetIds(run));
@@ -85,11 +72,11 @@ class TargetsTest {
         assertFalse(run.json().has("before"), "several targets: no 1.0 top-level server fields");
         assertTrue(run.msg().contains("app1 in http, https, api"), run.msg());
 
-        HapcRun again = HapcRun.run(args(haproxy, "drain-server", "-s", "app1"));
+        HapcRun again = HapcRun.run(haproxy.hapcArgs("drain-server", "-s", "app1"));
         assertEquals(0, again.exit(), again.stdout());
         assertFalse(again.changed(), "idempotent: " + again.stdout());
 
-        HapcRun enable = HapcRun.run(args(haproxy, "enable-server", "-s", "app1"));
+        HapcRun enable = HapcRun.run(haproxy.hapcArgs("enable-server", "-s", "app1"));
         assertEquals(0, enable.exit(), enable.stdout());
         assertTrue(enable.changed());
         for (String backend : List.of("http", "https", "api")) {
@@ -101,7 +88,7 @@ class TargetsTest {
     @MethodSource("hapc.testing.HaproxyVersions#all")
     void withBackendOnlyThatBackendChangesAndTheAnswerKeepsTheOneTargetFields(String binary) {
         HaproxyProcess haproxy = haproxy(binary);
-        HapcRun run = HapcRun.run(args(haproxy, "stop-server", "-b", "https", "-s", "app1"));
+        HapcRun run = HapcRun.run(haproxy.hapcArgs("stop-server", "-b", "https", "-s", "app1"));
         assertEquals(0, run.exit(), run.stdout());
         assertEquals("maint", ServerStates.of(haproxy, "https", "app1"));
         assertEquals("ready", ServerStates.of(haproxy, "http", "app1"));
@@ -116,7 +103,7 @@ class TargetsTest {
     void severalServersByCommandLineAndByJson(String binary) {
         HaproxyProcess haproxy = haproxy(binary);
         RecordingRelay relay = live.relay(haproxy.adminSocket());
-        HapcRun cli = HapcRun.run(relayed(relay, haproxy, "drain-server", "-b", "http", "-s", "app1", "--server",
+        HapcRun cli = HapcRun.run(haproxy.hapcArgsThrough(relay, "drain-server", "-b", "http", "-s", "app1", "--server",
                 "app2", "-s", "app1"));
         assertEquals(0, cli.exit(), cli.stdout());
         assertEquals(List.of("set server http/app1 state drain", "set server http/app2 state drain"), relay.changes());
@@ -128,7 +115,7 @@ class TargetsTest {
         assertEquals("ready", ServerStates.of(haproxy, "https", "app2"));
 
         HapcRun json = HapcRun.runWithInput("{\"action\":\"stop-server\",\"server\":[\"app2\",\"spare\"]}",
-                args(haproxy, "--json-in", "-"));
+                haproxy.hapcArgs("--json-in", "-"));
         assertEquals(0, json.exit(), json.stdout());
         assertEquals(List.of("http/app2", "https/app2", "api/spare"), targetIds(json));
         for (String id : List.of("http/app2", "https/app2", "api/spare")) {
@@ -148,7 +135,7 @@ class TargetsTest {
                 new String[] {"drain-server", "-s", "app1", "-s", "nope"},
                 new String[] {"stop-server", "-b", "http", "-s", "app1", "-s", "spare"},
                 new String[] {"enable-server", "-s", "app"})) {
-            HapcRun run = HapcRun.run(relayed(relay, haproxy, call));
+            HapcRun run = HapcRun.run(haproxy.hapcArgsThrough(relay, call));
             assertEquals(2, run.exit(), run.stdout());
             assertEquals("not_found", run.errorKind(), run.stdout());
             assertFalse(relay.commands().isEmpty(), "the names were looked up: " + String.join(" ", call));
@@ -169,7 +156,7 @@ class TargetsTest {
             if (checkMode) {
                 call.add("-C");
             }
-            HapcRun refused = HapcRun.run(relayed(relay, haproxy, call.toArray(new String[0])));
+            HapcRun refused = HapcRun.run(haproxy.hapcArgsThrough(relay, call.toArray(new String[0])));
             assertEquals(1, refused.exit(), refused.stdout());
             assertEquals("capacity", refused.errorKind(), refused.stdout());
             assertFalse(refused.changed(), "a refusal changes nothing: " + refused.stdout());
@@ -179,7 +166,7 @@ class TargetsTest {
             assertEquals(before, RawSocket.serversState(haproxy.adminSocket()), "nothing changed, check mode " + checkMode);
         }
 
-        HapcRun allowed = HapcRun.run(relayed(relay, haproxy, "drain-server", "-s", "app1", "--min-up", "1"));
+        HapcRun allowed = HapcRun.run(haproxy.hapcArgsThrough(relay, "drain-server", "-s", "app1", "--min-up", "1"));
         assertEquals(0, allowed.exit(), allowed.stdout());
         assertEquals(List.of("set server http/app1 state drain", "set server https/app1 state drain",
                 "set server api/app1 state drain"), relay.changes(), "each target written once");
@@ -190,11 +177,11 @@ class TargetsTest {
         assertEquals(3, capacity.size(), allowed.stdout());
 
         // app2 is the last one up in https now: the guard counts the drained app1 as out already
-        HapcRun last = HapcRun.run(args(haproxy, "stop-server", "-b", "https", "-s", "app2", "--min-up", "1"));
+        HapcRun last = HapcRun.run(haproxy.hapcArgs("stop-server", "-b", "https", "-s", "app2", "--min-up", "1"));
         assertEquals("capacity", last.errorKind(), last.stdout());
         assertEquals("ready", ServerStates.of(haproxy, "https", "app2"));
         // a server already out is no outage: re-running the done drain passes the guard
-        HapcRun rerun = HapcRun.run(args(haproxy, "drain-server", "-s", "app1", "--min-up", "5"));
+        HapcRun rerun = HapcRun.run(haproxy.hapcArgs("drain-server", "-s", "app1", "--min-up", "5"));
         assertEquals(0, rerun.exit(), rerun.stdout());
         assertFalse(rerun.changed());
     }
@@ -206,7 +193,7 @@ class TargetsTest {
         RecordingRelay relay = live.relay(haproxy.adminSocket());
         String before = RawSocket.serversState(haproxy.adminSocket());
         for (String action : List.of("drain-server", "stop-server", "enable-server")) {
-            HapcRun run = HapcRun.run(relayed(relay, haproxy, action, "-s", "app1", "-s", "app10", "-C"));
+            HapcRun run = HapcRun.run(haproxy.hapcArgsThrough(relay, action, "-s", "app1", "-s", "app10", "-C"));
             assertEquals(List.of(), relay.changes(), "only reads in check mode: " + action);
             assertEquals(0, run.exit(), run.stdout());
             assertEquals(5, run.json().get("targets").size(), run.stdout());
@@ -219,20 +206,20 @@ class TargetsTest {
     @MethodSource("hapc.testing.HaproxyVersions#all")
     void checkSafeAndListConnectionsOverEveryBackend(String binary) {
         HaproxyProcess haproxy = haproxy(binary);
-        HapcRun notSafe = HapcRun.run(args(haproxy, "check-safe-to-remove", "-s", "app1"));
+        HapcRun notSafe = HapcRun.run(haproxy.hapcArgs("check-safe-to-remove", "-s", "app1"));
         assertEquals(3, notSafe.exit(), notSafe.stdout());
         assertEquals(3, notSafe.json().get("targets").size());
-        HapcRun.run(args(haproxy, "drain-server", "-b", "http", "-s", "app1"));
-        HapcRun partly = HapcRun.run(args(haproxy, "check-safe-to-remove", "-s", "app1"));
+        HapcRun.run(haproxy.hapcArgs("drain-server", "-b", "http", "-s", "app1"));
+        HapcRun partly = HapcRun.run(haproxy.hapcArgs("check-safe-to-remove", "-s", "app1"));
         assertEquals(3, partly.exit(), partly.stdout());
         assertTrue(partly.json().at("/targets/0/safe").asBoolean(), partly.stdout());
         assertFalse(partly.json().at("/targets/1/safe").asBoolean(), partly.stdout());
-        HapcRun.run(args(haproxy, "drain-server", "-s", "app1"));
-        HapcRun safe = HapcRun.run(args(haproxy, "check-safe-to-remove", "-s", "app1"));
+        HapcRun.run(haproxy.hapcArgs("drain-server", "-s", "app1"));
+        HapcRun safe = HapcRun.run(haproxy.hapcArgs("check-safe-to-remove", "-s", "app1"));
         assertEquals(0, safe.exit(), safe.stdout());
         assertTrue(safe.json().get("safe").asBoolean());
 
-        HapcRun connections = HapcRun.run(args(haproxy, "list-connections", "-s", "app10"));
+        HapcRun connections = HapcRun.run(haproxy.hapcArgs("list-connections", "-s", "app10"));
         assertEquals(0, connections.exit(), connections.stdout());
         assertEquals(List.of("http/app10", "api/app10"), targetIds(connections));
         assertEquals(0, connections.json().get("sessions").asInt());
@@ -245,6 +232,9 @@ class TargetsTest {
     @ParameterizedTest
     @MethodSource("hapc.testing.HaproxyVersions#all")
     void aWriteRefusedHalfWayIsReportedPerTarget(String binary) {
+        // Listed in tests/skips.txt: the premise is a server deleted at runtime.
+        Assumptions.assumeFalse(HaproxyVersions.majorMinor(binary).equals("2.2"),
+                "HAProxy 2.2 has no 'del server': no server vanishes between hapc's read and its write");
         HaproxyProcess haproxy = haproxy(binary);
         java.nio.file.Path real = haproxy.adminSocket();
         try (FakeHaproxySocket relay = new FakeHaproxySocket((connection, line) -> {
@@ -270,6 +260,8 @@ class TargetsTest {
     /**
      * 10,000 backends, the server s2 in every one: drain it everywhere in one call, check every
      * backend on HAProxy's own socket, enable it again. Bounded by the class timeout, not timed.
+     * On the relay: each call reads at most one whole dump (`show servers state`) and never the
+     * whole `show stat`: every stats question names a server id.
      */
     @ParameterizedTest
     @MethodSource("hapc.testing.HaproxyVersions#all")
@@ -285,16 +277,68 @@ class TargetsTest {
         }
         HaproxyProcess haproxy = live.start(binary, config.toString());
 
-        HapcRun drain = HapcRun.run(args(haproxy, "drain-server", "-s", "s2"));
+        RecordingRelay relay = live.relay(haproxy.adminSocket());
+
+        HapcRun drain = HapcRun.run(haproxy.hapcArgsThrough(relay, "drain-server", "-s", "s2"));
         assertEquals(0, drain.exit(), drain.stderr());
         assertEquals(backends, drain.json().get("targets").size());
         String states = RawSocket.serversState(haproxy.adminSocket());
         assertEquals(backends, countState(states, "s2", 0x08), "every s2 drained, on HAProxy's own socket");
         assertEquals(0, countState(states, "s1", 0x08) + countState(states, "s3", 0x08), "no other server touched");
+        assertReadsOnlyWhatTheTargetsNeed(relay.commands());
 
-        HapcRun enable = HapcRun.run(args(haproxy, "enable-server", "-s", "s2"));
+        relay.clear();
+        HapcRun enable = HapcRun.run(haproxy.hapcArgsThrough(relay, "enable-server", "-s", "s2"));
         assertEquals(0, enable.exit(), enable.stderr());
         assertEquals(0, countState(RawSocket.serversState(haproxy.adminSocket()), "s2", 0x08));
+        assertReadsOnlyWhatTheTargetsNeed(relay.commands());
+    }
+
+    /**
+     * 40 backends (more than are read one by one), the target t at a different position (server
+     * id) in each: its stats are asked per target by backend and server id, and every answer's
+     * status is t's own (DRAIN after the drain; another server's row would read "no check").
+     */
+    @ParameterizedTest
+    @MethodSource("hapc.testing.HaproxyVersions#all")
+    void statsOfTargetsAtDifferentIdsAreTheirOwn(String binary) {
+        int backends = 40;
+        int port = live.backend().port();
+        StringBuilder config = new StringBuilder();
+        for (int b = 0; b < backends; b++) {
+            config.append("backend be").append(b).append('\n');
+            for (int f = 1; f <= b % 5; f++) {
+                config.append("    server f").append(f).append(" 127.0.0.1:").append(port).append('\n');
+            }
+            config.append("    server t 127.0.0.1:").append(port).append('\n');
+            config.append("    server last 127.0.0.1:").append(port).append('\n');
+        }
+        HaproxyProcess haproxy = live.start(binary, config.toString());
+        RecordingRelay relay = live.relay(haproxy.adminSocket());
+
+        HapcRun drain = HapcRun.run(haproxy.hapcArgsThrough(relay, "drain-server", "-s", "t"));
+        assertEquals(0, drain.exit(), drain.stderr());
+        assertEquals(backends, drain.json().get("targets").size());
+        for (int b = 0; b < backends; b++) {
+            assertEquals("drain", ServerStates.of(haproxy, "be" + b, "t"), "be" + b + "/t on HAProxy's socket");
+            assertEquals("ready", ServerStates.of(haproxy, "be" + b, "last"), "be" + b + "/last untouched");
+        }
+        for (JsonNode target : drain.json().get("targets")) {
+            assertEquals("no check", target.at("/before/status").asText(), target.toString());
+            assertEquals("DRAIN", target.at("/after/status").asText(), target.toString());
+        }
+        List<String> stats = relay.commands().stream().filter(c -> c.startsWith("show stat")).toList();
+        assertEquals(2 * backends, stats.size(), "one stats question per target, before and after: " + stats);
+        stats.forEach(c -> assertTrue(c.matches("show stat \\d+ 4 \\d+"), "not one server of one backend: " + c));
+    }
+
+    /** At most one whole state dump, no whole stats dump, every `show stat` for one server id. */
+    private static void assertReadsOnlyWhatTheTargetsNeed(List<String> commands) {
+        long wholeStates = commands.stream().filter(c -> c.equals("show servers state")).count();
+        assertTrue(wholeStates <= 1, wholeStates + " whole 'show servers state' in one call");
+        List<String> stats = commands.stream().filter(c -> c.startsWith("show stat")).toList();
+        assertFalse(stats.isEmpty(), "the targets' stats were read");
+        stats.forEach(c -> assertTrue(c.matches("show stat -?\\d+ 4 \\d+"), "not one server id: " + c));
     }
 
     /** How many rows of `show servers state` for that server name have the admin bit set. */

@@ -2,6 +2,7 @@ package hapc.action;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import hapc.testing.HapcRun;
@@ -10,7 +11,7 @@ import hapc.testing.LiveHaproxies;
 import hapc.testing.Ports;
 import hapc.testing.Procs;
 import hapc.testing.RawSocket;
-import hapc.testing.RelayedHaproxy;
+import hapc.testing.RecordingRelay;
 import hapc.testing.ServerStates;
 import java.io.UncheckedIOException;
 import java.net.Socket;
@@ -30,14 +31,14 @@ import org.junit.jupiter.params.provider.MethodSource;
  * (the wait goes on; a new worker that lost the drain is drained again, with a warning), the
  * same with a server-state file (HAProxy keeps the drain: nothing re-applied), and another
  * client putting the server back in rotation (hapc stops at once, kind conflict, and leaves it).
- * States are read on HAProxy's own sockets; what hapc sent on the relays in front of them.
+ * States are read on HAProxy's own sockets.
  */
 class WaitSticksTest {
     @RegisterExtension
     final LiveHaproxies live = new LiveHaproxies();
     private int tcpPort;
-    /** hapc's way to the test's HAProxy (admin socket and master CLI), and what it sent on the way. */
-    private RelayedHaproxy relayed;
+    /** In front of the admin socket: what the waiting drain-server sent, reloads included. */
+    private RecordingRelay relay;
 
     private HaproxyProcess haproxy(String binary, String extraGlobal, String extraListen) {
         tcpPort = Ports.free();
@@ -48,7 +49,7 @@ class WaitSticksTest {
                 %3$s    server db1 127.0.0.1:%1$d
                     server db2 127.0.0.1:%1$d
                 """.formatted(live.backend().port(), tcpPort, extraListen));
-        relayed = live.relayed(haproxy);
+        relay = live.relay(haproxy.adminSocket());
         return haproxy;
     }
 
@@ -63,8 +64,8 @@ class WaitSticksTest {
     }
 
     private CompletableFuture<HapcRun> drainAndWait(HaproxyProcess haproxy, String timeout) {
-        CompletableFuture<HapcRun> drain = CompletableFuture.supplyAsync(() -> HapcRun.run(relayed.args("-v",
-                "drain-server", "-b", "db", "-s", "db1", "--wait", "--timeout", timeout)));
+        CompletableFuture<HapcRun> drain = CompletableFuture.supplyAsync(() -> HapcRun.run(haproxy.hapcArgsThrough(
+                relay, "-v", "drain-server", "-b", "db", "-s", "db1", "--wait", "--timeout", timeout)));
         assertTrue(HaproxyProcess.waitUntil(Duration.ofSeconds(10),
                 () -> ServerStates.of(haproxy, "db", "db1").equals("drain")), "the drain happened");
         return drain;
@@ -126,8 +127,8 @@ class WaitSticksTest {
         assertTrue(run.json().get("waited_seconds").asDouble() >= 0.5, run.stdout());
         assertEquals(newWorker, Procs.adminPid(haproxy.adminSocket()));
         assertEquals("drain", ServerStates.of(haproxy, "db", "db1"), "the new worker has it drained");
-        assertEquals(List.of("set server db/db1 state drain", "set server db/db1 state drain"), relayed.changes(),
-                "one drain per worker, nothing else");
+        assertEquals(List.of("set server db/db1 state drain", "set server db/db1 state drain"), relay.changes(),
+                "drained, then drained again once in the new worker");
     }
 
     @ParameterizedTest
@@ -154,8 +155,8 @@ class WaitSticksTest {
 
             assertEquals(0, run.exit(), run.stdout());
             assertTrue(run.json().path("warnings").isMissingNode(), "no warning needed: " + run.stdout());
-            assertEquals(List.of("set server db/db1 state drain"), relayed.changes(),
-                "the drain was sent once, never re-applied");
+            assertEquals(List.of("set server db/db1 state drain"), relay.changes(),
+                    "the drain was sent once, never re-applied");
             assertEquals("drain", ServerStates.of(haproxy, "db", "db1"));
         } finally {
             Files.deleteIfExists(stateFile);
@@ -186,6 +187,51 @@ class WaitSticksTest {
         assertTrue(reactedMs < 1500, "reacted " + reactedMs + " ms after the change (deadline was 12 s)");
         Thread.sleep(300);
         assertEquals("ready", ServerStates.of(haproxy, "db", "db1"), "left as the other caller set it");
-        assertEquals(List.of("set server db/db1 state drain"), relayed.changes(), "the drain once, no fight after");
+        assertEquals(List.of("set server db/db1 state drain"), relay.changes(), "the drain, and no fight after it");
+    }
+
+    /**
+     * Issue 19: a wait that outlived hapc's own reload (a server-state file kept the drain)
+     * follows the new worker; another caller's "ready" after that is a conflict, not a second
+     * reload to undo: hapc stops within one poll and does not drain again.
+     */
+    @ParameterizedTest
+    @MethodSource("hapc.testing.HaproxyVersions#all")
+    void afterHapcsOwnReloadWithAStateFileAnotherCallersReadyIsAConflictNotUndone(String binary) throws Exception {
+        Path dir = Files.createTempDirectory("hapc-wait-follow-");
+        Path stateFile = dir.resolve("servers.state");
+        try {
+            HaproxyProcess haproxy = haproxy(binary, "    server-state-file " + stateFile + "\n",
+                    "    load-server-state-from-file global\n");
+            holdSessionOnDb1(haproxy);
+            CompletableFuture<HapcRun> drain = drainAndWait(haproxy, "20");
+            int oldWorker = Procs.adminPid(haproxy.adminSocket());
+
+            HapcRun reload = HapcRun.run("reload-haproxy", "-c", haproxy.config().toString(), "--master-socket",
+                    haproxy.masterSocket().toString(), "--haproxy-bin", haproxy.binary());
+            assertEquals(0, reload.exit(), reload.stdout());
+            int newWorker = Procs.adminPid(haproxy.adminSocket());
+            assertNotEquals(oldWorker, newWorker, "a new worker took over");
+            assertEquals("drain", ServerStates.of(haproxy, "db", "db1"), "the state file kept the drain");
+            Thread.sleep(600); // a few polls: the wait sees the new worker keep the drain
+            assertFalse(drain.isDone(), () -> "still waiting: " + drain.join().stdout());
+
+            assertEquals("", RawSocket.ask(haproxy.adminSocket(), "set server db/db1 state ready").strip());
+            long changed = System.nanoTime();
+            HapcRun run = drain.get(10, TimeUnit.SECONDS);
+            long reactedMs = (System.nanoTime() - changed) / 1_000_000;
+
+            assertEquals(1, run.exit(), run.stdout());
+            assertEquals("conflict", run.errorKind(), run.stdout());
+            assertTrue(run.msg().contains("worker " + newWorker), run.msg());
+            assertTrue(reactedMs < 1500, "reacted " + reactedMs + " ms after the change");
+            assertEquals(List.of("set server db/db1 state drain"), relay.changes(),
+                    "hapc did not drain again after the other caller");
+            Thread.sleep(300);
+            assertEquals("ready", ServerStates.of(haproxy, "db", "db1"), "left as the other caller set it");
+        } finally {
+            Files.deleteIfExists(stateFile);
+            Files.deleteIfExists(dir);
+        }
     }
 }

@@ -33,8 +33,13 @@ class HaproxyBinaryTest {
     void theBuildOfEachBinaryIsReadFromItsVv(String binary) {
         HaproxyBuild build = HaproxyBinary.locate(binary).build();
         assertTrue(build.knowsFeatures(), "feature list read");
-        assertTrue(build.builtSslNumber() != null, "OpenSSL version read: " + build.builtSsl());
-        String expected = binary.equals(HaproxyVersions.debian()) ? "2.6" : "3.0";
+        if (HaproxyVersions.majorMinor(binary).equals("2.2")) {
+            // scripts/haproxy-build 2.2 builds without OpenSSL (2.2.9 does not build against OpenSSL 3)
+            assertTrue(build.builtSslNumber() == null, "no OpenSSL read: " + build.builtSsl());
+        } else {
+            assertTrue(build.builtSslNumber() != null, "OpenSSL version read: " + build.builtSsl());
+        }
+        String expected = HaproxyVersions.majorMinor(binary);
         assertEquals(expected, build.version().numbers().get(0) + "." + build.version().numbers().get(1));
     }
 }

@@ -293,7 +293,7 @@ class SocketFaultsTest {
             String text = new String(real, StandardCharsets.UTF_8);
             return (OLD_USAGE + "\n" + text.substring(text.indexOf('\n') + 1)).getBytes(StandardCharsets.UTF_8);
         })) {
-            failing("haproxy", "does not know the command 'set severity-output number'", 2000, "-k",
+            failing("unsupported", "HAProxy before 1.8 does not have the runtime command 'set severity-output", 2000, "-k",
                     old.path().toString(), "drain-server", "-b", "web", "-s", "web-1");
             assertEquals(1, old.connections(), "nothing after the first exchange: no write was tried");
         }
@@ -303,7 +303,7 @@ class SocketFaultsTest {
     @Test
     void anOldHaproxyThatHangsUpAfterUnknownCommand() {
         try (FakeHaproxySocket old = FakeHaproxySocket.answering(OLD_USAGE)) {
-            failing("haproxy", "too old a version", 2000, "-k", old.path().toString(), "enable-server", "-b", "web",
+            failing("unsupported", "HAProxy before 1.8 does not have the runtime command", 2000, "-k", old.path().toString(), "enable-server", "-b", "web",
                     "-s", "web-1");
         }
     }
@@ -314,7 +314,7 @@ class SocketFaultsTest {
         try (FakeHaproxySocket newer = FakeHaproxySocket.answering(
                 "[6]: Unknown command: 'set', but maybe one of the following ones is a better match:\n"
                         + "  help [<command>]  : list matching or all commands\n\n")) {
-            failing("haproxy", "does not know the command", 2000, "-k", newer.path().toString(), "list-servers", "-b",
+            failing("unsupported", "does not have the runtime command 'set severity-output", 2000, "-k", newer.path().toString(), "list-servers", "-b",
                     "web");
         }
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The 'show stat' reader keeps the rows of the proxy asked about, and only those. */
@@ -23,7 +24,7 @@ class StatRowsOfOneProxyTest {
 
     @Test
     void onlyTheServersOfThatProxyAreRead() {
-        Map<String, StatRow> rows = RuntimeApi.statRows("web", new Answer("show stat", DUMP));
+        Map<String, StatRow> rows = RuntimeApi.statRows(Set.of("web"), new Answer("show stat", DUMP)).get("web");
         assertEquals(List.of("a", "b"), List.copyOf(rows.keySet()));
         assertEquals(3, rows.get("a").load().sessions());
         assertEquals("127.0.0.1:2", rows.get("a").address());

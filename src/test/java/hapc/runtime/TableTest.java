@@ -96,7 +96,7 @@ class TableTest {
 
     @Test
     void statRowsAreMatchedByExactServerName() throws IOException {
-        Map<String, StatRow> rows = RuntimeApi.statRows("web", new Answer("show stat web 4 -1", parts().get(1)));
+        Map<String, StatRow> rows = RuntimeApi.statRows(Set.of("web"), new Answer("show stat web 4 -1", parts().get(1))).get("web");
         assertEquals(List.of("web-1", "web-10", "dis"), List.copyOf(rows.keySet()));
         assertEquals("MAINT", rows.get("dis").status());
     }

@@ -121,6 +121,29 @@ public final class HaproxyProcess implements AutoCloseable {
         return dir.resolve("master.sock");
     }
 
+    /** hapc's arguments pointed at this HAProxy: {@code -k} its admin socket, its master CLI, then {@code rest}. */
+    public String[] hapcArgs(String... rest) {
+        return hapcArgs(adminSocket(), rest);
+    }
+
+    /**
+     * As {@link #hapcArgs(String...)}, with the admin socket reached through a recording relay,
+     * so that what hapc sent is on record (the master CLI is reached directly).
+     */
+    public String[] hapcArgsThrough(RecordingRelay relay, String... rest) {
+        return hapcArgs(relay.path(), rest);
+    }
+
+    private String[] hapcArgs(Path admin, String... rest) {
+        String[] all = new String[rest.length + 4];
+        all[0] = "-k";
+        all[1] = admin.toString();
+        all[2] = "--master-socket";
+        all[3] = masterSocket().toString();
+        System.arraycopy(rest, 0, all, 4, rest.length);
+        return all;
+    }
+
     public String version() {
         return RawSocket.ask(adminSocket(), "show info").lines().filter(l -> l.startsWith("Version:"))
                 .findFirst().orElse("Version: ?").substring(8).trim();

@@ -1,5 +1,6 @@
 package hapc.testing;
 
+import hapc.host.HaproxyBinary;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -13,55 +14,89 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.params.provider.Arguments;
 
 /**
- * The matrix of HAProxy versions every test that starts HAProxy runs on: Debian 12's 2.6
- * ({@code haproxy} on PATH, or HAPC_HAPROXY) and 3.0, built from Debian 13's source package by
- * {@code scripts/haproxy-newer} (HAPC_HAPROXY_NEWER, else that script's cache). A missing
- * version is an error, not a shorter matrix: a test run that silently skips 3.0 proves nothing
- * about 3.0.
+ * The matrix of HAProxy versions every test that starts HAProxy runs on: 2.2, built from Debian
+ * 11's source package by {@code scripts/haproxy-build 2.2} (HAPC_HAPROXY_OLDER, else that
+ * script's cache), Debian 12's 2.6 ({@code haproxy} on PATH, or HAPC_HAPROXY) and 3.0, built
+ * from Debian 13's source package by {@code scripts/haproxy-build 3.0} (HAPC_HAPROXY_NEWER, else
+ * the cache). A missing version is an error, not a shorter matrix: a test run that silently
+ * skips 2.2 proves nothing about 2.2.
  */
 public final class HaproxyVersions {
-    private static final Pattern VERSION = Pattern.compile("HAProxy version (\\d+\\.\\d+(?:\\.\\d+)?)");
+    // 2.2 says "HA-Proxy version 2.2.9-a947cc2", later versions "HAProxy version 2.6.12-1+deb12u4".
+    private static final Pattern VERSION = Pattern.compile("HA-?Proxy version (\\d+\\.\\d+(?:\\.\\d+)?)");
     private static final Map<String, String> VERSIONS = new ConcurrentHashMap<>();
+
+    /** One version of the matrix: where its binary comes from. */
+    private record Slot(String majorMinor, String env, String how) {
+    }
+
+    private static final Slot OLDER = new Slot("2.2", "HAPC_HAPROXY_OLDER", "scripts/haproxy-build 2.2");
+    private static final Slot DEBIAN = new Slot("2.6", "HAPC_HAPROXY", "apt-get install haproxy (Debian 12)");
+    private static final Slot NEWER = new Slot("3.0", "HAPC_HAPROXY_NEWER", "scripts/haproxy-build 3.0");
 
     private HaproxyVersions() {
     }
 
     /** Debian's HAProxy (2.6). Prefer {@link #all()}: a test for this version only says so in its name. */
     public static String debian() {
-        String override = System.getenv("HAPC_HAPROXY");
+        String override = System.getenv(DEBIAN.env());
         return override != null && !override.isBlank() ? override : "haproxy";
+    }
+
+    /** The older binary (2.2), or null when neither the environment nor the build cache has it. */
+    public static String older() {
+        return built(OLDER);
     }
 
     /** The newer binary (3.0), or null when neither the environment nor the build cache has it. */
     public static String newer() {
-        String path = System.getenv("HAPC_HAPROXY_NEWER");
+        return built(NEWER);
+    }
+
+    private static String built(Slot slot) {
+        String path = System.getenv(slot.env());
         if (path != null && !path.isBlank()) {
             return Files.isExecutable(Path.of(path)) ? path : null;
         }
-        // What scripts/haproxy-newer builds, so a test run from an IDE or plain mvn finds it too.
+        // What scripts/haproxy-build builds, so a test run from an IDE or plain mvn finds it too:
+        // the version's own directory (haproxy-3.0.11/haproxy), never just any build in the cache.
         String cacheHome = System.getenv("XDG_CACHE_HOME");
         Path cache = (cacheHome != null && !cacheHome.isBlank() ? Path.of(cacheHome)
                 : Path.of(System.getProperty("user.home"), ".cache")).resolve("hapc-haproxy");
         try (Stream<Path> dirs = Files.list(cache)) {
-            return dirs.map(d -> d.resolve("haproxy")).filter(Files::isExecutable).map(Path::toString).sorted()
+            return dirs.filter(d -> d.getFileName().toString().startsWith("haproxy-" + slot.majorMinor() + "."))
+                    .map(d -> d.resolve("haproxy")).filter(Files::isExecutable).map(Path::toString).sorted()
                     .findFirst().orElse(null);
         } catch (IOException e) {
             return null;
         }
     }
 
-    /** Every binary of the matrix; fails when one is missing. */
+    /**
+     * Every binary of the matrix, oldest first; fails when one is missing or is not the version
+     * its place in the matrix says.
+     */
     public static List<String> binaries() {
-        String newer = newer();
-        if (newer == null) {
-            throw new IllegalStateException("HAProxy 3.0 of the test matrix is missing: build it with"
-                    + " scripts/haproxy-newer (or point HAPC_HAPROXY_NEWER at an HAProxy 3.0 binary)");
+        List<String> out = new ArrayList<>();
+        for (Slot slot : List.of(OLDER, DEBIAN, NEWER)) {
+            String binary = slot == DEBIAN ? debian() : built(slot);
+            if (binary == null) {
+                throw new IllegalStateException("HAProxy " + slot.majorMinor() + " of the test matrix is missing:"
+                        + " build it with " + slot.how() + " (or point " + slot.env() + " at an HAProxy "
+                        + slot.majorMinor() + " binary)");
+            }
+            if (!majorMinor(binary).equals(slot.majorMinor())) {
+                throw new IllegalStateException(binary + " is HAProxy " + version(binary) + ", not the "
+                        + slot.majorMinor() + " of the test matrix (" + slot.env() + ")");
+            }
+            out.add(binary);
         }
-        return List.of(debian(), newer);
+        return List.copyOf(out);
     }
 
     /**
@@ -101,6 +136,32 @@ public final class HaproxyVersions {
     /** The version the binary reports ({@code -v}), e.g. "3.0.11". */
     public static String version(String binary) {
         return VERSIONS.computeIfAbsent(binary, HaproxyVersions::ask);
+    }
+
+    /**
+     * Skips the test on {@code majorMinor} and older, for what those versions do not have (e.g.
+     * a configuration with {@code .if}, not in 2.2). Every such skip must be listed in
+     * tests/skips.txt, or scripts/test fails.
+     */
+    public static void assumeNewerThan(String binary, String majorMinor, String what) {
+        Assumptions.assumeTrue(compare(majorMinor(binary), majorMinor) > 0,
+                what + ": not in HAProxy " + version(binary));
+    }
+
+    /**
+     * Skips the test on a binary built without OpenSSL: the 2.2 of the matrix (2.2.9's TLS code
+     * does not build against Debian 12's OpenSSL 3). Listed in tests/skips.txt like every skip.
+     */
+    public static void assumeTls(String binary, String what) {
+        Assumptions.assumeTrue(HaproxyBinary.locate(binary).build().builtSslNumber() != null,
+                what + " needs TLS; " + binary + " (HAProxy " + version(binary) + ") is built without OpenSSL");
+    }
+
+    private static int compare(String a, String b) {
+        String[] x = a.split("\\.");
+        String[] y = b.split("\\.");
+        int major = Integer.compare(Integer.parseInt(x[0]), Integer.parseInt(y[0]));
+        return major != 0 ? major : Integer.compare(Integer.parseInt(x[1]), Integer.parseInt(y[1]));
     }
 
     /** "2.6" of "2.6.12": the matrix's own granularity. */

@@ -31,14 +31,19 @@ public final class Procs {
         return workers.get(0);
     }
 
-    /** The master line's reload counter and failed count: {reloads, failed}. */
+    /**
+     * The master line's reload counter and failed count: {reloads, failed}. Before 2.5 a
+     * {@code <relative PID>} column comes before the reloads, and there is no failed count (-1).
+     */
     public static int[] masterCounters(Path masterSocket) {
+        boolean relativePid = false;
         for (String line : RawSocket.ask(masterSocket, "show proc").split("\n")) {
+            relativePid = relativePid || line.startsWith("#<") && line.contains("<relative PID>");
             String[] f = line.trim().split("\\s+");
-            if (f.length > 2 && f[1].equals("master")) {
+            if (f.length > 3 && f[1].equals("master")) {
                 int failed = line.contains("[failed:") ? Integer.parseInt(line.replaceAll(".*\\[failed:\\s*(\\d+)\\].*",
-                        "$1")) : 0;
-                return new int[] {Integer.parseInt(f[2]), failed};
+                        "$1")) : -1;
+                return new int[] {Integer.parseInt(f[relativePid ? 3 : 2]), failed};
             }
         }
         throw new AssertionError("no master line in show proc");

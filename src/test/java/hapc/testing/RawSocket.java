@@ -31,6 +31,21 @@ public final class RawSocket {
         return ask(socket, command, DEADLINE);
     }
 
+    /**
+     * {@code show backend} without HAProxy's own proxies: {@code MASTER}, which 2.2's workers
+     * list, and names a configuration cannot use ({@code <HTTPCLIENT>}...). Read here by the
+     * tests' own rule, not hapc's.
+     */
+    public static List<String> backends(Path socket) {
+        return ask(socket, "show backend").lines().map(String::strip)
+                .filter(l -> !l.isEmpty() && !l.startsWith("#") && !internalProxy(l)).toList();
+    }
+
+    /** HAProxy's own proxies, by the tests' rule: 2.2's {@code MASTER}, {@code <HTTPCLIENT>} and the like. */
+    public static boolean internalProxy(String name) {
+        return name.equals("MASTER") || name.startsWith("<");
+    }
+
     /** Sends one command line and reads until HAProxy closes; an AssertionError past the deadline. */
     public static String ask(Path socket, String command, Duration limit) {
         long deadline = System.nanoTime() + limit.toNanos();
