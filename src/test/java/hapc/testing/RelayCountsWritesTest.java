@@ -29,23 +29,23 @@ class RelayCountsWritesTest {
                     server app1 127.0.0.1:%1$d weight 100 agent-check agent-port %2$d agent-inter 300ms
                     server app2 127.0.0.1:%1$d weight 100
                 """.formatted(live.backend().port(), agent.port()));
-        RelayedHaproxy relayed = live.relayed(haproxy);
+        RecordingRelay relay = live.relay(haproxy.adminSocket());
 
-        run(relayed, "drain-server", "-b", "web", "-s", "app1");
-        assertEquals(List.of("disable agent web/app1", "set server web/app1 state drain"), relayed.changes());
+        run(haproxy, relay, "drain-server", "-b", "web", "-s", "app1");
+        assertEquals(List.of("disable agent web/app1", "set server web/app1 state drain"), relay.changes());
         assertEquals("drain", ServerStates.of(haproxy, "web", "app1"), "it reached HAProxy");
         assertEquals(0, RawSocket.agentBits(haproxy.adminSocket(), "web", "app1") & 0x04, "agent paused");
 
-        run(relayed, "enable-server", "-b", "web", "-s", "app1");
-        assertEquals(List.of("set server web/app1 state ready", "enable agent web/app1"), relayed.changes());
+        run(haproxy, relay, "enable-server", "-b", "web", "-s", "app1");
+        assertEquals(List.of("set server web/app1 state ready", "enable agent web/app1"), relay.changes());
         assertTrue((RawSocket.agentBits(haproxy.adminSocket(), "web", "app1") & 0x04) != 0, "agent runs");
 
-        run(relayed, "set-weight", "-b", "web", "-s", "app2", "--weight", "40");
-        assertEquals(List.of("set weight web/app2 40"), relayed.changes());
+        run(haproxy, relay, "set-weight", "-b", "web", "-s", "app2", "--weight", "40");
+        assertEquals(List.of("set weight web/app2 40"), relay.changes());
         assertEquals(40, RawSocket.weight(haproxy.adminSocket(), "web", "app2")[0]);
 
-        run(relayed, "stop-server", "-b", "web", "-s", "app2");
-        assertEquals(List.of("set server web/app2 state maint", "shutdown sessions server web/app2"), relayed.changes());
+        run(haproxy, relay, "stop-server", "-b", "web", "-s", "app2");
+        assertEquals(List.of("set server web/app2 state maint", "shutdown sessions server web/app2"), relay.changes());
         assertEquals("maint", ServerStates.of(haproxy, "web", "app2"));
 
         for (String write : List.of("set server web/app1 state drain", "set weight web/app1 1",
@@ -55,12 +55,12 @@ class RelayCountsWritesTest {
         }
     }
 
-    /** One hapc call through the relays, which hold only what it sent, and it succeeded. */
-    private static void run(RelayedHaproxy relayed, String... args) {
-        relayed.clear();
-        HapcRun run = HapcRun.run(relayed.args(args));
+    /** One hapc call through the relay, which holds only what it sent, and it succeeded. */
+    private static void run(HaproxyProcess haproxy, RecordingRelay relay, String... args) {
+        relay.clear();
+        HapcRun run = HapcRun.run(haproxy.hapcArgsThrough(relay, args));
         assertEquals(0, run.exit(), run.stdout());
         assertTrue(run.changed(), run.stdout());
-        assertTrue(relayed.admin().readServersState(), "it read through the relay too");
+        assertTrue(relay.readServersState(), "it read through the relay too");
     }
 }
