@@ -169,6 +169,19 @@ class Ansible:
             PATH="%s:%s" % (VENV_BIN, os.environ.get("PATH", "")),
         )
 
+    def hapc_vars(self, haproxy, **override):
+        """The hapc_* host variables that point the hapc.haproxy modules at one HAProxy (or at a
+        `Relayed` one: its relays), through this test's hapc launcher; `override` replaces any."""
+        return dict(dict(hapc_socket=str(haproxy.admin_socket), hapc_master_socket=str(haproxy.master_socket),
+                         hapc_config=str(haproxy.config), hapc_executable=self.hapc), **override)
+
+    def hapc_inventory(self, haproxies, **override):
+        """The inventory of the load balancers: one HAProxy as host localhost, a list of them as
+        hosts lb1, lb2, ... (in order), each with its hapc_* variables (`hapc_vars`)."""
+        if isinstance(haproxies, (list, tuple)):
+            return self.inventory({"lb%d" % (i + 1): self.hapc_vars(h, **override) for i, h in enumerate(haproxies)})
+        return self.inventory({"localhost": self.hapc_vars(haproxies, **override)})
+
     def inventory(self, hosts):
         """An INI inventory: {host: {var: value}}, every host on the local connection."""
         lines = ["[loadbalancers]"]
@@ -197,6 +210,13 @@ class Ansible:
         env = dict(self.env, ANSIBLE_STDOUT_CALLBACK="json_results")
         return subprocess.Popen([str(VENV_BIN / "ansible-playbook"), "-i", str(inventory), str(path), *args],
                                 cwd=self.dir, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def task(name, module="hapc.haproxy.server", **args):
+    """One task of a play: the module with its arguments (values written as JSON, which is YAML)."""
+    lines = ["    - name: %s" % name, "      %s:" % module]
+    lines += ["        %s: %s" % (k, json.dumps(v)) for k, v in args.items()]
+    return "\n".join(lines)
 
 
 def task_result(data, task_name, host="localhost"):

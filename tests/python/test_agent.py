@@ -15,7 +15,7 @@ import pytest
 
 from conftest import hapc_answer, task_result
 from haproxy_fixture import HAProxy
-from test_ansible import localhost, play, server_task
+from test_ansible import play, server_task
 from test_salt import conn_yaml
 
 AGENT_RUNS = 0x04
@@ -100,7 +100,7 @@ def eventually(condition, seconds=3.0):
 
 def test_ansible_drain_sticks_enable_resumes_and_keep_agent_is_passed(ansible, agent_haproxy):
     h = agent_haproxy
-    inv = localhost(ansible, h)
+    inv = ansible.hapc_inventory(h)
     p, data = ansible.playbook(play(server_task("drain web3", "web", "web3", "drained")), inv)
     assert p.returncode == 0, p.stdout + p.stderr
     res = task_result(data, "drain web3")

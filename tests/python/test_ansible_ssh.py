@@ -130,8 +130,7 @@ def ssh_inventory(ansible, sshd, lbs):
     hosts = {}
     for i, (address, h) in enumerate(zip(ADDRESSES, lbs)):
         hosts["lb%d" % (i + 1)] = dict(sshd.ssh_vars(address), ansible_python_interpreter=sys.executable,
-                                       hapc_socket=str(h.admin_socket), hapc_master_socket=str(h.master_socket),
-                                       hapc_config=str(h.config), hapc_executable=ansible.hapc)
+                                       **ansible.hapc_vars(h))
     path = ansible.dir / "inventory.yml"
     path.write_text(json.dumps({"loadbalancers": {"hosts": hosts}}, indent=1))  # JSON is YAML
     return path

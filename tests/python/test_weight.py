@@ -10,9 +10,9 @@ import time
 
 import pytest
 
-from conftest import task_result
+from conftest import task as module_task, task_result
 from haproxy_fixture import HAProxy
-from test_ansible import localhost, play
+from test_ansible import play
 from test_salt import conn, conn_yaml
 
 
@@ -35,11 +35,8 @@ def weight(h, backend, server):
 
 
 def task(name, state=None, **options):
-    lines = ["    - name: %s" % name, "      hapc.haproxy.server:", "        backend: web", "        server: web1"]
-    if state:
-        lines.append("        state: %s" % state)
-    lines += ["        %s: %s" % kv for kv in options.items()]
-    return "\n".join(lines)
+    """A hapc.haproxy.server task on web/web1."""
+    return module_task(name, backend="web", server="web1", **(dict(state=state) if state else {}), **options)
 
 
 def counting_launcher(tmp_path, hapc):
@@ -54,7 +51,7 @@ def counting_launcher(tmp_path, hapc):
 # -- Ansible ----------------------------------------------------------------------------------
 def test_ansible_weight_alone_check_mode_apply_and_idempotence(ansible, weighted):
     wire = weighted.relayed()
-    inv = localhost(ansible, wire)
+    inv = ansible.hapc_inventory(wire)
     half = play(task("half weight", weight="50%"))
     p, data = ansible.playbook(half, inv, "--check")
     assert p.returncode == 0, p.stdout + p.stderr
@@ -87,9 +84,7 @@ def test_ansible_weight_alone_check_mode_apply_and_idempotence(ansible, weighted
 
 def test_ansible_enabled_with_weight_is_one_hapc_request(ansible, weighted, tmp_path):
     launcher, log = counting_launcher(tmp_path, ansible.hapc)
-    inv = ansible.inventory({"localhost": dict(hapc_socket=weighted.admin_socket,
-                                               hapc_master_socket=weighted.master_socket,
-                                               hapc_config=weighted.config, hapc_executable=launcher)})
+    inv = ansible.hapc_inventory(weighted, hapc_executable=str(launcher))
     weighted.set_state("web", "web1", "drain")
     p, data = ansible.playbook(play(task("back at 30", "enabled", weight=30)), inv)
     assert p.returncode == 0, p.stdout + p.stderr
@@ -101,7 +96,7 @@ def test_ansible_enabled_with_weight_is_one_hapc_request(ansible, weighted, tmp_
 
 
 def test_ansible_enabled_with_wait_and_ramp(ansible, weighted):
-    inv = localhost(ansible, weighted)
+    inv = ansible.hapc_inventory(weighted)
     weighted.set_state("web", "web1", "maint")
     p, data = ansible.playbook(play(task("back ramped", "enabled", wait="true", ramp=2)), inv)
     assert p.returncode == 0, p.stdout + p.stderr
@@ -118,11 +113,10 @@ def test_ansible_enabled_with_wait_and_ramp(ansible, weighted):
 
 
 def test_ansible_drain_on_timeout_stop(ansible, haproxy):
-    inv = localhost(ansible, haproxy)
+    inv = ansible.hapc_inventory(haproxy)
     haproxy.hold_connection("db", "db", "db1")
-    text = play("\n".join(["    - name: drain db1, then cut", "      hapc.haproxy.server:",
-                           "        backend: db", "        server: db1", "        state: drained",
-                           "        wait: true", "        timeout: 1", "        on_timeout: stop"]))
+    text = play(module_task("drain db1, then cut", backend="db", server="db1", state="drained", wait=True,
+                            timeout=1, on_timeout="stop"))
     p, data = ansible.playbook(text, inv)
     assert p.returncode == 0, p.stdout + p.stderr
     res = task_result(data, "drain db1, then cut")
