@@ -8,14 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import hapc.testing.HapcRun;
 import hapc.testing.HaproxyProcess;
 import hapc.testing.LiveHaproxies;
-import hapc.testing.Ports;
 import hapc.testing.Procs;
 import hapc.testing.RawSocket;
 import hapc.testing.RecordingRelay;
 import hapc.testing.ServerStates;
+import hapc.testing.TcpListen;
 import java.io.UncheckedIOException;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,31 +35,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 class WaitSticksTest {
     @RegisterExtension
     final LiveHaproxies live = new LiveHaproxies();
-    private int tcpPort;
+    private TcpListen db;
     /** In front of the admin socket: what the waiting drain-server sent, reloads included. */
     private RecordingRelay relay;
 
     private HaproxyProcess haproxy(String binary, String extraGlobal, String extraListen) {
-        tcpPort = Ports.free();
-        HaproxyProcess haproxy = live.start(binary, extraGlobal, """
-                listen db
-                    mode tcp
-                    bind 127.0.0.1:%2$d
-                %3$s    server db1 127.0.0.1:%1$d
-                    server db2 127.0.0.1:%1$d
-                """.formatted(live.backend().port(), tcpPort, extraListen));
+        db = TcpListen.db(live.backend().port(), "db1", "db2");
+        HaproxyProcess haproxy = live.start(binary, extraGlobal, db.section(extraListen));
         relay = live.relay(haproxy.adminSocket());
         return haproxy;
-    }
-
-    /** One TCP session held on db/db1 (db2 in maint while it connects). */
-    private Socket holdSessionOnDb1(HaproxyProcess haproxy) throws Exception {
-        RawSocket.ask(haproxy.adminSocket(), "set server db/db2 state maint");
-        Socket client = haproxy.connect(tcpPort);
-        client.getOutputStream().write("hello\n".getBytes(StandardCharsets.US_ASCII));
-        haproxy.awaitSessions("db", "db1", 1);
-        RawSocket.ask(haproxy.adminSocket(), "set server db/db2 state ready");
-        return client;
     }
 
     private CompletableFuture<HapcRun> drainAndWait(HaproxyProcess haproxy, String timeout) {
@@ -93,7 +76,7 @@ class WaitSticksTest {
     @MethodSource("hapc.testing.HaproxyVersions#all")
     void aReloadDuringTheWaitIsWaitedThroughAndTheNewWorkerIsDrainedAgain(String binary) throws Exception {
         HaproxyProcess haproxy = haproxy(binary, "", "");
-        Socket client = holdSessionOnDb1(haproxy);
+        Socket client = db.holdSession(haproxy, "db1");
         CompletableFuture<HapcRun> drain = drainAndWait(haproxy, "30");
         int oldWorker = Procs.adminPid(haproxy.adminSocket());
 
@@ -139,7 +122,7 @@ class WaitSticksTest {
         try {
             HaproxyProcess haproxy = haproxy(binary, "    server-state-file " + stateFile + "\n",
                     "    load-server-state-from-file global\n");
-            Socket client = holdSessionOnDb1(haproxy);
+            Socket client = db.holdSession(haproxy, "db1");
             CompletableFuture<HapcRun> drain = drainAndWait(haproxy, "30");
             int oldWorker = Procs.adminPid(haproxy.adminSocket());
             // what a reload script does before reloading: save the states where HAProxy loads them
@@ -168,7 +151,7 @@ class WaitSticksTest {
     @MethodSource("hapc.testing.HaproxyVersions#all")
     void anotherCallerUndoingTheDrainStopsTheWaitAtOnceWithAConflict(String binary) throws Exception {
         HaproxyProcess haproxy = haproxy(binary, "", "");
-        holdSessionOnDb1(haproxy);
+        db.holdSession(haproxy, "db1");
         CompletableFuture<HapcRun> drain = drainAndWait(haproxy, "12");
         Thread.sleep(300);
         assertFalse(drain.isDone());
@@ -203,7 +186,7 @@ class WaitSticksTest {
         try {
             HaproxyProcess haproxy = haproxy(binary, "    server-state-file " + stateFile + "\n",
                     "    load-server-state-from-file global\n");
-            holdSessionOnDb1(haproxy);
+            db.holdSession(haproxy, "db1");
             CompletableFuture<HapcRun> drain = drainAndWait(haproxy, "20");
             int oldWorker = Procs.adminPid(haproxy.adminSocket());
 
