@@ -13,7 +13,6 @@ import hapc.testing.RawSocket;
 import hapc.testing.RecordingRelay;
 import hapc.testing.ServerStates;
 import hapc.testing.TcpListen;
-import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,25 +50,15 @@ class WaitSticksTest {
                 relay, "-v", "drain-server", "-b", "db", "-s", "db1", "--wait", "--timeout", timeout)));
         assertTrue(HaproxyProcess.waitUntil(Duration.ofSeconds(10),
                 () -> ServerStates.of(haproxy, "db", "db1").equals("drain")), "the drain happened");
+        // In its wait: the read-back after the write (which a reload may fail: the drain's own
+        // answer is then a socket error) is done once the wait's first poll has read the state.
+        assertTrue(HaproxyProcess.waitUntil(Duration.ofSeconds(10), () -> {
+            List<String> sent = relay.commands();
+            int write = sent.indexOf("set server db/db1 state drain");
+            return write >= 0 && sent.subList(write, sent.size()).stream()
+                    .filter(c -> c.startsWith("show servers state")).count() >= 2;
+        }), "the wait started polling: " + relay.commands());
         return drain;
-    }
-
-    /** A reload as systemctl or an operator would do it: through the master CLI, not through hapc. */
-    private static long reload(HaproxyProcess haproxy, int oldWorker) {
-        long sent = System.nanoTime();
-        try {
-            RawSocket.ask(haproxy.masterSocket(), "reload");
-        } catch (UncheckedIOException e) {
-            // the master re-executes itself and may close the connection without an answer
-        }
-        assertTrue(HaproxyProcess.waitUntil(Duration.ofSeconds(15), () -> {
-            try {
-                return Procs.adminPid(haproxy.adminSocket()) != oldWorker;
-            } catch (UncheckedIOException e) {
-                return false;
-            }
-        }), "a new worker took over");
-        return sent;
     }
 
     @ParameterizedTest
@@ -80,7 +69,7 @@ class WaitSticksTest {
         CompletableFuture<HapcRun> drain = drainAndWait(haproxy, "30");
         int oldWorker = Procs.adminPid(haproxy.adminSocket());
 
-        long sent = reload(haproxy, oldWorker);
+        long sent = haproxy.reloadThroughMaster();
         long tookOver = System.nanoTime();
         int newWorker = Procs.adminPid(haproxy.adminSocket());
         // hapc puts the drain back in the new worker (it started db1 ready from the config)
@@ -124,11 +113,10 @@ class WaitSticksTest {
                     "    load-server-state-from-file global\n");
             Socket client = db.holdSession(haproxy, "db1");
             CompletableFuture<HapcRun> drain = drainAndWait(haproxy, "30");
-            int oldWorker = Procs.adminPid(haproxy.adminSocket());
             // what a reload script does before reloading: save the states where HAProxy loads them
             Files.writeString(stateFile, RawSocket.ask(haproxy.adminSocket(), "show servers state"));
 
-            reload(haproxy, oldWorker);
+            haproxy.reloadThroughMaster();
             assertEquals("drain", ServerStates.of(haproxy, "db", "db1"), "HAProxy kept the drain from the file");
             Thread.sleep(500);
             assertFalse(drain.isDone(), () -> "still waiting for the old worker's session: " + drain.join().stdout()
