@@ -15,7 +15,7 @@ import jsonschema
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from haproxy_fixture import HAProxy, binaries  # noqa: E402
+from haproxy_fixture import HAProxy, binaries, running  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
@@ -98,23 +98,14 @@ def assert_valid_answer(answer):
 
 @pytest.fixture
 def haproxy(tmp_path, haproxy_binary):
-    h = HAProxy(tmp_path / "lb", haproxy_binary)
-    try:
-        yield h.start()
-    finally:
-        h.stop()
+    with running(HAProxy(tmp_path / "lb", haproxy_binary)) as (h,):
+        yield h
 
 
 @pytest.fixture
 def three_haproxies(tmp_path, haproxy_binary):
-    started = []
-    try:
-        for i in range(3):
-            started.append(HAProxy(tmp_path / ("lb%d" % (i + 1)), haproxy_binary).start())
+    with running(*(HAProxy(tmp_path / ("lb%d" % (i + 1)), haproxy_binary) for i in range(3))) as started:
         yield started
-    finally:
-        for h in started:
-            h.stop()
 
 
 # -- Ansible --------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ and `worker_pid` read HAProxy's own answers over its unix sockets. Every wait he
 in time; all traffic stays on 127.0.0.1.
 """
 
+import contextlib
 import glob
 import os
 import random
@@ -321,6 +322,18 @@ listen db
 """
 
 
+@contextlib.contextmanager
+def running(*haproxies):
+    """Starts each HAProxy in turn and yields them as a list; at the end, failed or not (a start
+    that failed included), stops every one of them, workers of reloads and backend listeners
+    too. The one way the tests start and stop HAProxy."""
+    try:
+        yield [h.start() for h in haproxies]
+    finally:
+        for h in haproxies:
+            h.stop()
+
+
 class HAProxy:
     """One HAProxy instance: backend `web` (web1..web3) behind frontend `fe_web`, and the TCP
     `listen db` section (server db1) for held connections."""
@@ -418,15 +431,19 @@ class HAProxy:
     def admin_states(self, backend="web"):
         return {name: self.admin_state(backend, name) for name in self.servers_state(backend)}
 
-    def sessions(self, backend, server):
-        """The server's current sessions (`scur` of `show stat`)."""
+    def stat(self, backend, server):
+        """The server's row of `show stat`, {column: value}."""
         lines = self.cmd("show stat").splitlines()
         header = lines[0].lstrip("# ").split(",")
         for line in lines[1:]:
             row = dict(zip(header, line.split(",")))
             if row.get("pxname") == backend and row.get("svname") == server:
-                return int(row["scur"] or 0)
+                return row
         raise KeyError("%s/%s" % (backend, server))
+
+    def sessions(self, backend, server):
+        """The server's current sessions (`scur` of `show stat`)."""
+        return int(self.stat(backend, server)["scur"] or 0)
 
     def worker_pid(self):
         for line in self.cmd("show info").splitlines():

@@ -14,7 +14,7 @@ import time
 import pytest
 
 from conftest import hapc_answer, task_result
-from haproxy_fixture import HAProxy
+from haproxy_fixture import HAProxy, running
 from test_ansible import play, server_task
 from test_salt import conn_yaml
 
@@ -64,15 +64,14 @@ def agent_haproxy(tmp_path, haproxy_binary):
     h.config.write_text(h.config.read_text().replace(
         line, line + " agent-check agent-port %d agent-inter 300ms" % agent.port))
     try:
-        h.start()
-        deadline = time.monotonic() + 10
-        while agent.answered < 1 and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert agent.answered >= 1, "HAProxy never asked the agent"
-        assert agent_bits(h) & AGENT_RUNS
-        yield h
+        with running(h):
+            deadline = time.monotonic() + 10
+            while agent.answered < 1 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert agent.answered >= 1, "HAProxy never asked the agent"
+            assert agent_bits(h) & AGENT_RUNS
+            yield h
     finally:
-        h.stop()
         agent.stop()
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, VENV_BIN, hapc_answer
-from haproxy_fixture import HAProxy, free_port
+from haproxy_fixture import HAProxy, free_port, running
 
 MINIONS = ("lb1", "lb2", "lb3")
 # Bounds: start-up of the daemons, and any one salt / salt-run / salt-key command.
@@ -185,22 +185,17 @@ class Fleet:
 def fleet(tmp_path_factory, hapc, haproxy_binary):
     """One master and three minions per HAProxy version of the matrix (haproxy_binary)."""
     base = tmp_path_factory.mktemp("fleet")
-    haproxies, fleet = [], None
-    try:
-        for name in MINIONS:
-            haproxies.append(HAProxy(base / ("haproxy-" + name), haproxy_binary).start())
+    with running(*(HAProxy(base / ("haproxy-" + name), haproxy_binary) for name in MINIONS)) as haproxies:
         fleet = Fleet(base / "salt", hapc, haproxies)
-        fleet.start()
-        p, synced = fleet.salt("*", "saltutil.sync_all")
-        assert p.returncode == 0, p.stdout + p.stderr
-        for name in MINIONS:
-            assert "modules.hapc" in synced[name]["modules"] and "states.hapc" in synced[name]["states"], synced
-        yield fleet
-    finally:
-        if fleet:
+        try:
+            fleet.start()
+            p, synced = fleet.salt("*", "saltutil.sync_all")
+            assert p.returncode == 0, p.stdout + p.stderr
+            for name in MINIONS:
+                assert "modules.hapc" in synced[name]["modules"] and "states.hapc" in synced[name]["states"], synced
+            yield fleet
+        finally:
             fleet.stop()
-        for h in haproxies:
-            h.stop()
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from conftest import ROOT, task, task_result
-from haproxy_fixture import HAProxy
+from haproxy_fixture import HAProxy, running
 from test_ansible import play
 from test_salt import conn, conn_yaml
 
@@ -30,9 +30,8 @@ BACKENDS = ("web", "api", "db", "dbro")
 
 @pytest.fixture
 def lb(tmp_path, haproxy_binary):
-    h = HAProxy(tmp_path / "lb", haproxy_binary, extra_config=EXTRA).start()
-    yield h
-    h.stop()
+    with running(HAProxy(tmp_path / "lb", haproxy_binary, extra_config=EXTRA)) as (h,):
+        yield h
 
 
 def states(h):
@@ -173,10 +172,7 @@ ROLLING = str(ROOT / "ansible" / "playbooks" / "rolling_maintenance.yml")
 
 
 def test_rolling_playbook_without_backend_drains_every_backend_and_takes_min_up(ansible, tmp_path, haproxy_binary):
-    lbs = []
-    try:
-        for i in (1, 2):
-            lbs.append(HAProxy(tmp_path / ("lb%d" % i), haproxy_binary, extra_config=EXTRA).start())
+    with running(*(HAProxy(tmp_path / ("lb%d" % i), haproxy_binary, extra_config=EXTRA) for i in (1, 2))) as lbs:
         inv = ansible.hapc_inventory(lbs)
         marker = tmp_path / "maintenance-ran"
         # The maintenance step records web1's state in both backends on every load balancer.
@@ -212,9 +208,6 @@ def test_rolling_playbook_without_backend_drains_every_backend_and_takes_min_up(
         assert marker.read_text().split("\n")[:2] == ["drain drain", "drain drain"]
         for h in lbs:
             assert states(h) == ready_except(h)
-    finally:
-        for h in lbs:
-            h.stop()
 
 
 # -- Salt ---------------------------------------------------------------------------------------

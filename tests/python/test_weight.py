@@ -5,13 +5,14 @@ runs. HAProxy's own state (srv_uweight, srv_iweight, the admin state, scur) is t
 
 import json
 import os
+import socket
 import stat
 import time
 
 import pytest
 
 from conftest import task as module_task, task_result
-from haproxy_fixture import HAProxy
+from haproxy_fixture import HAProxy, free_port, running
 from test_ansible import play
 from test_salt import conn, conn_yaml
 
@@ -23,9 +24,8 @@ def weighted(tmp_path, haproxy_binary):
     text = h.config.read_text()
     h.config.write_text(text.replace("server web1 127.0.0.1:%d\n" % h.ports["web1"],
                                      "server web1 127.0.0.1:%d weight 100\n" % h.ports["web1"]))
-    h.start()
-    yield h
-    h.stop()
+    with running(h):
+        yield h
 
 
 def weight(h, backend, server):
@@ -110,6 +110,54 @@ def test_ansible_enabled_with_wait_and_ramp(ansible, weighted):
     p, data = ansible.playbook(play(task("back ramped", "enabled", wait="true", ramp=2)), inv)
     assert p.returncode == 0, p.stdout + p.stderr
     assert task_result(data, "back ramped")["changed"] is False, "in rotation at full weight: nothing to ramp"
+
+
+CHECKED = """
+backend checked
+    server app1 127.0.0.1:{app} check inter 200ms rise 2 fall 1
+"""
+
+
+@pytest.fixture
+def checked(tmp_path, haproxy_binary):
+    """The usual test HAProxy (each version of the matrix) with backend `checked`: app1 health-checked
+    on a port nothing listens on yet (`checked.app_port`), so it is DOWN until the test listens there."""
+    app_port = free_port()
+    h = HAProxy(tmp_path / "lb-checked", haproxy_binary, extra_config=CHECKED.replace("{app}", str(app_port)))
+    h.app_port = app_port
+    with running(h):
+        yield h
+
+
+def test_ansible_enabled_with_wait_returns_once_the_health_check_passed(ansible, checked):
+    deadline = time.monotonic() + 10
+    while not checked.stat("checked", "app1")["status"].startswith("DOWN") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert checked.stat("checked", "app1")["status"].startswith("DOWN")
+    checked.set_state("checked", "app1", "maint")
+    wire = checked.relayed()
+    proc = ansible.popen(play(module_task("back when up", backend="checked", server="app1", state="enabled",
+                                          wait=True, timeout=40)), ansible.hapc_inventory(wire))
+    try:
+        deadline = time.monotonic() + 20
+        while checked.admin_state("checked", "app1") != "ready" and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(1.0)
+        assert proc.poll() is None, "returned while the check still failed: %s" % (proc.communicate(),)
+        assert checked.stat("checked", "app1")["status"].startswith("DOWN")
+        with socket.create_server(("127.0.0.1", checked.app_port)):
+            out, err = proc.communicate(timeout=60)
+            assert proc.returncode == 0, out + err
+            status = checked.stat("checked", "app1")["status"]
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    res = task_result(json.loads(out), "back when up")
+    assert res["changed"] is True and res["health"][0]["up"] is True and res["health"][0]["checked"] is True, res
+    assert res["waited_seconds"] >= 1.0, res
+    assert status == "UP", "HAProxy said UP when the task returned"
+    assert wire.changes() == ["set server checked/app1 state ready"], "the enable once, then only reads"
 
 
 def test_ansible_drain_on_timeout_stop(ansible, haproxy):
