@@ -154,7 +154,8 @@ def test_each_host_is_reached_over_ssh_at_its_own_address(over_ssh, sshd, three_
 
 
 def test_rolling_playbook_in_check_mode_with_serial_changes_nothing(over_ssh, sshd, three_haproxies, tmp_path):
-    inv = ssh_inventory(over_ssh, sshd, three_haproxies)
+    wires = [h.relayed() for h in three_haproxies]
+    inv = ssh_inventory(over_ssh, sshd, wires)
     marker = tmp_path / "maintenance-ran"
     extra = {"backend": "db", "server": "db1", "lb_serial": 1, "drain_timeout": 10,
              "maintenance_command": "touch %s" % marker}
@@ -168,6 +169,8 @@ def test_rolling_playbook_in_check_mode_with_serial_changes_nothing(over_ssh, ss
         assert res["changed"] is True and res["check_mode"] is True and res["before"]["admin_state"] == "ready", res
         assert data["stats"][host]["failures"] == 0 and data["stats"][host]["unreachable"] == 0
     assert not marker.exists()
+    for wire in wires:
+        assert wire.read_servers_state() and wire.changes() == [], "check mode sends only reads"
     for h in three_haproxies:
         assert h.admin_state("db", "db1") == "ready"
 
