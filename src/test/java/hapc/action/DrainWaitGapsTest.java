@@ -40,6 +40,14 @@ class DrainWaitGapsTest {
         return live.start(binary, db.section());
     }
 
+    /** drain-server db/db1 --wait with these arguments, in the background, returned once db1 is drained. */
+    private static CompletableFuture<HapcRun> waitingDrain(HaproxyProcess haproxy, String... args) {
+        CompletableFuture<HapcRun> drain = CompletableFuture.supplyAsync(() -> HapcRun.run(args));
+        assertTrue(HaproxyProcess.waitUntil(Duration.ofSeconds(10),
+                () -> ServerStates.of(haproxy, "db", "db1").equals("drain")), "the drain happened");
+        return drain;
+    }
+
     @ParameterizedTest
     @MethodSource("hapc.testing.HaproxyVersions#all")
     void onTimeoutStopWithSeveralTargetsStopsOnlyThoseStillBusy(String binary) {
@@ -95,10 +103,8 @@ class DrainWaitGapsTest {
         HaproxyProcess haproxy = haproxy(binary);
         Socket client = db.holdSession(haproxy, "db1");
         RecordingRelay relay = live.relay(haproxy.adminSocket());
-        CompletableFuture<HapcRun> drain = CompletableFuture.supplyAsync(() -> HapcRun.run("-k",
-                relay.path().toString(), "drain-server", "-b", "db", "-s", "db1", "--wait", "-t", "20"));
-        assertTrue(HaproxyProcess.waitUntil(Duration.ofSeconds(10),
-                () -> ServerStates.of(haproxy, "db", "db1").equals("drain")), "the drain happened");
+        CompletableFuture<HapcRun> drain = waitingDrain(haproxy, "-k", relay.path().toString(),
+                "drain-server", "-b", "db", "-s", "db1", "--wait", "-t", "20");
         Thread.sleep(500);
         assertFalse(drain.isDone(), "waits for the session the worker still has");
         client.close();
@@ -116,10 +122,8 @@ class DrainWaitGapsTest {
         HaproxyProcess haproxy = haproxy(binary);
         db.holdSession(haproxy, "db1");
         RecordingRelay relay = live.relay(haproxy.adminSocket());
-        CompletableFuture<HapcRun> drain = CompletableFuture.supplyAsync(() -> HapcRun.run("-k",
-                relay.path().toString(), "drain-server", "-b", "db", "-s", "db1", "--wait", "-t", "30"));
-        assertTrue(HaproxyProcess.waitUntil(Duration.ofSeconds(10),
-                () -> ServerStates.of(haproxy, "db", "db1").equals("drain")), "the drain happened");
+        CompletableFuture<HapcRun> drain = waitingDrain(haproxy, "-k", relay.path().toString(),
+                "drain-server", "-b", "db", "-s", "db1", "--wait", "-t", "30");
         Thread.sleep(300);
         long cut = System.nanoTime();
         relay.close();
@@ -138,10 +142,8 @@ class DrainWaitGapsTest {
         HaproxyProcess haproxy = haproxy(binary);
         db.holdSession(haproxy, "db1");
         RecordingRelay relay = live.relay(haproxy.adminSocket());
-        CompletableFuture<HapcRun> drain = CompletableFuture.supplyAsync(() -> HapcRun.run(
-                haproxy.hapcArgsThrough(relay, "drain-server", "-b", "db", "-s", "db1", "--wait", "-t", "60")));
-        assertTrue(HaproxyProcess.waitUntil(Duration.ofSeconds(10),
-                () -> ServerStates.of(haproxy, "db", "db1").equals("drain")), "the drain happened");
+        CompletableFuture<HapcRun> drain = waitingDrain(haproxy,
+                haproxy.hapcArgsThrough(relay, "drain-server", "-b", "db", "-s", "db1", "--wait", "-t", "60"));
         Thread.sleep(300);
         long cut = System.nanoTime();
         relay.close();
