@@ -203,6 +203,23 @@ class Ansible:
                                 cwd=self.dir, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
+def state_probe(tmp_path, haproxies, *servers):
+    """A maintenance command that records, on each call, one line per HAProxy: the admin states
+    of `servers` ("backend/server") there, space-separated, read on its own admin socket. So a
+    test sees what the maintenance step saw. Returns (the record file, the command)."""
+    record, script = Path(tmp_path) / "maintenance-saw", Path(tmp_path) / "probe.py"
+    script.write_text(
+        "import sys\n"
+        "sys.path.insert(0, %r)\n"
+        "from haproxy_fixture import HAProxy\n"
+        "with open(%r, 'a') as out:\n"
+        "    for d in %r:\n"
+        "        h = HAProxy.__new__(HAProxy); h.admin_socket = d + '/admin.sock'\n"
+        "        out.write(' '.join(h.admin_state(*s.split('/')) for s in %r) + '\\n')\n"
+        % (str(Path(__file__).parent), str(record), [str(h.dir) for h in haproxies], list(servers)))
+    return record, "%s %s" % (sys.executable, script)
+
+
 def task(name, module="hapc.haproxy.server", **args):
     """One task of a play: the module with its arguments (values written as JSON, which is YAML)."""
     lines = ["    - name: %s" % name, "      %s:" % module]

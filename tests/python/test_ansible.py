@@ -2,10 +2,9 @@
 
 import json
 import shutil
-import sys
 import time
 
-from conftest import ROOT, hapc_answer, task, task_result
+from conftest import ROOT, hapc_answer, state_probe, task, task_result
 
 
 def play(*tasks):
@@ -288,20 +287,10 @@ ROLLING = str(ROOT / "ansible" / "playbooks" / "rolling_maintenance.yml")
 
 def test_rolling_maintenance_over_three_load_balancers(ansible, three_haproxies, tmp_path):
     inv = ansible.hapc_inventory(three_haproxies)
-    marker = tmp_path / "maintenance-ran"
     # The maintenance step records db1's admin state on every load balancer while it runs.
-    probe = tmp_path / "probe.py"
-    probe.write_text(
-        "import sys\n"
-        "sys.path.insert(0, %r)\n"
-        "from haproxy_fixture import HAProxy\n"
-        "with open(%r, 'a') as out:\n"
-        "    for d in %r:\n"
-        "        h = HAProxy.__new__(HAProxy); h.admin_socket = d + '/admin.sock'\n"
-        "        out.write(h.admin_state('db', 'db1') + '\\n')\n"
-        % (str(ROOT / "tests" / "python"), str(marker), [str(h.dir) for h in three_haproxies]))
+    marker, probe = state_probe(tmp_path, three_haproxies, "db/db1")
     extra = {"lb_hosts": "loadbalancers", "backend": "db", "server": "db1", "drain_timeout": 20,
-             "maintenance_command": "%s %s" % (sys.executable, probe)}
+             "maintenance_command": probe}
     p, data = ansible.playbook(ROLLING, inv, "-e", json.dumps(extra))
     assert p.returncode == 0, p.stdout + p.stderr
     for host in ("lb1", "lb2", "lb3"):

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, task_result
+from conftest import ROOT, state_probe, task_result
 from haproxy_fixture import free_port
 
 SSHD = "/usr/sbin/sshd"
@@ -177,19 +177,9 @@ def test_rolling_playbook_in_check_mode_with_serial_changes_nothing(over_ssh, ss
 
 def test_rolling_playbook_over_ssh_with_serial(over_ssh, sshd, three_haproxies, tmp_path):
     inv = ssh_inventory(over_ssh, sshd, three_haproxies)
-    record = tmp_path / "maintenance-saw"
-    probe = tmp_path / "probe.py"
-    probe.write_text(
-        "import sys\n"
-        "sys.path.insert(0, %r)\n"
-        "from haproxy_fixture import HAProxy\n"
-        "with open(%r, 'a') as out:\n"
-        "    for d in %r:\n"
-        "        h = HAProxy.__new__(HAProxy); h.admin_socket = d + '/admin.sock'\n"
-        "        out.write(h.admin_state('db', 'db1') + '\\n')\n"
-        % (str(ROOT / "tests" / "python"), str(record), [str(h.dir) for h in three_haproxies]))
+    record, probe = state_probe(tmp_path, three_haproxies, "db/db1")
     extra = {"backend": "db", "server": "db1", "lb_serial": 2, "drain_timeout": 10,
-             "maintenance_command": "%s %s" % (sys.executable, probe)}
+             "maintenance_command": probe}
     p, data = over_ssh.playbook(ROLLING, inv, "-e", json.dumps(extra))
     assert p.returncode == 0, p.stdout + p.stderr
     drain_batches = [sorted(t["hosts"]) for play in data["plays"] for t in play["tasks"] if t["task"]["name"] == DRAIN]

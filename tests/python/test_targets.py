@@ -4,11 +4,10 @@ ansible-playbook and salt-call runs. HAProxy's own socket is the judge: every te
 servers' states from `show servers state`, never from the wrapper's answer alone."""
 
 import json
-import sys
 
 import pytest
 
-from conftest import ROOT, task, task_result
+from conftest import ROOT, state_probe, task, task_result
 from haproxy_fixture import HAProxy, running
 from test_ansible import play
 from test_salt import conn, conn_yaml
@@ -174,20 +173,10 @@ ROLLING = str(ROOT / "ansible" / "playbooks" / "rolling_maintenance.yml")
 def test_rolling_playbook_without_backend_drains_every_backend_and_takes_min_up(ansible, tmp_path, haproxy_binary):
     with running(*(HAProxy(tmp_path / ("lb%d" % i), haproxy_binary, extra_config=EXTRA) for i in (1, 2))) as lbs:
         inv = ansible.hapc_inventory(lbs)
-        marker = tmp_path / "maintenance-ran"
         # The maintenance step records web1's state in both backends on every load balancer.
-        probe = tmp_path / "probe.py"
-        probe.write_text(
-            "import sys\n"
-            "sys.path.insert(0, %r)\n"
-            "from haproxy_fixture import HAProxy\n"
-            "with open(%r, 'a') as out:\n"
-            "    for d in %r:\n"
-            "        h = HAProxy.__new__(HAProxy); h.admin_socket = d + '/admin.sock'\n"
-            "        out.write(h.admin_state('web', 'web1') + ' ' + h.admin_state('api', 'web1') + '\\n')\n"
-            % (str(ROOT / "tests" / "python"), str(marker), [str(h.dir) for h in lbs]))
+        marker, probe = state_probe(tmp_path, lbs, "web/web1", "api/web1")
         extra = {"lb_hosts": "loadbalancers", "server": "web1", "drain_timeout": 20, "min_up": 3,
-                 "maintenance_command": "%s %s" % (sys.executable, probe)}
+                 "maintenance_command": probe}
 
         # min_up 3: each backend would keep 2 of 3 servers: refused everywhere, nothing drained.
         before = [state_rows(h) for h in lbs]
