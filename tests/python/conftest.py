@@ -15,7 +15,7 @@ import jsonschema
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from haproxy_fixture import HAProxy, binaries  # noqa: E402
+from haproxy_fixture import HAProxy, binaries, running  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
@@ -98,23 +98,14 @@ def assert_valid_answer(answer):
 
 @pytest.fixture
 def haproxy(tmp_path, haproxy_binary):
-    h = HAProxy(tmp_path / "lb", haproxy_binary)
-    try:
-        yield h.start()
-    finally:
-        h.stop()
+    with running(HAProxy(tmp_path / "lb", haproxy_binary)) as (h,):
+        yield h
 
 
 @pytest.fixture
 def three_haproxies(tmp_path, haproxy_binary):
-    started = []
-    try:
-        for i in range(3):
-            started.append(HAProxy(tmp_path / ("lb%d" % (i + 1)), haproxy_binary).start())
+    with running(*(HAProxy(tmp_path / ("lb%d" % (i + 1)), haproxy_binary) for i in range(3))) as started:
         yield started
-    finally:
-        for h in started:
-            h.stop()
 
 
 # -- Ansible --------------------------------------------------------------------------------
@@ -169,6 +160,19 @@ class Ansible:
             PATH="%s:%s" % (VENV_BIN, os.environ.get("PATH", "")),
         )
 
+    def hapc_vars(self, haproxy, **override):
+        """The hapc_* host variables that point the hapc.haproxy modules at one HAProxy (or at a
+        `Relayed` one: its relays), through this test's hapc launcher; `override` replaces any."""
+        return dict(dict(hapc_socket=str(haproxy.admin_socket), hapc_master_socket=str(haproxy.master_socket),
+                         hapc_config=str(haproxy.config), hapc_executable=self.hapc), **override)
+
+    def hapc_inventory(self, haproxies, **override):
+        """The inventory of the load balancers: one HAProxy as host localhost, a list of them as
+        hosts lb1, lb2, ... (in order), each with its hapc_* variables (`hapc_vars`)."""
+        if isinstance(haproxies, (list, tuple)):
+            return self.inventory({"lb%d" % (i + 1): self.hapc_vars(h, **override) for i, h in enumerate(haproxies)})
+        return self.inventory({"localhost": self.hapc_vars(haproxies, **override)})
+
     def inventory(self, hosts):
         """An INI inventory: {host: {var: value}}, every host on the local connection."""
         lines = ["[loadbalancers]"]
@@ -197,6 +201,30 @@ class Ansible:
         env = dict(self.env, ANSIBLE_STDOUT_CALLBACK="json_results")
         return subprocess.Popen([str(VENV_BIN / "ansible-playbook"), "-i", str(inventory), str(path), *args],
                                 cwd=self.dir, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def state_probe(tmp_path, haproxies, *servers):
+    """A maintenance command that records, on each call, one line per HAProxy: the admin states
+    of `servers` ("backend/server") there, space-separated, read on its own admin socket. So a
+    test sees what the maintenance step saw. Returns (the record file, the command)."""
+    record, script = Path(tmp_path) / "maintenance-saw", Path(tmp_path) / "probe.py"
+    script.write_text(
+        "import sys\n"
+        "sys.path.insert(0, %r)\n"
+        "from haproxy_fixture import HAProxy\n"
+        "with open(%r, 'a') as out:\n"
+        "    for d in %r:\n"
+        "        h = HAProxy.__new__(HAProxy); h.admin_socket = d + '/admin.sock'\n"
+        "        out.write(' '.join(h.admin_state(*s.split('/')) for s in %r) + '\\n')\n"
+        % (str(Path(__file__).parent), str(record), [str(h.dir) for h in haproxies], list(servers)))
+    return record, "%s %s" % (sys.executable, script)
+
+
+def task(name, module="hapc.haproxy.server", **args):
+    """One task of a play: the module with its arguments (values written as JSON, which is YAML)."""
+    lines = ["    - name: %s" % name, "      %s:" % module]
+    lines += ["        %s: %s" % (k, json.dumps(v)) for k, v in args.items()]
+    return "\n".join(lines)
 
 
 def task_result(data, task_name, host="localhost"):

@@ -17,6 +17,7 @@ and `worker_pid` read HAProxy's own answers over its unix sockets. Every wait he
 in time; all traffic stays on 127.0.0.1.
 """
 
+import contextlib
 import glob
 import os
 import random
@@ -196,6 +197,16 @@ class Relay:
         """The commands that can change HAProxy: all but `show ...`, `get ...` and `set severity-output`."""
         return [c for c in self.commands() if not self.READS.match(c)]
 
+    def read_servers_state(self):
+        """Whether a `show servers state` went out: the read every server action starts with, and
+        the proof that hapc really talked through this relay (an empty changes() alone is not)."""
+        return any(c.startswith("show servers state") for c in self.commands())
+
+    def clear(self):
+        """Forgets what was recorded so far (for a test that checks several calls in turn)."""
+        with self._lock:
+            self.connections.clear()
+
     def _accept(self):
         while True:
             try:
@@ -263,6 +274,27 @@ class Relay:
             pass
 
 
+class Relayed:
+    """An HAProxy as hapc reaches it through two relays: `admin_socket` and `master_socket` are
+    the relays' paths, `config` the HAProxy's own, so it goes wherever a test's helpers take an
+    HAProxy (`localhost(ansible, ...)`, `conn(...)`); `changes()` is every write sent on either."""
+
+    def __init__(self, haproxy, admin, master):
+        self.haproxy, self.admin, self.master = haproxy, admin, master
+        self.admin_socket, self.master_socket, self.config = admin.path, master.path, haproxy.config
+
+    def changes(self):
+        """Every command that can change HAProxy, sent on either socket (admin socket first)."""
+        return self.admin.changes() + self.master.changes()
+
+    def read_servers_state(self):
+        return self.admin.read_servers_state()
+
+    def clear(self):
+        self.admin.clear()
+        self.master.clear()
+
+
 CONFIG = """\
 global
     stats socket {dir}/admin.sock level admin
@@ -288,6 +320,18 @@ listen db
     bind 127.0.0.1:{db}
     server db1 127.0.0.1:{db1}
 """
+
+
+@contextlib.contextmanager
+def running(*haproxies):
+    """Starts each HAProxy in turn and yields them as a list; at the end, failed or not (a start
+    that failed included), stops every one of them, workers of reloads and backend listeners
+    too. The one way the tests start and stop HAProxy."""
+    try:
+        yield [h.start() for h in haproxies]
+    finally:
+        for h in haproxies:
+            h.stop()
 
 
 class HAProxy:
@@ -339,6 +383,11 @@ class HAProxy:
         self._relays.append(r)
         return r
 
+    def relayed(self):
+        """Relays in front of the admin socket and the master CLI, as a `Relayed` that stands for
+        this HAProxy wherever a test passes one to hapc (inventory, salt arguments)."""
+        return Relayed(self, self.relay("admin"), self.relay("master"))
+
     def stop(self):
         for r in self._relays:
             r.close()
@@ -382,15 +431,19 @@ class HAProxy:
     def admin_states(self, backend="web"):
         return {name: self.admin_state(backend, name) for name in self.servers_state(backend)}
 
-    def sessions(self, backend, server):
-        """The server's current sessions (`scur` of `show stat`)."""
+    def stat(self, backend, server):
+        """The server's row of `show stat`, {column: value}."""
         lines = self.cmd("show stat").splitlines()
         header = lines[0].lstrip("# ").split(",")
         for line in lines[1:]:
             row = dict(zip(header, line.split(",")))
             if row.get("pxname") == backend and row.get("svname") == server:
-                return int(row["scur"] or 0)
+                return row
         raise KeyError("%s/%s" % (backend, server))
+
+    def sessions(self, backend, server):
+        """The server's current sessions (`scur` of `show stat`)."""
+        return int(self.stat(backend, server)["scur"] or 0)
 
     def worker_pid(self):
         for line in self.cmd("show info").splitlines():

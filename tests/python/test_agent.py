@@ -13,9 +13,9 @@ import time
 
 import pytest
 
-from conftest import task_result
-from haproxy_fixture import HAProxy
-from test_ansible import localhost, play, server_task
+from conftest import hapc_answer, task_result
+from haproxy_fixture import HAProxy, running
+from test_ansible import play, server_task
 from test_salt import conn_yaml
 
 AGENT_RUNS = 0x04
@@ -64,15 +64,14 @@ def agent_haproxy(tmp_path, haproxy_binary):
     h.config.write_text(h.config.read_text().replace(
         line, line + " agent-check agent-port %d agent-inter 300ms" % agent.port))
     try:
-        h.start()
-        deadline = time.monotonic() + 10
-        while agent.answered < 1 and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert agent.answered >= 1, "HAProxy never asked the agent"
-        assert agent_bits(h) & AGENT_RUNS
-        yield h
+        with running(h):
+            deadline = time.monotonic() + 10
+            while agent.answered < 1 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert agent.answered >= 1, "HAProxy never asked the agent"
+            assert agent_bits(h) & AGENT_RUNS
+            yield h
     finally:
-        h.stop()
         agent.stop()
 
 
@@ -100,7 +99,7 @@ def eventually(condition, seconds=3.0):
 
 def test_ansible_drain_sticks_enable_resumes_and_keep_agent_is_passed(ansible, agent_haproxy):
     h = agent_haproxy
-    inv = localhost(ansible, h)
+    inv = ansible.hapc_inventory(h)
     p, data = ansible.playbook(play(server_task("drain web3", "web", "web3", "drained")), inv)
     assert p.returncode == 0, p.stdout + p.stderr
     res = task_result(data, "drain web3")
@@ -143,3 +142,30 @@ def test_salt_drain_sticks_enable_resumes_and_keep_agent_is_passed(salt, agent_h
     assert p.returncode == 0, p.stderr
     assert data["after"]["agent"] == "running" and any("may undo" in w for w in data["warnings"]), data
     assert eventually(lambda: h.admin_state("web", "web3") == "ready"), "the running agent undoes the drain"
+
+
+def test_the_relay_counts_every_kind_of_write_hapc_sends(hapc, agent_haproxy):
+    """The control for every "only reads in check mode" and "nothing sent" test: each kind of
+    write hapc sends is recorded by the Python relay as a change, once, and reached HAProxy."""
+    h = agent_haproxy
+    wire = h.relayed()
+
+    def run(**request):
+        wire.clear()
+        rc, answer = hapc_answer(hapc, dict(request, socket=str(wire.admin_socket),
+                                            master_socket=str(wire.master_socket)))
+        assert rc == 0 and answer["changed"] is True, answer
+        assert wire.read_servers_state(), wire.admin.commands()
+        return wire.changes()
+
+    assert run(action="drain-server", backend="web", server="web3") == [
+        "disable agent web/web3", "set server web/web3 state drain"]
+    assert h.admin_state("web", "web3") == "drain" and not agent_bits(h) & AGENT_RUNS
+    assert run(action="enable-server", backend="web", server="web3") == [
+        "set server web/web3 state ready", "enable agent web/web3"]
+    assert agent_bits(h) & AGENT_RUNS
+    assert run(action="set-weight", backend="web", server="web1", weight=40) == ["set weight web/web1 40"]
+    assert h.servers_state("web")["web1"]["srv_uweight"] == "40"
+    assert run(action="stop-server", backend="web", server="web2") == [
+        "set server web/web2 state maint", "shutdown sessions server web/web2"]
+    assert h.admin_state("web", "web2") == "maint"

@@ -2,17 +2,9 @@
 
 import json
 import shutil
-import sys
 import time
 
-from conftest import ROOT, hapc_answer, task_result
-
-
-def localhost(ansible, haproxy):
-    return ansible.inventory({"localhost": dict(hapc_socket=haproxy.admin_socket,
-                                                hapc_master_socket=haproxy.master_socket,
-                                                hapc_config=haproxy.config,
-                                                hapc_executable=ansible.hapc)})
+from conftest import ROOT, hapc_answer, state_probe, task, task_result
 
 
 def play(*tasks):
@@ -33,10 +25,7 @@ def play(*tasks):
 
 
 def server_task(name, backend, server, state, **extra):
-    lines = ["    - name: %s" % name, "      hapc.haproxy.server:",
-             "        backend: %s" % backend, "        server: %s" % server, "        state: %s" % state]
-    lines += ["        %s: %s" % kv for kv in extra.items()]
-    return "\n".join(lines)
+    return task(name, backend=backend, server=server, state=state, **extra)
 
 
 DRAIN_WEB1 = play(server_task("drain web1", "web", "web1", "drained"))
@@ -44,9 +33,8 @@ DRAIN_WEB1 = play(server_task("drain web1", "web", "web1", "drained"))
 
 def test_check_mode_reports_change_and_changes_nothing(ansible, haproxy):
     # hapc reaches HAProxy through relays that record every command: check mode sends only reads.
-    admin, master = haproxy.relay("admin"), haproxy.relay("master")
-    inv = ansible.inventory({"localhost": dict(hapc_socket=admin.path, hapc_master_socket=master.path,
-                                               hapc_config=haproxy.config, hapc_executable=ansible.hapc)})
+    wire = haproxy.relayed()
+    inv = ansible.hapc_inventory(wire)
     p, data = ansible.playbook(DRAIN_WEB1, inv, "--check")
     assert p.returncode == 0, p.stdout + p.stderr
     res = task_result(data, "drain web1")
@@ -54,14 +42,14 @@ def test_check_mode_reports_change_and_changes_nothing(ansible, haproxy):
     assert res["check_mode"] is True
     assert res["before"]["admin_state"] == "ready"
     # On the wire: the server was read, nothing that changes HAProxy was sent.
-    assert any(c.startswith("show servers state") for c in admin.commands()), admin.commands()
-    assert admin.changes() == [] and master.changes() == [], (admin.commands(), master.commands())
+    assert wire.read_servers_state(), wire.admin.commands()
+    assert wire.changes() == [], (wire.admin.commands(), wire.master.commands())
     # HAProxy itself: nothing changed.
     assert haproxy.admin_states() == {"web1": "ready", "web2": "ready", "web3": "ready"}
 
 
 def test_apply_changes_and_second_run_reports_no_change(ansible, haproxy):
-    inv = localhost(ansible, haproxy)
+    inv = ansible.hapc_inventory(haproxy)
     p, data = ansible.playbook(DRAIN_WEB1, inv)
     assert p.returncode == 0, p.stdout + p.stderr
     res = task_result(data, "drain web1")
@@ -77,7 +65,7 @@ def test_apply_changes_and_second_run_reports_no_change(ansible, haproxy):
 
 
 def test_stop_then_enable(ansible, haproxy):
-    inv = localhost(ansible, haproxy)
+    inv = ansible.hapc_inventory(haproxy)
     p, data = ansible.playbook(play(server_task("stop web2", "web", "web2", "stopped")), inv)
     assert p.returncode == 0, p.stdout + p.stderr
     assert task_result(data, "stop web2")["changed"] is True
@@ -89,7 +77,7 @@ def test_stop_then_enable(ansible, haproxy):
 
 
 def test_diff_shows_before_and_after(ansible, haproxy):
-    inv = localhost(ansible, haproxy)
+    inv = ansible.hapc_inventory(haproxy)
     p, _ = ansible.playbook(play(server_task("stop web3", "web", "web3", "stopped")), inv,
                             "--diff", json_output=False)
     assert p.returncode == 0, p.stdout + p.stderr
@@ -103,7 +91,7 @@ def test_diff_shows_before_and_after(ansible, haproxy):
 
 
 def test_check_mode_with_diff_shows_what_would_change(ansible, haproxy):
-    inv = localhost(ansible, haproxy)
+    inv = ansible.hapc_inventory(haproxy)
     p, _ = ansible.playbook(DRAIN_WEB1, inv, "--check", "--diff", json_output=False)
     assert p.returncode == 0, p.stdout + p.stderr
     assert any(l.startswith("+") and "drain" in l for l in p.stdout.splitlines()), p.stdout
@@ -111,7 +99,7 @@ def test_check_mode_with_diff_shows_what_would_change(ansible, haproxy):
 
 
 def test_unknown_server_fails_with_hapcs_message(ansible, haproxy):
-    inv = localhost(ansible, haproxy)
+    inv = ansible.hapc_inventory(haproxy)
     p, data = ansible.playbook(play(server_task("drain nosuch", "web", "nosuch", "drained")), inv)
     assert p.returncode != 0
     res = task_result(data, "drain nosuch")
@@ -125,7 +113,7 @@ def test_unknown_server_fails_with_hapcs_message(ansible, haproxy):
 
 
 def test_drain_wait_returns_after_held_connection_closes(ansible, haproxy):
-    inv = localhost(ansible, haproxy)
+    inv = ansible.hapc_inventory(haproxy)
     client = haproxy.hold_connection("db", "db", "db1")
     proc = ansible.popen(play(server_task("drain db1", "db", "db1", "drained", wait="true", timeout=60)), inv)
     try:
@@ -156,7 +144,7 @@ def test_drain_wait_returns_after_held_connection_closes(ansible, haproxy):
 
 
 def test_drain_wait_expires_fails_and_server_stays_drained(ansible, haproxy):
-    inv = localhost(ansible, haproxy)
+    inv = ansible.hapc_inventory(haproxy)
     haproxy.hold_connection("db", "db", "db1")
     p, data = ansible.playbook(play(server_task("drain db1", "db", "db1", "drained", wait="true", timeout=1)), inv)
     assert p.returncode != 0
@@ -195,7 +183,7 @@ INFO_TASKS = """\
 
 
 def test_info_answers_and_changes_nothing(ansible, haproxy):
-    inv = localhost(ansible, haproxy)
+    inv = ansible.hapc_inventory(haproxy)
     haproxy.set_state("web", "web2", "drain")
     haproxy.hold_connection("db", "db", "db1")
     p, data = ansible.playbook(play(INFO_TASKS), inv, "--check")
@@ -216,7 +204,7 @@ def test_info_answers_and_changes_nothing(ansible, haproxy):
 
 
 def test_info_frontends_and_config_backends(ansible, haproxy):
-    inv = localhost(ansible, haproxy)
+    inv = ansible.hapc_inventory(haproxy)
     tasks = """\
     - name: frontends
       hapc.haproxy.info:
@@ -250,7 +238,7 @@ def reload_task(haproxy):
 
 
 def test_reload_check_mode_validates_only_then_reload_keeps_drained(ansible, haproxy):
-    inv = localhost(ansible, haproxy)
+    inv = ansible.hapc_inventory(haproxy)
     haproxy.set_state("web", "web1", "drain")
     haproxy.set_state("web", "web3", "maint")
     pid = haproxy.worker_pid()
@@ -283,7 +271,7 @@ def test_reload_check_mode_validates_only_then_reload_keeps_drained(ansible, hap
 
 
 def test_reload_refuses_an_invalid_config(ansible, haproxy):
-    inv = localhost(ansible, haproxy)
+    inv = ansible.hapc_inventory(haproxy)
     pid = haproxy.worker_pid()
     haproxy.config.write_text(haproxy.config.read_text() + "\nbackend broken\n    nonsense directive\n")
     p, data = ansible.playbook(play(reload_task(haproxy)), inv)
@@ -294,32 +282,15 @@ def test_reload_refuses_an_invalid_config(ansible, haproxy):
 
 
 # -- the rolling maintenance playbook ---------------------------------------------------------
-def rolling_inventory(ansible, lbs):
-    return ansible.inventory({"lb%d" % (i + 1): dict(hapc_socket=h.admin_socket,
-                                                     hapc_master_socket=h.master_socket,
-                                                     hapc_config=h.config, hapc_executable=ansible.hapc)
-                              for i, h in enumerate(lbs)})
-
-
 ROLLING = str(ROOT / "ansible" / "playbooks" / "rolling_maintenance.yml")
 
 
 def test_rolling_maintenance_over_three_load_balancers(ansible, three_haproxies, tmp_path):
-    inv = rolling_inventory(ansible, three_haproxies)
-    marker = tmp_path / "maintenance-ran"
+    inv = ansible.hapc_inventory(three_haproxies)
     # The maintenance step records db1's admin state on every load balancer while it runs.
-    probe = tmp_path / "probe.py"
-    probe.write_text(
-        "import sys\n"
-        "sys.path.insert(0, %r)\n"
-        "from haproxy_fixture import HAProxy\n"
-        "with open(%r, 'a') as out:\n"
-        "    for d in %r:\n"
-        "        h = HAProxy.__new__(HAProxy); h.admin_socket = d + '/admin.sock'\n"
-        "        out.write(h.admin_state('db', 'db1') + '\\n')\n"
-        % (str(ROOT / "tests" / "python"), str(marker), [str(h.dir) for h in three_haproxies]))
+    marker, probe = state_probe(tmp_path, three_haproxies, "db/db1")
     extra = {"lb_hosts": "loadbalancers", "backend": "db", "server": "db1", "drain_timeout": 20,
-             "maintenance_command": "%s %s" % (sys.executable, probe)}
+             "maintenance_command": probe}
     p, data = ansible.playbook(ROLLING, inv, "-e", json.dumps(extra))
     assert p.returncode == 0, p.stdout + p.stderr
     for host in ("lb1", "lb2", "lb3"):
@@ -333,7 +304,7 @@ def test_rolling_maintenance_over_three_load_balancers(ansible, three_haproxies,
 
 
 def test_rolling_maintenance_stops_safely_when_one_wait_expires(ansible, three_haproxies, tmp_path):
-    inv = rolling_inventory(ansible, three_haproxies)
+    inv = ansible.hapc_inventory(three_haproxies)
     three_haproxies[1].hold_connection("db", "db", "db1")  # lb2 keeps a session open
     marker = tmp_path / "maintenance-ran"
     extra = {"backend": "db", "server": "db1", "drain_timeout": 2, "maintenance_command": "touch %s" % marker}
@@ -352,10 +323,7 @@ def test_rolling_maintenance_stops_safely_when_one_wait_expires(ansible, three_h
 
 
 def test_missing_launcher_fails_clearly(ansible, haproxy):
-    inv = ansible.inventory({"localhost": dict(hapc_socket=haproxy.admin_socket,
-                                               hapc_master_socket=haproxy.master_socket,
-                                               hapc_config=haproxy.config,
-                                               hapc_executable="hapc-not-installed")})
+    inv = ansible.hapc_inventory(haproxy, hapc_executable="hapc-not-installed")
     p, data = ansible.playbook(DRAIN_WEB1, inv)
     assert p.returncode != 0
     res = task_result(data, "drain web1")

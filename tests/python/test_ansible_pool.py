@@ -12,12 +12,6 @@ POOL = str(ROOT / "ansible" / "playbooks" / "pool_maintenance.yml")
 DRAIN = "Drain the server and wait for its sessions to end"
 
 
-def inventory(ansible, lbs):
-    return ansible.inventory({"lb%d" % (i + 1): dict(hapc_socket=h.admin_socket, hapc_master_socket=h.master_socket,
-                                                     hapc_config=h.config, hapc_executable=ansible.hapc)
-                              for i, h in enumerate(lbs)})
-
-
 def probe(tmp_path, lbs):
     """A maintenance command that appends one JSON line per call: the server it was called for,
     and the admin state of web1..web3 on every load balancer at that moment."""
@@ -50,7 +44,7 @@ def test_pool_one_server_at_a_time(ansible, three_haproxies, tmp_path):
     record, command = probe(tmp_path, three_haproxies)
     extra = {"backend": "web", "servers": ["web1", "web2", "web3"], "drain_timeout": 20,
              "maintenance_command": command}
-    p, data = ansible.playbook(POOL, inventory(ansible, three_haproxies), "-e", json.dumps(extra))
+    p, data = ansible.playbook(POOL, ansible.hapc_inventory(three_haproxies), "-e", json.dumps(extra))
     assert p.returncode == 0, p.stdout + p.stderr
     # The maintenance step ran once per server, in order, each time with that server (and only
     # that one) drained on all three load balancers.
@@ -77,7 +71,7 @@ def test_pool_stops_at_the_first_failure(ansible, three_haproxies, tmp_path):
     record, command = probe(tmp_path, three_haproxies)
     extra = {"backend": "web", "servers": ["web1", "web2", "web3"], "drain_timeout": 2,
              "maintenance_command": command}
-    p, data = ansible.playbook(POOL, inventory(ansible, three_haproxies), "-e", json.dumps(extra))
+    p, data = ansible.playbook(POOL, ansible.hapc_inventory(three_haproxies), "-e", json.dumps(extra))
     assert p.returncode != 0
     # web1 went through; web2's wait expired on lb2 and the play stopped there: no maintenance of
     # web2, web2 drained on all three (the drains ran together), web3 never touched.
@@ -93,7 +87,7 @@ def test_pool_stops_at_the_first_failure(ansible, three_haproxies, tmp_path):
 
 def test_pool_refuses_without_a_list_of_servers(ansible, three_haproxies):
     extra = {"backend": "web", "servers": "web1", "maintenance_command": "true"}
-    p, data = ansible.playbook(POOL, inventory(ansible, three_haproxies), "-e", json.dumps(extra))
+    p, data = ansible.playbook(POOL, ansible.hapc_inventory(three_haproxies), "-e", json.dumps(extra))
     assert p.returncode != 0
     assert task_result(data, "Check that backend, servers and maintenance_command are given", "lb1")["failed"]
     for h in three_haproxies:

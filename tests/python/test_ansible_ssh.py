@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, task_result
+from conftest import ROOT, state_probe, task_result
 from haproxy_fixture import free_port
 
 SSHD = "/usr/sbin/sshd"
@@ -130,8 +130,7 @@ def ssh_inventory(ansible, sshd, lbs):
     hosts = {}
     for i, (address, h) in enumerate(zip(ADDRESSES, lbs)):
         hosts["lb%d" % (i + 1)] = dict(sshd.ssh_vars(address), ansible_python_interpreter=sys.executable,
-                                       hapc_socket=str(h.admin_socket), hapc_master_socket=str(h.master_socket),
-                                       hapc_config=str(h.config), hapc_executable=ansible.hapc)
+                                       **ansible.hapc_vars(h))
     path = ansible.dir / "inventory.yml"
     path.write_text(json.dumps({"loadbalancers": {"hosts": hosts}}, indent=1))  # JSON is YAML
     return path
@@ -155,7 +154,8 @@ def test_each_host_is_reached_over_ssh_at_its_own_address(over_ssh, sshd, three_
 
 
 def test_rolling_playbook_in_check_mode_with_serial_changes_nothing(over_ssh, sshd, three_haproxies, tmp_path):
-    inv = ssh_inventory(over_ssh, sshd, three_haproxies)
+    wires = [h.relayed() for h in three_haproxies]
+    inv = ssh_inventory(over_ssh, sshd, wires)
     marker = tmp_path / "maintenance-ran"
     extra = {"backend": "db", "server": "db1", "lb_serial": 1, "drain_timeout": 10,
              "maintenance_command": "touch %s" % marker}
@@ -169,25 +169,17 @@ def test_rolling_playbook_in_check_mode_with_serial_changes_nothing(over_ssh, ss
         assert res["changed"] is True and res["check_mode"] is True and res["before"]["admin_state"] == "ready", res
         assert data["stats"][host]["failures"] == 0 and data["stats"][host]["unreachable"] == 0
     assert not marker.exists()
+    for wire in wires:
+        assert wire.read_servers_state() and wire.changes() == [], "check mode sends only reads"
     for h in three_haproxies:
         assert h.admin_state("db", "db1") == "ready"
 
 
 def test_rolling_playbook_over_ssh_with_serial(over_ssh, sshd, three_haproxies, tmp_path):
     inv = ssh_inventory(over_ssh, sshd, three_haproxies)
-    record = tmp_path / "maintenance-saw"
-    probe = tmp_path / "probe.py"
-    probe.write_text(
-        "import sys\n"
-        "sys.path.insert(0, %r)\n"
-        "from haproxy_fixture import HAProxy\n"
-        "with open(%r, 'a') as out:\n"
-        "    for d in %r:\n"
-        "        h = HAProxy.__new__(HAProxy); h.admin_socket = d + '/admin.sock'\n"
-        "        out.write(h.admin_state('db', 'db1') + '\\n')\n"
-        % (str(ROOT / "tests" / "python"), str(record), [str(h.dir) for h in three_haproxies]))
+    record, probe = state_probe(tmp_path, three_haproxies, "db/db1")
     extra = {"backend": "db", "server": "db1", "lb_serial": 2, "drain_timeout": 10,
-             "maintenance_command": "%s %s" % (sys.executable, probe)}
+             "maintenance_command": probe}
     p, data = over_ssh.playbook(ROLLING, inv, "-e", json.dumps(extra))
     assert p.returncode == 0, p.stdout + p.stderr
     drain_batches = [sorted(t["hosts"]) for play in data["plays"] for t in play["tasks"] if t["task"]["name"] == DRAIN]

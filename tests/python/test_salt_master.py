@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, VENV_BIN, hapc_answer
-from haproxy_fixture import HAProxy, free_port
+from haproxy_fixture import HAProxy, free_port, running
 
 MINIONS = ("lb1", "lb2", "lb3")
 # Bounds: start-up of the daemons, and any one salt / salt-run / salt-key command.
@@ -71,11 +71,13 @@ def stop_all(daemons, grace=5.0):
 class Fleet:
     """A salt-master and its minions lb1..lb3, all in one temporary directory, on 127.0.0.1.
     Each minion's config names its own HAProxy (hapc.socket, hapc.master_socket, hapc.config)
-    and the hapc launcher, and gives it the grain roles: [loadbalancer]."""
+    and the hapc launcher, and gives it the grain roles: [loadbalancer]. The minions reach their
+    HAProxy through relays (`wires`, one per minion) that record what hapc sent."""
 
     def __init__(self, directory, hapc, haproxies):
         self.dir = Path(directory)
         self.haproxies = dict(zip(MINIONS, haproxies))
+        self.wires = {name: h.relayed() for name, h in self.haproxies.items()}
         self.hapc = hapc
         self.daemons = []
         self.publish_port, self.ret_port = free_port(), free_port()
@@ -92,7 +94,7 @@ class Fleet:
             "pillar_roots": {"base": [str(self.dir / "pillar")]},
         })
         self.minion_confs = {}
-        for name, h in self.haproxies.items():
+        for name, h in self.wires.items():
             self.minion_confs[name] = self._conf(name, "minion", {
                 "id": name,
                 "master": "127.0.0.1",
@@ -183,22 +185,17 @@ class Fleet:
 def fleet(tmp_path_factory, hapc, haproxy_binary):
     """One master and three minions per HAProxy version of the matrix (haproxy_binary)."""
     base = tmp_path_factory.mktemp("fleet")
-    haproxies, fleet = [], None
-    try:
-        for name in MINIONS:
-            haproxies.append(HAProxy(base / ("haproxy-" + name), haproxy_binary).start())
+    with running(*(HAProxy(base / ("haproxy-" + name), haproxy_binary) for name in MINIONS)) as haproxies:
         fleet = Fleet(base / "salt", hapc, haproxies)
-        fleet.start()
-        p, synced = fleet.salt("*", "saltutil.sync_all")
-        assert p.returncode == 0, p.stdout + p.stderr
-        for name in MINIONS:
-            assert "modules.hapc" in synced[name]["modules"] and "states.hapc" in synced[name]["states"], synced
-        yield fleet
-    finally:
-        if fleet:
+        try:
+            fleet.start()
+            p, synced = fleet.salt("*", "saltutil.sync_all")
+            assert p.returncode == 0, p.stdout + p.stderr
+            for name in MINIONS:
+                assert "modules.hapc" in synced[name]["modules"] and "states.hapc" in synced[name]["states"], synced
+            yield fleet
+        finally:
             fleet.stop()
-        for h in haproxies:
-            h.stop()
 
 
 @pytest.fixture
@@ -276,6 +273,8 @@ def pillar(command, **extra):
 
 def test_orchestration_test_mode_reports_and_changes_nothing(fleet, lbs, probe):
     record, command = probe
+    for wire in fleet.wires.values():
+        wire.clear()
     p, res = fleet.orchestrate(ORCH, pillar(command, drain_timeout=10), test=True)
     assert res[DRAIN]["result"] is None, res[DRAIN]
     # Each load balancer's answer: db1 would go from ready to drain there.
@@ -286,17 +285,24 @@ def test_orchestration_test_mode_reports_and_changes_nothing(fleet, lbs, probe):
         assert drain["result"] is None and drain["changes"]["new"]["admin_state"] == "drain", drain
     assert res[MAINT]["result"] is None
     assert not record.exists()
+    # On each load balancer's wire: db1 was read, nothing that changes HAProxy was sent.
+    for name, wire in fleet.wires.items():
+        assert wire.read_servers_state() and wire.changes() == [], (name, wire.admin.commands())
     assert states_of(lbs) == {"lb1": "ready", "lb2": "ready", "lb3": "ready"}
 
 
 def test_orchestration_drains_everywhere_runs_maintenance_once_and_enables(fleet, lbs, probe):
     record, command = probe
+    for wire in fleet.wires.values():
+        wire.clear()
     p, res = fleet.orchestrate(ORCH, pillar(command, drain_timeout=10))
     assert p.returncode == 0, p.stdout + p.stderr
     assert all(r["result"] is True for r in res.values()), res
     # While the maintenance step ran, db1 was drained (admin state bit 0x08) on all three.
     assert record.read_text().split() == ["8", "8", "8"]
     assert set(res[ENABLE]["changes"]["ret"]) == set(MINIONS)
+    for name, wire in fleet.wires.items():
+        assert wire.changes() == ["set server db/db1 state drain", "set server db/db1 state ready"], name
     assert states_of(lbs) == {"lb1": "ready", "lb2": "ready", "lb3": "ready"}
 
 
@@ -319,8 +325,12 @@ def test_orchestration_stops_when_one_wait_expires_and_db1_stays_drained(fleet, 
 
 
 def test_orchestration_without_pillar_values_fails_and_changes_nothing(fleet, lbs):
+    for wire in fleet.wires.values():
+        wire.clear()
     p, res = fleet.orchestrate(ORCH, {"backend": "db"})
     assert p.returncode != 0
     (only,) = res.values()
     assert only["result"] is False and "server" in only["comment"] and "maintenance_command" in only["comment"]
+    assert all(w.admin.connections == [] and w.master.connections == [] for w in fleet.wires.values()), \
+        "refused before any minion called hapc"
     assert states_of(lbs) == {"lb1": "ready", "lb2": "ready", "lb3": "ready"}

@@ -4,12 +4,11 @@ ansible-playbook and salt-call runs. HAProxy's own socket is the judge: every te
 servers' states from `show servers state`, never from the wrapper's answer alone."""
 
 import json
-import sys
 
 import pytest
 
-from conftest import ROOT, task_result
-from haproxy_fixture import HAProxy
+from conftest import ROOT, state_probe, task, task_result
+from haproxy_fixture import HAProxy, running
 from test_ansible import play
 from test_salt import conn, conn_yaml
 
@@ -30,9 +29,8 @@ BACKENDS = ("web", "api", "db", "dbro")
 
 @pytest.fixture
 def lb(tmp_path, haproxy_binary):
-    h = HAProxy(tmp_path / "lb", haproxy_binary, extra_config=EXTRA).start()
-    yield h
-    h.stop()
+    with running(HAProxy(tmp_path / "lb", haproxy_binary, extra_config=EXTRA)) as (h,):
+        yield h
 
 
 def states(h):
@@ -55,19 +53,8 @@ def ready_except(h, **changed):
 
 
 # -- Ansible ------------------------------------------------------------------------------------
-def inventory(ansible, h):
-    return ansible.inventory({"localhost": dict(hapc_socket=h.admin_socket, hapc_master_socket=h.master_socket,
-                                                hapc_config=h.config, hapc_executable=ansible.hapc)})
-
-
-def task(name, module="hapc.haproxy.server", **args):
-    lines = ["    - name: %s" % name, "      %s:" % module]
-    lines += ["        %s: %s" % (k, json.dumps(v)) for k, v in args.items()]
-    return "\n".join(lines)
-
-
 def test_ansible_server_in_every_backend_drained_then_enabled(ansible, lb):
-    inv = inventory(ansible, lb)
+    inv = ansible.hapc_inventory(lb)
     p, data = ansible.playbook(play(task("drain web1", server="web1", state="drained")), inv)
     assert p.returncode == 0, p.stdout + p.stderr
     res = task_result(data, "drain web1")
@@ -90,24 +77,28 @@ def test_ansible_server_in_every_backend_drained_then_enabled(ansible, lb):
 
 
 def test_ansible_list_of_servers(ansible, lb):
-    inv = inventory(ansible, lb)
+    inv = ansible.hapc_inventory(lb)
     p, data = ansible.playbook(play(task("stop two", backend="web", server=["web1", "web2"], state="stopped")), inv)
     assert p.returncode == 0, p.stdout + p.stderr
     res = task_result(data, "stop two")
     assert [(t["backend"], t["server"]) for t in res["targets"]] == [("web", "web1"), ("web", "web2")]
     assert states(lb) == ready_except(lb, web__web1="maint", web__web2="maint")
 
-    # A list with one unknown name changes nothing at all.
+    # A list with one unknown name changes nothing at all: nothing that changes HAProxy is sent.
     before = state_rows(lb)
-    p, data = ansible.playbook(play(task("enable with a typo", server=["web1", "web2", "nosuch"], state="enabled")), inv)
+    wire = lb.relayed()
+    p, data = ansible.playbook(play(task("enable with a typo", server=["web1", "web2", "nosuch"], state="enabled")),
+                               ansible.hapc_inventory(wire))
     assert p.returncode != 0
     res = task_result(data, "enable with a typo")
     assert res["failed"] is True and res["error"]["kind"] == "not_found" and res["rc"] == 2
+    assert wire.admin.commands() and wire.changes() == [], wire.admin.commands()
     assert state_rows(lb) == before
 
 
 def test_ansible_min_up_refuses_then_allows_with_a_lower_n(ansible, lb):
-    inv = inventory(ansible, lb)
+    wire = lb.relayed()
+    inv = ansible.hapc_inventory(wire)
     before = state_rows(lb)
     drain = play(task("drain two", server=["web1", "web2"], state="drained", min_up=2))
     p, data = ansible.playbook(drain, inv)
@@ -118,12 +109,15 @@ def test_ansible_min_up_refuses_then_allows_with_a_lower_n(ansible, lb):
     # Both backends would keep one server of three (web: web3; api: web10).
     assert sorted((c["backend"], c["up_before"], c["up_after"]) for c in res["capacity"]) == [
         ("api", 3, 1), ("web", 3, 1)]
-    assert state_rows(lb) == before  # nothing was sent that changes HAProxy
+    assert wire.read_servers_state() and wire.changes() == [], "refused: nothing that changes HAProxy was sent"
+    assert state_rows(lb) == before
 
-    # Check mode reports the refusal the same way, and changes nothing either.
+    # Check mode reports the refusal the same way, and sends nothing either.
+    wire.clear()
     p, data = ansible.playbook(drain, inv, "--check")
     assert p.returncode != 0
     assert task_result(data, "drain two")["error"]["kind"] == "capacity"
+    assert wire.read_servers_state() and wire.changes() == []
     assert state_rows(lb) == before
 
     p, data = ansible.playbook(play(task("drain two", server=["web1", "web2"], state="drained", min_up=1)), inv)
@@ -134,13 +128,15 @@ def test_ansible_min_up_refuses_then_allows_with_a_lower_n(ansible, lb):
 
 
 def test_ansible_check_mode_with_diff_per_target(ansible, lb):
-    inv = inventory(ansible, lb)
+    wire = lb.relayed()
+    inv = ansible.hapc_inventory(wire)
     before = state_rows(lb)
     p, data = ansible.playbook(play(task("drain web1", server="web1", state="drained")), inv, "--check")
     assert p.returncode == 0, p.stdout + p.stderr
     res = task_result(data, "drain web1")
     assert res["changed"] is True and res["check_mode"] is True
     assert {t["backend"]: t["after"]["admin_state"] for t in res["targets"]} == {"web": "drain", "api": "drain"}
+    assert wire.read_servers_state() and wire.changes() == [], "check mode sends only reads"
     assert state_rows(lb) == before
 
     p, _ = ansible.playbook(play(task("drain web1", server="web1", state="drained")), inv, "--check", "--diff",
@@ -151,12 +147,13 @@ def test_ansible_check_mode_with_diff_per_target(ansible, lb):
     for target in ("web/web1", "api/web1"):
         assert "--- before: %s" % target in out and "+++ after: %s" % target in out, out
     assert sum(1 for l in out.splitlines() if l.startswith("+") and '"drain"' in l) == 2, out
+    assert wire.changes() == [], "check mode with --diff sends only reads too"
     assert state_rows(lb) == before
 
 
 def test_ansible_info_connections_of_a_server_in_every_backend(ansible, lb):
     lb.hold_connection("db", "db", "db1")
-    inv = inventory(ansible, lb)
+    inv = ansible.hapc_inventory(lb)
     p, data = ansible.playbook(play(task("db1 sessions", module="hapc.haproxy.info", server="db1"),
                                     task("db1 safe", module="hapc.haproxy.info", server="db1",
                                          query="safe_to_remove")), inv)
@@ -174,27 +171,12 @@ ROLLING = str(ROOT / "ansible" / "playbooks" / "rolling_maintenance.yml")
 
 
 def test_rolling_playbook_without_backend_drains_every_backend_and_takes_min_up(ansible, tmp_path, haproxy_binary):
-    lbs = []
-    try:
-        for i in (1, 2):
-            lbs.append(HAProxy(tmp_path / ("lb%d" % i), haproxy_binary, extra_config=EXTRA).start())
-        inv = ansible.inventory({"lb%d" % (i + 1): dict(hapc_socket=h.admin_socket, hapc_master_socket=h.master_socket,
-                                                        hapc_config=h.config, hapc_executable=ansible.hapc)
-                                 for i, h in enumerate(lbs)})
-        marker = tmp_path / "maintenance-ran"
+    with running(*(HAProxy(tmp_path / ("lb%d" % i), haproxy_binary, extra_config=EXTRA) for i in (1, 2))) as lbs:
+        inv = ansible.hapc_inventory(lbs)
         # The maintenance step records web1's state in both backends on every load balancer.
-        probe = tmp_path / "probe.py"
-        probe.write_text(
-            "import sys\n"
-            "sys.path.insert(0, %r)\n"
-            "from haproxy_fixture import HAProxy\n"
-            "with open(%r, 'a') as out:\n"
-            "    for d in %r:\n"
-            "        h = HAProxy.__new__(HAProxy); h.admin_socket = d + '/admin.sock'\n"
-            "        out.write(h.admin_state('web', 'web1') + ' ' + h.admin_state('api', 'web1') + '\\n')\n"
-            % (str(ROOT / "tests" / "python"), str(marker), [str(h.dir) for h in lbs]))
+        marker, probe = state_probe(tmp_path, lbs, "web/web1", "api/web1")
         extra = {"lb_hosts": "loadbalancers", "server": "web1", "drain_timeout": 20, "min_up": 3,
-                 "maintenance_command": "%s %s" % (sys.executable, probe)}
+                 "maintenance_command": probe}
 
         # min_up 3: each backend would keep 2 of 3 servers: refused everywhere, nothing drained.
         before = [state_rows(h) for h in lbs]
@@ -215,9 +197,6 @@ def test_rolling_playbook_without_backend_drains_every_backend_and_takes_min_up(
         assert marker.read_text().split("\n")[:2] == ["drain drain", "drain drain"]
         for h in lbs:
             assert states(h) == ready_except(h)
-    finally:
-        for h in lbs:
-            h.stop()
 
 
 # -- Salt ---------------------------------------------------------------------------------------
@@ -237,19 +216,22 @@ def test_salt_execution_functions_without_backend_and_with_a_list(salt, lb):
     assert states(lb) == ready_except(lb)
 
     before = state_rows(lb)
-    p, data = salt.call("hapc.stop_server", "web", "server=[web1, web2]", "min_up=2", *conn(lb))
+    wire = lb.relayed()
+    p, data = salt.call("hapc.stop_server", "web", "server=[web1, web2]", "min_up=2", *conn(wire))
     assert p.returncode != 0
     assert "capacity guard" in p.stdout + p.stderr
+    assert wire.read_servers_state() and wire.changes() == [], "refused: nothing that changes HAProxy was sent"
     assert state_rows(lb) == before
 
 
 def test_salt_states_changes_per_target_test_mode_and_min_up(salt, lb):
+    wire = lb.relayed()
     name = salt.sls("targets_drain", """\
 web1 out of every backend:
   hapc.server_drained:
     - name: web1
     - min_up: 2
-%s""" % conn_yaml(lb))
+%s""" % conn_yaml(wire))
     before = state_rows(lb)
     p, res = salt.apply(name, test=True)
     r = res["web1 out of every backend"]
@@ -257,6 +239,7 @@ web1 out of every backend:
     assert set(r["changes"]) == {"web/web1", "api/web1"}
     assert r["changes"]["api/web1"]["old"]["admin_state"] == "ready"
     assert r["changes"]["api/web1"]["new"]["admin_state"] == "drain"
+    assert wire.read_servers_state() and wire.changes() == [], "test=True sends only reads"
     assert state_rows(lb) == before
 
     p, res = salt.apply(name)

@@ -23,7 +23,7 @@ public enum Action {
     SET_WEIGHT("set-weight", Set.of(Field.BACKEND, Field.SERVER, Field.WEIGHT, Field.MIN_UP),
             Set.of(Field.SERVER, Field.WEIGHT)),
     CHECK_SAFE_TO_REMOVE("check-safe-to-remove", Set.of(Field.BACKEND, Field.SERVER), Set.of(Field.SERVER)),
-    RELOAD_HAPROXY("reload-haproxy", Set.of(Field.HAPROXY_BIN), Set.of());
+    RELOAD_HAPROXY("reload-haproxy", Set.of(), Set.of());
 
     private final String cliName;
     private final Set<Field> specificFields;

@@ -39,8 +39,9 @@ public enum Field {
             "bound on one exchange with HAProxy in seconds (default 10)"),
     FRONTEND("frontend", "f", "frontend", Type.NAME, false,
             "list-config-backends: only the backends this frontend routes to"),
-    HAPROXY_BIN("haproxy_bin", null, "haproxy-bin", Type.PATH, false,
-            "reload-haproxy: HAProxy binary that validates the config (default haproxy on PATH)"),
+    HAPROXY_BIN("haproxy_bin", null, "haproxy-bin", Type.PATH, true,
+            "HAProxy binary: its version and features decide the config's .if conditions, and reload-haproxy"
+                    + " validates the config with it (default haproxy on PATH)"),
     CHECK_MODE("check_mode", "C", "check", Type.FLAG, true, "check mode: report what would change, change nothing"),
     VERBOSE("verbose", "v", "verbose", Type.FLAG, true, "more detail on stderr");
 

@@ -176,8 +176,16 @@ public final class JsonRequestReader {
                     case LONG -> NODES.numberNode(parser.getLongValue());
                     default -> NODES.numberNode(parser.getBigIntegerValue());
                 };
-            case VALUE_NUMBER_FLOAT:
-                return NODES.numberNode(parser.getDoubleValue());
+            case VALUE_NUMBER_FLOAT: {
+                double value = parser.getDoubleValue();
+                // 1E+400 reads as Infinity, which the schema validator cannot compare (it crashed
+                // on an enum): no field takes a number that large, so it is refused here.
+                if (Double.isInfinite(value)) {
+                    throw HapcException.invalid(parser.getParsingContext().pathAsPointer() + ": the number "
+                            + parser.getText() + " is out of range");
+                }
+                return NODES.numberNode(value);
+            }
             case VALUE_TRUE:
                 return NODES.booleanNode(true);
             case VALUE_FALSE:

@@ -8,10 +8,9 @@ import hapc.testing.BackendServer;
 import hapc.testing.HapcRun;
 import hapc.testing.HaproxyProcess;
 import hapc.testing.HaproxyVersions;
-import hapc.testing.Ports;
 import hapc.testing.RawSocket;
 import hapc.testing.RecordingRelay;
-import java.net.Socket;
+import hapc.testing.TcpListen;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,23 +55,17 @@ class CheckModePropertyTest {
     static void start() {
         backend = new BackendServer();
         for (String binary : HaproxyVersions.binaries()) {
-            int tcpPort = Ports.free();
+            TcpListen db = TcpListen.db(backend.port());
             HaproxyProcess haproxy = HaproxyProcess.start(binary, """
                     backend web
                         server ready1 127.0.0.1:%1$d
                         server drained 127.0.0.1:%1$d
                         server stopped 127.0.0.1:%1$d
                         server disabled 127.0.0.1:%1$d disabled
-                    listen db
-                        mode tcp
-                        bind 127.0.0.1:%2$d
-                        server db1 127.0.0.1:%1$d
-                    """.formatted(backend.port(), tcpPort));
+                    """.formatted(backend.port()) + db.section());
             RawSocket.ask(haproxy.adminSocket(), "set server web/drained state drain");
             RawSocket.ask(haproxy.adminSocket(), "set server web/stopped state maint");
-            Socket held = haproxy.connect(tcpPort);
-            assertTrue(held.isConnected());
-            haproxy.awaitSessions("db", "db1", 1);
+            db.holdSession(haproxy, "db1");
             LIVE.put(HaproxyVersions.majorMinor(binary), new Live(haproxy, RawSocket.serversState(haproxy.adminSocket()),
                     RecordingRelay.to(haproxy.adminSocket()), RecordingRelay.to(haproxy.masterSocket())));
         }

@@ -25,6 +25,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The tricky conf directory (tabs, comments, listen, a ring with a server, named defaults and
  * an inherited default_backend, a .if block, a non-.cfg file) run by a real HAProxy, then listed
  * by hapc: the listing must be exactly what the files say, and agree with what HAProxy runs.
+ * hapc is given the binary under test (--haproxy-bin), whose build decides the .if block.
  */
 class ConfigListingHaproxyTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -48,7 +49,7 @@ class ConfigListingHaproxyTest {
             Started s = start(binary, dir, server.port());
             try (HaproxyProcess haproxy = s.haproxy()) {
                 String conf = s.conf().toString();
-                HapcRun frontends = HapcRun.run("list-frontends", "-c", conf);
+                HapcRun frontends = HapcRun.run("--haproxy-bin", binary, "list-frontends", "-c", conf);
                 assertEquals(0, frontends.exit(), frontends.stdout());
                 assertFalse(frontends.json().has("warnings"), frontends.stdout());
                 assertEquals(MAPPER.valueToTree(List.of(
@@ -62,7 +63,7 @@ class ConfigListingHaproxyTest {
                                 "be_tcp", "defaults", List.of(), List.of(), s.conf().resolve("20-frontends.cfg").toString(), 14))),
                         frontends.json().get("frontends"));
 
-                HapcRun backends = HapcRun.run("list-config-backends", "-c", conf);
+                HapcRun backends = HapcRun.run("--haproxy-bin", binary, "list-config-backends", "-c", conf);
                 assertEquals(0, backends.exit(), backends.stdout());
                 List<String> names = new ArrayList<>();
                 backends.json().get("backends").forEach(b -> names.add(b.get("name").asText()));
@@ -82,18 +83,20 @@ class ConfigListingHaproxyTest {
                 assertEquals(List.of("web1", "web2", "web3"), runtimeServers(haproxy, "be_web"));
                 assertEquals(List.of("api1", "api2"), runtimeServers(haproxy, "be_api"));
 
-                HapcRun onlyWeb = HapcRun.run("list-config-backends", "-c", conf, "-f", "fe_web");
+                HapcRun onlyWeb = HapcRun.run("--haproxy-bin", binary, "list-config-backends", "-c", conf, "-f",
+                        "fe_web");
                 List<String> routed = new ArrayList<>();
                 onlyWeb.json().get("backends").forEach(b -> routed.add(b.get("name").asText()));
                 assertEquals(List.of("be_web", "be_api", "be_static"), routed);
                 assertTrue(onlyWeb.json().get("warnings").get(0).asText().contains("dynamic"), onlyWeb.stdout());
 
-                HapcRun unknown = HapcRun.run("list-config-backends", "-c", conf, "-f", "nope");
+                HapcRun unknown = HapcRun.run("--haproxy-bin", binary, "list-config-backends", "-c", conf, "-f",
+                        "nope");
                 assertEquals(2, unknown.exit());
                 assertEquals("not_found", unknown.errorKind());
 
                 // --links: the admin socket comes from the config's 'stats socket ... level admin'.
-                HapcRun links = HapcRun.run("list-backends", "--links", "-c", conf);
+                HapcRun links = HapcRun.run("--haproxy-bin", binary, "list-backends", "--links", "-c", conf);
                 assertEquals(0, links.exit(), links.stdout());
                 assertTrue(links.json().get("config_agrees").asBoolean(), links.stdout());
                 List<String> running = RawSocket.backends(haproxy.adminSocket());
@@ -120,8 +123,8 @@ class ConfigListingHaproxyTest {
                 Path backends = s.conf().resolve("30-backends.cfg");
                 Files.writeString(backends, Files.readString(backends).replace("backend be_static from web",
                         "backend be_new from web"));
-                HapcRun links = HapcRun.run("list-backends", "-l", "-c", s.conf().toString(), "-k",
-                        haproxy.adminSocket().toString());
+                HapcRun links = HapcRun.run("--haproxy-bin", binary, "list-backends", "-l", "-c", s.conf().toString(),
+                        "-k", haproxy.adminSocket().toString());
                 assertEquals(0, links.exit(), links.stdout());
                 assertFalse(links.json().get("config_agrees").asBoolean());
                 assertEquals(MAPPER.valueToTree(List.of("be_static")), links.json().get("only_in_runtime"));

@@ -8,9 +8,9 @@ import hapc.testing.BackendServer;
 import hapc.testing.HapcRun;
 import hapc.testing.HaproxyProcess;
 import hapc.testing.LiveHaproxies;
-import hapc.testing.Ports;
 import hapc.testing.RawSocket;
 import hapc.testing.RecordingRelay;
+import hapc.testing.TcpListen;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,26 +29,18 @@ class DrainWaitFaultsTest {
     @RegisterExtension
     final LiveHaproxies live = new LiveHaproxies();
     private final BackendServer backend = live.backend();
-    private int tcpPort;
+    private TcpListen db;
 
     private HaproxyProcess haproxy(String binary) {
-        tcpPort = Ports.free();
-        HaproxyProcess haproxy = live.start(binary, """
-                listen db
-                    mode tcp
-                    bind 127.0.0.1:%2$d
-                    server db1 127.0.0.1:%1$d
-                    server db2 127.0.0.1:%1$d
-                """.formatted(backend.port(), tcpPort));
-        return haproxy;
+        db = TcpListen.db(backend.port(), "db1", "db2");
+        return live.start(binary, db.section());
     }
 
     @ParameterizedTest
     @MethodSource("hapc.testing.HaproxyVersions#all")
     void haproxyKilledDuringTheWaitFailsWithinASecondNotAtTheDeadline(String binary) throws Exception {
         HaproxyProcess haproxy = haproxy(binary);
-        haproxy.connect(tcpPort);
-        haproxy.awaitSessions("db", "db1", 1);
+        db.holdSession(haproxy, "db1");
         List<Long> pids = haproxyPids(haproxy);
 
         CompletableFuture<HapcRun> drain = CompletableFuture.supplyAsync(() -> HapcRun.run("-k",
@@ -91,10 +83,8 @@ class DrainWaitFaultsTest {
     @MethodSource("hapc.testing.HaproxyVersions#all")
     void aWaitThatExpiresLeavesTheServerDrainedAndSaysSo(String binary) {
         HaproxyProcess haproxy = haproxy(binary);
-        // round robin: one session on each server
-        haproxy.connect(tcpPort);
-        haproxy.connect(tcpPort);
-        haproxy.awaitSessions("db", "db2", 1);
+        db.holdSession(haproxy, "db1");
+        db.holdSession(haproxy, "db2");
         RecordingRelay relay = live.relay(haproxy.adminSocket());
         String request = """
                 {"action": "drain-server", "backend": "db", "server": "db2", "wait": true, "timeout": 0.5,

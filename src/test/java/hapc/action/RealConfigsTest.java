@@ -40,9 +40,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * list-backends with {@code show backend}; list-frontends and list-config-backends (names,
  * modes, servers, their addresses, ports, backup and disabled flags) with {@code show stat}
  * (types 0, 1, 2) and {@code show servers state}; every bind hapc lists is one HAProxy listens on.
- * hapc's config actions evaluate {@code .if} conditions with the {@code haproxy} on PATH (they
- * take no --haproxy-bin); the one condition of these fixtures, {@code feature(QUIC)}, has the
- * same value on both binaries, and the per-binary evaluation is what the last test checks.
+ * hapc's config actions are given the binary under test with --haproxy-bin, whose build decides
+ * the {@code .if} conditions (the haproxy on PATH is another version in the 2.2 and 3.0 runs);
+ * the last test checks that evaluation per binary, in hapc's reader and through the action.
  */
 @Timeout(120)
 class RealConfigsTest {
@@ -212,7 +212,9 @@ class RealConfigsTest {
         assertEquals(0, runtime.exit(), runtime.stdout());
         assertEquals(shownBackends, names(runtime.json().get("backends")), "list-backends vs show backend");
 
-        HapcRun listedFrontends = HapcRun.run("list-frontends", "-c", config.toString());
+        // .if conditions decided by the binary that runs the config, not by the haproxy on PATH.
+        HapcRun listedFrontends = HapcRun.run("list-frontends", "-c", config.toString(), "--haproxy-bin",
+                haproxy.binary());
         assertEquals(0, listedFrontends.exit(), listedFrontends.stdout());
         Map<String, Proxy> hapcFrontends = new LinkedHashMap<>();
         listedFrontends.json().get("frontends").forEach(f -> hapcFrontends.put(f.get("name").asText(),
@@ -234,7 +236,8 @@ class RealConfigsTest {
             }
         }));
 
-        HapcRun listedBackends = HapcRun.run("list-config-backends", "-c", config.toString());
+        HapcRun listedBackends = HapcRun.run("list-config-backends", "-c", config.toString(), "--haproxy-bin",
+                haproxy.binary());
         assertEquals(0, listedBackends.exit(), listedBackends.stdout());
         Map<String, Proxy> hapcBackends = new LinkedHashMap<>();
         Map<String, RuntimeServer> hapcServers = new LinkedHashMap<>();
@@ -298,6 +301,14 @@ class RealConfigsTest {
             assertEquals(List.of(), read.warnings());
             assertEquals(shown, read.backends().stream().map(ConfigBackend::name).toList(), String.join("\n", conditions));
             assertEquals(1, runs[0], "one haproxy -vv for the whole config");
+
+            // The same through the action: --haproxy-bin reaches the config reader. Without it the
+            // haproxy on PATH (2.6) would decide, and version_before(2.7) alone differs on 3.0.
+            HapcRun listed = HapcRun.run("list-config-backends", "-c", config.toString(), "--haproxy-bin", binary);
+            assertEquals(0, listed.exit(), listed.stdout());
+            assertEquals(shown, names(listed.json().get("backends")), "list-config-backends --haproxy-bin " + binary);
+            HapcRun frontends = HapcRun.run("list-frontends", "-c", config.toString(), "--haproxy-bin", binary);
+            assertEquals(0, frontends.exit(), frontends.stdout());
         }
     }
 

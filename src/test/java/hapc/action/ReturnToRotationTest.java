@@ -14,6 +14,7 @@ import hapc.testing.Ports;
 import hapc.testing.RawSocket;
 import hapc.testing.RecordingRelay;
 import hapc.testing.ServerStates;
+import hapc.testing.TcpListen;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -314,17 +315,9 @@ class ReturnToRotationTest {
     @ParameterizedTest
     @MethodSource("hapc.testing.HaproxyVersions#all")
     void onTimeoutStopKillsWhatIsLeftAndSucceeds(String binary) {
-        int tcpPort = Ports.free();
-        HaproxyProcess haproxy = live.start(binary, """
-                listen db
-                    mode tcp
-                    bind 127.0.0.1:%2$d
-                    server db1 127.0.0.1:%1$d
-                    server db2 127.0.0.1:%1$d
-                """.formatted(live.backend().port(), tcpPort));
-        RawSocket.ask(haproxy.adminSocket(), "set server db/db2 state maint");
-        haproxy.connect(tcpPort);
-        haproxy.awaitSessions("db", "db1", 1);
+        TcpListen db = TcpListen.db(live.backend().port(), "db1", "db2");
+        HaproxyProcess haproxy = live.start(binary, db.section());
+        db.holdSession(haproxy, "db1");
 
         RecordingRelay relay = live.relay(haproxy.adminSocket());
         HapcRun run = HapcRun.run(haproxy.hapcArgsThrough(relay, "drain-server", "-b", "db", "-s", "db1", "--wait",
@@ -341,8 +334,7 @@ class ReturnToRotationTest {
 
         // The default stays a failure that leaves the server drained.
         RawSocket.ask(haproxy.adminSocket(), "set server db/db1 state ready");
-        haproxy.connect(tcpPort);
-        haproxy.awaitSessions("db", "db1", 1);
+        db.holdSession(haproxy, "db1");
         HapcRun fail = HapcRun.run(haproxy.hapcArgs("drain-server", "-b", "db", "-s", "db1", "--wait", "-t", "0.5"));
         assertEquals(1, fail.exit(), fail.stdout());
         assertEquals("drain", ServerStates.of(haproxy, "db", "db1"));

@@ -13,6 +13,7 @@ import hapc.testing.LiveHaproxies;
 import hapc.testing.Ports;
 import hapc.testing.RawSocket;
 import hapc.testing.RecordingRelay;
+import hapc.testing.TcpListen;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,13 +32,13 @@ class RuntimeActionsTest {
     @RegisterExtension
     final LiveHaproxies live = new LiveHaproxies();
     private final BackendServer backend = live.backend();
-    private int tcpPort;
+    private TcpListen db;
     /** Between hapc and the admin socket / master CLI of the test's HAProxy: what was sent. */
     private RecordingRelay admin;
     private RecordingRelay master;
 
     private HaproxyProcess haproxy(String binary) {
-        tcpPort = Ports.free();
+        db = TcpListen.db(backend.port());
         HaproxyProcess haproxy = live.start(binary, """
                 frontend fe
                     bind 127.0.0.1:%1$d
@@ -48,11 +49,7 @@ class RuntimeActionsTest {
                     server off 127.0.0.1:%2$d disabled
                 backend other
                     server web-1 127.0.0.1:%2$d
-                listen db
-                    mode tcp
-                    bind 127.0.0.1:%3$d
-                    server db1 127.0.0.1:%2$d
-                """.formatted(Ports.free(), backend.port(), tcpPort));
+                """.formatted(Ports.free(), backend.port()) + db.section());
         admin = live.relay(haproxy.adminSocket());
         master = live.relay(haproxy.masterSocket());
         return haproxy;
@@ -175,8 +172,7 @@ class RuntimeActionsTest {
     @MethodSource("hapc.testing.HaproxyVersions#all")
     void checkModeSendsNothingThatChangesHaproxyButSaysWhatWouldChange(String binary) {
         HaproxyProcess haproxy = haproxy(binary);
-        Socket client = haproxy.connect(tcpPort);
-        haproxy.awaitSessions("db", "db1", 1);
+        Socket client = db.holdSession(haproxy, "db1");
         String before = RawSocket.serversState(haproxy.adminSocket());
 
         HapcRun drain = HapcRun.run(args(haproxy, "-C", "drain-server", "-b", "web", "-s", "web-1", "-w"));
@@ -205,8 +201,7 @@ class RuntimeActionsTest {
     @MethodSource("hapc.testing.HaproxyVersions#all")
     void aHeldTcpSessionIsCountedBlocksRemovalAndIsKilledByStop(String binary) throws Exception {
         HaproxyProcess haproxy = haproxy(binary);
-        Socket client = haproxy.connect(tcpPort);
-        haproxy.awaitSessions("db", "db1", 1);
+        Socket client = db.holdSession(haproxy, "db1");
 
         HapcRun connections = HapcRun.run(args(haproxy, "list-connections", "-b", "db", "-s", "db1"));
         assertEquals(0, connections.exit());
@@ -247,8 +242,7 @@ class RuntimeActionsTest {
     @MethodSource("hapc.testing.HaproxyVersions#all")
     void drainWaitReturnsSoonAfterTheLastSessionEnds(String binary) throws Exception {
         HaproxyProcess haproxy = haproxy(binary);
-        Socket client = haproxy.connect(tcpPort);
-        haproxy.awaitSessions("db", "db1", 1);
+        Socket client = db.holdSession(haproxy, "db1");
 
         CompletableFuture<HapcRun> drain = CompletableFuture.supplyAsync(
                 () -> HapcRun.run(args(haproxy, "drain-server", "-b", "db", "-s", "db1", "-w", "-t", "20")));
@@ -272,8 +266,7 @@ class RuntimeActionsTest {
     @MethodSource("hapc.testing.HaproxyVersions#all")
     void drainWaitTimesOutWithExit1AndLeavesTheServerDrained(String binary) {
         HaproxyProcess haproxy = haproxy(binary);
-        haproxy.connect(tcpPort);
-        haproxy.awaitSessions("db", "db1", 1);
+        db.holdSession(haproxy, "db1");
         long start = System.nanoTime();
         HapcRun run = HapcRun.run(args(haproxy, "drain-server", "-b", "db", "-s", "db1", "--wait", "--timeout", "1"));
         long tookMillis = (System.nanoTime() - start) / 1_000_000;
@@ -366,14 +359,9 @@ class RuntimeActionsTest {
     @MethodSource("hapc.testing.HaproxyVersions#all")
     void theAdminSocketIsFoundInTheConfigAndTcpSocketsWork(String binary) throws Exception {
         int cliPort = Ports.free();
-        tcpPort = Ports.free();
         HaproxyProcess haproxy = live.start(binary,
-                "    stats socket ipv4@127.0.0.1:%d level admin\n".formatted(cliPort), """
-                listen db
-                    mode tcp
-                    bind 127.0.0.1:%d
-                    server db1 127.0.0.1:%d
-                """.formatted(tcpPort, backend.port()));
+                "    stats socket ipv4@127.0.0.1:%d level admin\n".formatted(cliPort),
+                TcpListen.db(backend.port()).section());
 
         HapcRun viaTcp = HapcRun.run("-k", "ipv4@127.0.0.1:" + cliPort, "drain-server", "-b", "db", "-s", "db1");
         assertEquals(0, viaTcp.exit(), viaTcp.stdout());

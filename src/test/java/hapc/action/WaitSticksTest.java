@@ -8,14 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import hapc.testing.HapcRun;
 import hapc.testing.HaproxyProcess;
 import hapc.testing.LiveHaproxies;
-import hapc.testing.Ports;
 import hapc.testing.Procs;
 import hapc.testing.RawSocket;
 import hapc.testing.RecordingRelay;
 import hapc.testing.ServerStates;
-import java.io.UncheckedIOException;
+import hapc.testing.TcpListen;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,31 +34,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 class WaitSticksTest {
     @RegisterExtension
     final LiveHaproxies live = new LiveHaproxies();
-    private int tcpPort;
+    private TcpListen db;
     /** In front of the admin socket: what the waiting drain-server sent, reloads included. */
     private RecordingRelay relay;
 
     private HaproxyProcess haproxy(String binary, String extraGlobal, String extraListen) {
-        tcpPort = Ports.free();
-        HaproxyProcess haproxy = live.start(binary, extraGlobal, """
-                listen db
-                    mode tcp
-                    bind 127.0.0.1:%2$d
-                %3$s    server db1 127.0.0.1:%1$d
-                    server db2 127.0.0.1:%1$d
-                """.formatted(live.backend().port(), tcpPort, extraListen));
+        db = TcpListen.db(live.backend().port(), "db1", "db2");
+        HaproxyProcess haproxy = live.start(binary, extraGlobal, db.section(extraListen));
         relay = live.relay(haproxy.adminSocket());
         return haproxy;
-    }
-
-    /** One TCP session held on db/db1 (db2 in maint while it connects). */
-    private Socket holdSessionOnDb1(HaproxyProcess haproxy) throws Exception {
-        RawSocket.ask(haproxy.adminSocket(), "set server db/db2 state maint");
-        Socket client = haproxy.connect(tcpPort);
-        client.getOutputStream().write("hello\n".getBytes(StandardCharsets.US_ASCII));
-        haproxy.awaitSessions("db", "db1", 1);
-        RawSocket.ask(haproxy.adminSocket(), "set server db/db2 state ready");
-        return client;
     }
 
     private CompletableFuture<HapcRun> drainAndWait(HaproxyProcess haproxy, String timeout) {
@@ -68,48 +50,26 @@ class WaitSticksTest {
                 relay, "-v", "drain-server", "-b", "db", "-s", "db1", "--wait", "--timeout", timeout)));
         assertTrue(HaproxyProcess.waitUntil(Duration.ofSeconds(10),
                 () -> ServerStates.of(haproxy, "db", "db1").equals("drain")), "the drain happened");
-        // What follows (a reload, another caller) is about the wait: hapc must be in it, past the
-        // drain's own read-back, which the wait's first poll follows on the relay.
-        assertTrue(HaproxyProcess.waitUntil(Duration.ofSeconds(10), () -> readsAfterTheDrain() >= 2),
-                "hapc polls: " + relay.commands());
+        // In its wait: the read-back after the write (which a reload may fail: the drain's own
+        // answer is then a socket error) is done once the wait's first poll has read the state.
+        assertTrue(HaproxyProcess.waitUntil(Duration.ofSeconds(10), () -> {
+            List<String> sent = relay.commands();
+            int write = sent.indexOf("set server db/db1 state drain");
+            return write >= 0 && sent.subList(write, sent.size()).stream()
+                    .filter(c -> c.startsWith("show servers state")).count() >= 2;
+        }), "the wait started polling: " + relay.commands());
         return drain;
-    }
-
-    /** The {@code show servers state} reads the relay saw after the drain's write. */
-    private int readsAfterTheDrain() {
-        List<String> commands = relay.commands();
-        int write = commands.indexOf("set server db/db1 state drain");
-        return write < 0 ? 0 : (int) commands.subList(write, commands.size()).stream()
-                .filter(c -> c.startsWith("show servers state")).count();
-    }
-
-    /** A reload as systemctl or an operator would do it: through the master CLI, not through hapc. */
-    private static long reload(HaproxyProcess haproxy, int oldWorker) {
-        long sent = System.nanoTime();
-        try {
-            RawSocket.ask(haproxy.masterSocket(), "reload");
-        } catch (UncheckedIOException e) {
-            // the master re-executes itself and may close the connection without an answer
-        }
-        assertTrue(HaproxyProcess.waitUntil(Duration.ofSeconds(15), () -> {
-            try {
-                return Procs.adminPid(haproxy.adminSocket()) != oldWorker;
-            } catch (UncheckedIOException e) {
-                return false;
-            }
-        }), "a new worker took over");
-        return sent;
     }
 
     @ParameterizedTest
     @MethodSource("hapc.testing.HaproxyVersions#all")
     void aReloadDuringTheWaitIsWaitedThroughAndTheNewWorkerIsDrainedAgain(String binary) throws Exception {
         HaproxyProcess haproxy = haproxy(binary, "", "");
-        Socket client = holdSessionOnDb1(haproxy);
+        Socket client = db.holdSession(haproxy, "db1");
         CompletableFuture<HapcRun> drain = drainAndWait(haproxy, "30");
         int oldWorker = Procs.adminPid(haproxy.adminSocket());
 
-        long sent = reload(haproxy, oldWorker);
+        long sent = haproxy.reloadThroughMaster();
         long tookOver = System.nanoTime();
         int newWorker = Procs.adminPid(haproxy.adminSocket());
         // hapc puts the drain back in the new worker (it started db1 ready from the config)
@@ -151,13 +111,12 @@ class WaitSticksTest {
         try {
             HaproxyProcess haproxy = haproxy(binary, "    server-state-file " + stateFile + "\n",
                     "    load-server-state-from-file global\n");
-            Socket client = holdSessionOnDb1(haproxy);
+            Socket client = db.holdSession(haproxy, "db1");
             CompletableFuture<HapcRun> drain = drainAndWait(haproxy, "30");
-            int oldWorker = Procs.adminPid(haproxy.adminSocket());
             // what a reload script does before reloading: save the states where HAProxy loads them
             Files.writeString(stateFile, RawSocket.ask(haproxy.adminSocket(), "show servers state"));
 
-            reload(haproxy, oldWorker);
+            haproxy.reloadThroughMaster();
             assertEquals("drain", ServerStates.of(haproxy, "db", "db1"), "HAProxy kept the drain from the file");
             Thread.sleep(500);
             assertFalse(drain.isDone(), () -> "still waiting for the old worker's session: " + drain.join().stdout()
@@ -180,7 +139,7 @@ class WaitSticksTest {
     @MethodSource("hapc.testing.HaproxyVersions#all")
     void anotherCallerUndoingTheDrainStopsTheWaitAtOnceWithAConflict(String binary) throws Exception {
         HaproxyProcess haproxy = haproxy(binary, "", "");
-        holdSessionOnDb1(haproxy);
+        db.holdSession(haproxy, "db1");
         CompletableFuture<HapcRun> drain = drainAndWait(haproxy, "12");
         Thread.sleep(300);
         assertFalse(drain.isDone());
@@ -215,7 +174,7 @@ class WaitSticksTest {
         try {
             HaproxyProcess haproxy = haproxy(binary, "    server-state-file " + stateFile + "\n",
                     "    load-server-state-from-file global\n");
-            holdSessionOnDb1(haproxy);
+            db.holdSession(haproxy, "db1");
             CompletableFuture<HapcRun> drain = drainAndWait(haproxy, "20");
             int oldWorker = Procs.adminPid(haproxy.adminSocket());
 

@@ -9,7 +9,7 @@ import hapc.testing.HapcRun;
 import hapc.testing.HaproxyProcess;
 import hapc.testing.LiveHaproxies;
 import hapc.testing.ShellRun;
-import hapc.testing.Ports;
+import hapc.testing.TcpListen;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -24,18 +24,11 @@ class DrainProgressTest {
     final LiveHaproxies live = new LiveHaproxies();
     private final BackendServer backend = live.backend();
     private HaproxyProcess haproxy;
-    private int tcpPort;
 
     private void start(String binary) {
-        tcpPort = Ports.free();
-        haproxy = live.start(binary, """
-                listen db
-                    mode tcp
-                    bind 127.0.0.1:%1$d
-                    server db1 127.0.0.1:%2$d
-                """.formatted(tcpPort, backend.port()));
-        haproxy.connect(tcpPort);
-        haproxy.awaitSessions("db", "db1", 1);
+        TcpListen db = TcpListen.db(backend.port());
+        haproxy = live.start(binary, db.section());
+        db.holdSession(haproxy, "db1");
     }
 
     private CliRun drain(Terminal terminal) {

@@ -120,6 +120,8 @@ class HostileJsonInputTest {
                 Arguments.of("negative socket timeout", DRAIN + ",\"socket_timeout\":-5}", "socket_timeout"),
                 Arguments.of("zero socket timeout", DRAIN + ",\"socket_timeout\":0}", "socket_timeout"),
                 Arguments.of("huge timeout", DRAIN + ",\"wait\":true,\"timeout\":1e400}", "timeout"),
+                // Beyond a double's range, in a field whose schema is an enum: once an internal error.
+                Arguments.of("huge on_timeout", DRAIN + ",\"on_timeout\":1E+400}", "/on_timeout: the number 1E+400"),
                 Arguments.of("enormous integer timeout",
                         DRAIN + ",\"wait\":true,\"timeout\":123456789012345678901234567890}", "timeout"),
                 Arguments.of("NaN timeout", DRAIN + ",\"wait\":true,\"timeout\":NaN}", "not one valid JSON document"),

@@ -170,6 +170,33 @@ public final class HaproxyProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * A reload as systemctl or an operator would do it: through the master CLI, not through hapc;
+     * returns once a new worker answers on the admin socket (bounded: fails after 15 s).
+     *
+     * @return when the reload command was sent (System.nanoTime)
+     */
+    public long reloadThroughMaster() {
+        int oldWorker = Procs.adminPid(adminSocket());
+        long sent = System.nanoTime();
+        try {
+            RawSocket.ask(masterSocket(), "reload");
+        } catch (UncheckedIOException e) {
+            // the master re-executes itself and may close the connection without an answer
+        }
+        boolean tookOver = waitUntil(Duration.ofSeconds(15), () -> {
+            try {
+                return Procs.adminPid(adminSocket()) != oldWorker;
+            } catch (UncheckedIOException e) {
+                return false;
+            }
+        });
+        if (!tookOver) {
+            throw new AssertionError("no new worker took over from " + oldWorker + " within 15 s of the reload");
+        }
+        return sent;
+    }
+
     public static boolean waitUntil(Duration limit, BooleanSupplier condition) {
         long deadline = System.nanoTime() + limit.toNanos();
         while (System.nanoTime() < deadline) {

@@ -25,8 +25,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * cases): {@code @RegisterExtension static final LiveHaproxies LIVE = LiveHaproxies.perClass();}
  * then {@code LIVE.perVersion(binary, b -> LIVE.start(b, proxies))}, started on first use.</li>
  * <li><b>What was sent.</b> Point hapc at a {@link RecordingRelay} in front of the admin socket
- * or master CLI ({@code live.relay(haproxy.adminSocket())}) and assert on the command lines that
- * crossed it: nothing sent, the expected write once, only reads in check mode.</li>
+ * ({@code relay = live.relay(haproxy.adminSocket())}, then {@code haproxy.hapcArgsThrough(relay, ...)})
+ * and assert on the command lines that crossed it: nothing sent, the expected write once, only
+ * reads in check mode. {@link RelayCountsWritesTest} is the control: every kind of write counts.</li>
  * <li><b>HAProxy's state</b> through {@link RawSocket} / {@link ServerStates}, never hapc's answer alone.</li>
  * <li><b>The answer</b> comes from {@link HapcRun} (in-process) or {@link HapcProcess} (a real
  * JVM): both insist on exactly one JSON object, nothing after it, valid against the action's

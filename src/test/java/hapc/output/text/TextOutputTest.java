@@ -10,6 +10,7 @@ import hapc.testing.LiveHaproxies;
 import hapc.testing.Ports;
 import hapc.testing.RawSocket;
 import hapc.testing.RecordingRelay;
+import hapc.testing.TcpListen;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -25,10 +26,10 @@ class TextOutputTest {
     final LiveHaproxies live = new LiveHaproxies();
     private final BackendServer backend = live.backend();
     private HaproxyProcess haproxy;
-    private int tcpPort;
+    private TcpListen db;
 
     private void start(String binary) {
-        tcpPort = Ports.free();
+        db = TcpListen.db(backend.port());
         haproxy = live.start(binary, """
                 frontend fe
                     bind 127.0.0.1:%1$d
@@ -36,11 +37,7 @@ class TextOutputTest {
                 backend web
                     server web-1 127.0.0.1:%2$d weight 30
                     server web-2 127.0.0.1:%2$d disabled
-                listen db
-                    mode tcp
-                    bind 127.0.0.1:%3$d
-                    server db1 127.0.0.1:%2$d
-                """.formatted(Ports.free(), backend.port(), tcpPort));
+                """.formatted(Ports.free(), backend.port()) + db.section());
     }
 
     private CliRun text(String... args) {
@@ -51,8 +48,7 @@ class TextOutputTest {
     }
 
     private void holdTcpSession() {
-        haproxy.connect(tcpPort);
-        haproxy.awaitSessions("db", "db1", 1);
+        db.holdSession(haproxy, "db1");
     }
 
     @ParameterizedTest
