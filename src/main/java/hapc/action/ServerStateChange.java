@@ -10,6 +10,7 @@ import hapc.plan.Targets;
 import hapc.plan.WantedState;
 
 import hapc.ErrorKind;
+import hapc.host.HaproxyLock;
 import hapc.HapcException;
 import hapc.model.AdminState;
 import hapc.model.AgentState;
@@ -80,9 +81,18 @@ public final class ServerStateChange implements ActionHandler {
         return apply(context).outcome();
     }
 
-    /** The change with its targets, for drain-server's wait to go on from. */
+    /**
+     * The change with its targets, for drain-server's wait to go on from. Read, plan, guard,
+     * write and read back happen under the HAProxy's lock (not in check mode, which writes
+     * nothing), so concurrent callers plan from each other's results.
+     */
     Done apply(Context context) {
-        return apply(context, Targets.resolve(context));
+        if (context.request().checkMode()) {
+            return apply(context, Targets.resolve(context));
+        }
+        try (HaproxyLock lock = context.lockForWriting()) {
+            return apply(context, Targets.resolve(context));
+        }
     }
 
     /** The change for these targets (drain's --on-timeout stop: the ones still busy). */
