@@ -14,6 +14,7 @@ import hapc.runtime.MasterCli;
 import hapc.runtime.Process;
 import hapc.runtime.RuntimeApi;
 import hapc.runtime.SocketTarget;
+import hapc.wait.Interruption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,9 +35,30 @@ public final class Context {
     private LiveServers live;
     private HaproxyConfig config;
 
+    private final Interruption interruption;
+    private final Consumer<String> waitProgress;
+
     public Context(Request request, Consumer<String> trace) {
+        this(request, trace, new Interruption(), line -> { });
+    }
+
+    /**
+     * @param interruption what Ctrl-C sets, for the waits that answer on it (capacity)
+     * @param waitProgress one line of a capacity wait's progress, for a person at a terminal
+     */
+    public Context(Request request, Consumer<String> trace, Interruption interruption, Consumer<String> waitProgress) {
         this.request = request;
         this.trace = trace;
+        this.interruption = interruption;
+        this.waitProgress = waitProgress;
+    }
+
+    public Interruption interruption() {
+        return interruption;
+    }
+
+    public Consumer<String> waitProgress() {
+        return waitProgress;
     }
 
     public Request request() {

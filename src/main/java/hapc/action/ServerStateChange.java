@@ -3,6 +3,7 @@ package hapc.action;
 import hapc.plan.CapacityGuard;
 import hapc.plan.PlannedChange;
 import hapc.plan.TargetList;
+import hapc.wait.CapacityWait;
 import hapc.wait.Pause;
 
 import hapc.plan.ChangePlan;
@@ -87,11 +88,24 @@ public final class ServerStateChange implements ActionHandler {
      * nothing), so concurrent callers plan from each other's results.
      */
     Done apply(Context context) {
-        if (context.request().checkMode()) {
+        Request request = context.request();
+        if (request.checkMode()) {
             return apply(context, Targets.resolve(context));
         }
-        try (HaproxyLock lock = context.lockForWriting()) {
-            return apply(context, Targets.resolve(context));
+        CapacityWait capacity = request.capacityTimeout() == null ? null
+                : new CapacityWait(request.capacityTimeout(), context.interruption(), context.waitProgress());
+        while (true) {
+            try (HaproxyLock lock = context.lockForWriting()) {
+                return apply(context, Targets.resolve(context));
+            } catch (HapcException e) {
+                if (e.kind() != ErrorKind.CAPACITY || capacity == null) {
+                    throw e;
+                }
+                // outside the lock: others must be able to bring servers back meanwhile
+                capacity.until(() -> CapacityGuard.allows(
+                        ChangePlan.of(Targets.resolve(context), wanted.keepingAgent(request.keepAgent())),
+                        request.minUp()), e);
+            }
         }
     }
 
@@ -178,9 +192,16 @@ public final class ServerStateChange implements ActionHandler {
         List<String> running = plan.changes().stream().filter(c -> c.before().agent() == AgentState.RUNNING)
                 .map(PlannedChange::id).toList();
         if (!running.isEmpty()) {
-            context.warnings().add("keep_agent: the agent check of " + TargetList.shortened(running, ", ")
+            addOnce(context, "keep_agent: the agent check of " + TargetList.shortened(running, ", ")
                     + " keeps running and may undo the state " + wanted.admin().jsonName()
                     + " at its next check (its reply ready, drain or maint sets the state again)");
+        }
+    }
+
+    /** A warning once, however often a capacity wait has the call plan again. */
+    private static void addOnce(Context context, String warning) {
+        if (!context.warnings().contains(warning)) {
+            context.warnings().add(warning);
         }
     }
 

@@ -19,6 +19,16 @@ public final class CapacityGuard {
     private CapacityGuard() {
     }
 
+    /** Whether {@link #check} would let the plan through: what a capacity wait polls for. */
+    public static boolean allows(ChangePlan plan, int minUp) {
+        try {
+            check(plan, minUp, Map.of());
+            return true;
+        } catch (HapcException e) {
+            return false;
+        }
+    }
+
     /** @return one entry per backend the plan touches, for the answer; throws when one falls short */
     public static List<Map<String, Object>> check(ChangePlan plan, int minUp, Map<String, Object> answerSoFar) {
         Map<String, Integer> leaving = new LinkedHashMap<>();

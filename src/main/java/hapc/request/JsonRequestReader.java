@@ -293,7 +293,7 @@ public final class JsonRequestReader {
                 case NAMES -> (value instanceof String single ? List.of(single) : (List<String>) value)
                         .forEach(name -> Names.require(field.jsonName(), name));
                 case PATH -> Request.checkPath(field, (String) value);
-                case TEXT -> HoldText.require(field.jsonName(), (String) value);
+                case TEXT -> HoldText.require(field, (String) value);
                 case PATHS -> {
                     List<String> paths = value instanceof String single ? List.of(single) : (List<String>) value;
                     for (String path : paths) {

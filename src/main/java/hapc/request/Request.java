@@ -144,7 +144,7 @@ public record Request(
 
     private static String text(Map<Field, Object> values, Field field) {
         Object value = values.get(field);
-        return value == null ? null : HoldText.require(field.jsonName(), (String) value);
+        return value == null ? null : HoldText.require(field, (String) value);
     }
 
     private static String name(Map<Field, Object> values, Field field) {
