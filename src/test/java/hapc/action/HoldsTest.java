@@ -70,6 +70,10 @@ class HoldsTest {
         assertTrue(bob.changed(), "a new hold counts as a change: " + bob.stdout());
         assertEquals(2, bob.json().at("/after/holds").size(), bob.stdout());
         assertEquals("drain", ServerStates.of(haproxy, "web", "s1"));
+        HapcRun listed = call(k, "list-servers", "-b", "web", "-d");
+        assertEquals(List.of("alice", "bob"), listed.json().at("/servers/0/holds").findValuesAsText("owner"),
+                listed.stdout());
+        assertEquals(0, listed.json().at("/servers/1/holds").size(), listed.stdout());
 
         relay.clear();
         HapcRun anonymous = call(k, "enable-server", "-b", "web", "-s", "s1");
