@@ -39,8 +39,10 @@ public enum Field {
     FORCE("force", null, "force", Type.FLAG, false,
             "enable-server: release every hold on the server (named in a warning) and enable it"),
     STATE_DIR("state_dir", null, "state-dir", Type.PATH, true,
-            "where hapc keeps its per-HAProxy lock and hold files (default $HAPC_STATE_DIR, else /var/lib/hapc"
-                    + " for root, else $XDG_STATE_HOME/hapc or ~/.local/state/hapc)"),
+            "where hapc keeps one lock file and one hold store per HAProxy (default $HAPC_STATE_DIR, else"
+                    + " /var/lib/hapc when writable, else $XDG_STATE_HOME/hapc or ~/.local/state/hapc). Writing calls"
+                    + " take the lock, so hapc calls on this host that share the directory act one after another;"
+                    + " it cannot cover a hapc on another host reaching a TCP admin socket"),
     SOCKET("socket", "k", "socket", Type.PATH, true,
             "admin socket: unix path, ipv4@HOST:PORT or ipv6@[HOST]:PORT (default: from the config)"),
     CONFIG("config", "c", "config", Type.PATHS, true,
