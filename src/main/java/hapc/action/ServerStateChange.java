@@ -1,5 +1,6 @@
 package hapc.action;
 
+import hapc.plan.CapacityBasis;
 import hapc.plan.CapacityGuard;
 import hapc.plan.PlannedChange;
 import hapc.plan.TargetList;
@@ -109,7 +110,7 @@ public final class ServerStateChange implements ActionHandler {
                 // outside the lock: others must be able to bring servers back meanwhile
                 capacity.until(() -> CapacityGuard.allows(
                         ChangePlan.of(Targets.resolve(context), wanted.keepingAgent(request.keepAgent())),
-                        request.minUp()), e);
+                        request.minUp(), CapacityBasis.of(context)), e);
             }
         }
     }
@@ -135,7 +136,8 @@ public final class ServerStateChange implements ActionHandler {
         Outcome outcome = new Outcome(action).put("check_mode", request.checkMode());
         if (request.minUp() != null) {
             // a refusal changes nothing: its answer says changed false
-            outcome.put("capacity", CapacityGuard.check(plan, request.minUp(), outcome.fields()));
+            outcome.put("capacity", CapacityGuard.check(plan, request.minUp(), outcome.fields(),
+                    CapacityBasis.of(context)));
         }
         outcome.changed(plan.changed() || (holds != null && holds.storeChanged()));
         if (holds != null && holds.storeChanged() && !request.checkMode() && action != Action.ENABLE_SERVER) {

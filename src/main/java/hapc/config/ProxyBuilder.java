@@ -73,6 +73,12 @@ final class ProxyBuilder {
                 case "load-server-state-from-file" -> values = values.withLoadState(argument(line));
                 case "default-server" -> values = values.withServerDefaults(serverFlags(line, 1, values.serverDisabled,
                         values.serverBackup));
+                case "option", "no" -> {
+                    Boolean all = allBackups(line);
+                    if (all != null) {
+                        values = values.withAllBackups(all);
+                    }
+                }
                 case "use_backend", "server", "bind" ->
                         warn(line, "'" + line.keyword() + "' is not allowed in a defaults section (HAProxy refuses"
                                 + " this); ignored");
@@ -120,7 +126,12 @@ final class ProxyBuilder {
         String stateFileName = null;
         boolean serverDisabled = inherited.serverDisabled;
         boolean serverBackup = inherited.serverBackup;
+        boolean allBackups = inherited.allBackups;
         for (Directive line : section.directives()) {
+            Boolean all = allBackups(line);
+            if (all != null) {
+                allBackups = all;
+            }
             switch (line.keyword()) {
                 case "mode" -> mode = argument(line);
                 case "bind" -> {
@@ -192,7 +203,7 @@ final class ProxyBuilder {
                 backends.remove(section.name());
             }
             backends.put(section.name(), new ConfigBackend(section.name(), kind, effectiveMode, List.copyOf(servers),
-                    loadState != null ? loadState : inherited.loadState, stateFileName, section.origin()));
+                    loadState != null ? loadState : inherited.loadState, stateFileName, allBackups, section.origin()));
         }
     }
 
@@ -298,23 +309,35 @@ final class ProxyBuilder {
 
     /** What a defaults section hands down to the proxies that use it. */
     private record Defaults(String mode, String defaultBackend, String loadState, boolean serverDisabled,
-            boolean serverBackup) {
-        static final Defaults NONE = new Defaults(null, null, null, false, false);
+            boolean serverBackup, boolean allBackups) {
+        static final Defaults NONE = new Defaults(null, null, null, false, false, false);
 
         Defaults withMode(String value) {
-            return new Defaults(value, defaultBackend, loadState, serverDisabled, serverBackup);
+            return new Defaults(value, defaultBackend, loadState, serverDisabled, serverBackup, allBackups);
         }
 
         Defaults withDefaultBackend(String value) {
-            return new Defaults(mode, value, loadState, serverDisabled, serverBackup);
+            return new Defaults(mode, value, loadState, serverDisabled, serverBackup, allBackups);
         }
 
         Defaults withLoadState(String value) {
-            return new Defaults(mode, defaultBackend, value, serverDisabled, serverBackup);
+            return new Defaults(mode, defaultBackend, value, serverDisabled, serverBackup, allBackups);
         }
 
         Defaults withServerDefaults(boolean[] flags) {
-            return new Defaults(mode, defaultBackend, loadState, flags[0], flags[1]);
+            return new Defaults(mode, defaultBackend, loadState, flags[0], flags[1], allBackups);
         }
+
+        Defaults withAllBackups(boolean value) {
+            return new Defaults(mode, defaultBackend, loadState, serverDisabled, serverBackup, value);
+        }
+    }
+
+    /** {@code option allbackups} (true), {@code no option allbackups} (false), else null. */
+    private static Boolean allBackups(Directive line) {
+        if (line.is("option", "allbackups")) {
+            return true;
+        }
+        return line.is("no", "option", "allbackups") ? false : null;
     }
 }

@@ -31,7 +31,7 @@ public final class RuntimeApi {
     private static final Set<String> STATE_COLUMNS = Set.of("be_name", "srv_name", "srv_admin_state", "srv_op_state",
             "srv_addr", "srv_port", "srv_uweight", "srv_iweight", "srv_agent_state");
     private static final Set<String> STAT_COLUMNS = Set.of("pxname", "svname", "type", "status", "weight", "addr",
-            "scur", "qcur", "check_status");
+            "scur", "qcur", "check_status", "bck");
     /** Beyond this many backends, one whole dump costs less than a command per backend. */
     static final int PER_BACKEND_LIMIT = 32;
     /** Up to this many (backend, server) pairs, asking each costs less than the whole state dump. */
@@ -375,7 +375,8 @@ public final class RuntimeApi {
                             (int) table.number(row, "weight"),
                             emptyToNull(once(seen, table.get(row, "addr"))),
                             new ServerLoad(table.number(row, "scur"), table.number(row, "qcur")),
-                            emptyToNull(once(seen, table.get(row, "check_status")))));
+                            emptyToNull(once(seen, table.get(row, "check_status"))),
+                            "1".equals(table.get(row, "bck"))));
         }).require(answer.command(), needed);
         return rows;
     }
