@@ -26,7 +26,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Issue 19: the lock of an HAProxy between separate processes, and the hold fields' checks.
  * A process holding the lock makes a writing call wait (bounded by --socket-timeout, then kind
- * timeout with nothing sent); once that process is SIGKILLed, the next call proceeds at once,
+ * timeout with nothing sent), while reads and check mode answer at once (they take no lock);
+ * once that process is SIGKILLed, the next call proceeds at once,
  * because the kernel dropped its lock. A bad owner or reason is refused (exit 2) before anything
  * is sent. "Nothing sent" is proven on the recording relay, states on HAProxy's own socket.
  */
@@ -77,6 +78,18 @@ class LockAndInputTest {
             assertEquals("timeout", waited.errorKind(), waited.stdout());
             assertTrue(waited.msg().contains("lock"), waited.msg());
             assertEquals(List.of(), relay.changes(), "nothing sent while another process held the lock");
+            assertEquals("ready", ServerStates.of(haproxy, "web", "s1"));
+            // reads and check mode take no lock: they answer at once while it is held
+            relay.clear();
+            HapcProcess checked = HapcProcess.run("-k", relay.path().toString(), "--state-dir", stateDir.toString(),
+                    "--socket-timeout", "1", "drain-server", "-b", "web", "-s", "s1", "-C");
+            assertEquals(0, checked.exit(), checked.stdout() + checked.stderr());
+            assertTrue(checked.changed(), "check mode says the drain would change s1: " + checked.stdout());
+            HapcProcess listed = HapcProcess.run("-k", relay.path().toString(), "--state-dir", stateDir.toString(),
+                    "--socket-timeout", "1", "list-servers", "-b", "web", "-d");
+            assertEquals(0, listed.exit(), listed.stdout() + listed.stderr());
+            assertTrue(relay.readServersState(), "both read HAProxy");
+            assertEquals(List.of(), relay.changes(), "check mode and reads send no change");
             assertEquals("ready", ServerStates.of(haproxy, "web", "s1"));
         } finally {
             LockHolder.kill(holder);
