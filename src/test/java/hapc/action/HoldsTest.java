@@ -154,4 +154,28 @@ class HoldsTest {
         assertEquals(0, call(k, "enable-server", "-b", "web", "-s", "s1", "--owner", "alice").exit());
         assertEquals("ready", ServerStates.of(haproxy, "web", "s1"));
     }
+
+    /**
+     * A reload through the master CLI (no server-state file: the new worker starts with the
+     * server in rotation). The hold survives in the store: the next call reports the held
+     * server found in rotation, the owner's re-drain takes it out again, an anonymous enable
+     * is still refused.
+     */
+    @ParameterizedTest
+    @MethodSource("hapc.testing.HaproxyVersions#all")
+    void holdsSurviveAMasterCliReload(String binary) {
+        HaproxyProcess haproxy = haproxy(binary);
+        Path k = haproxy.adminSocket();
+        assertEquals(0, call(k, "drain-server", "-b", "web", "-s", "s1", "--owner", "alice").exit());
+        hapc.testing.MasterReloads.reload(haproxy, Procs.adminPid(k));
+        assertEquals("ready", ServerStates.of(haproxy, "web", "s1"), "no state file: the new worker forgot the drain");
+        HapcRun anonymous = call(k, "enable-server", "-b", "web", "-s", "s1");
+        assertEquals("conflict", anonymous.errorKind(), anonymous.stdout());
+        HapcRun again = call(k, "drain-server", "-b", "web", "-s", "s1", "--owner", "alice");
+        assertEquals(0, again.exit(), again.stdout());
+        assertEquals(true, again.json().at("/targets/0/held_in_rotation").asBoolean(), again.stdout());
+        assertEquals("drain", ServerStates.of(haproxy, "web", "s1"));
+        assertEquals(0, call(k, "enable-server", "-b", "web", "-s", "s1", "--owner", "alice").exit());
+        assertEquals("ready", ServerStates.of(haproxy, "web", "s1"));
+    }
 }
