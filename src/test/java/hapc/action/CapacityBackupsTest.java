@@ -104,4 +104,34 @@ class CapacityBackupsTest {
         assertEquals("drain", ServerStates.of(haproxy, "web", "s1"));
         assertEquals(1, relay.changes().size(), relay.changes().toString());
     }
+
+    @ParameterizedTest
+    @MethodSource("hapc.testing.HaproxyVersions#all")
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void downAndWeightZeroServersAreNoCapacity(String binary) throws Exception {
+        String port = String.valueOf(backend.port());
+        int closed = hapc.testing.Ports.free();
+        HaproxyProcess haproxy = live.start(binary, "backend web\n"
+                + "    server s1 127.0.0.1:" + port + "\n"
+                + "    server s2 127.0.0.1:" + port + "\n"
+                + "    server s3 127.0.0.1:" + closed + " check inter 100 fall 1 rise 1\n"
+                + "    server s4 127.0.0.1:" + port + " weight 0\n");
+        assertTrue(HaproxyProcess.waitUntil(java.time.Duration.ofSeconds(20), () -> hapc.testing.RawSocket.stateColumn(
+                haproxy.adminSocket(), "web", "s3", "srv_op_state") == 0), "s3 goes down (nothing listens)");
+        RecordingRelay relay = live.relay(haproxy.adminSocket());
+        // s1 and s2 count; s3 is down, s4 has weight 0: draining s1 leaves 1 < 2
+        HapcProcess refused = drain(relay, haproxy, false, "s1", "2");
+        assertEquals(1, refused.exit(), refused.stdout());
+        assertEquals("capacity", refused.errorKind(), refused.stdout());
+        JsonNode capacity = refused.json().get("capacity");
+        assertEquals(2, capacity.get(0).get("up_before").asInt(), refused.stdout());
+        assertTrue(why(capacity, "s3").contains("down"), refused.stdout());
+        assertEquals("weight 0", why(capacity, "s4"), refused.stdout());
+        assertEquals(List.of(), relay.changes(), "nothing sent when refused");
+        assertEquals("ready", ServerStates.of(haproxy, "web", "s1"));
+        // with --min-up 1 the same drain goes through
+        HapcProcess allowed = drain(relay, haproxy, false, "s1", "1");
+        assertEquals(0, allowed.exit(), allowed.stdout() + allowed.stderr());
+        assertEquals("drain", ServerStates.of(haproxy, "web", "s1"));
+    }
 }
