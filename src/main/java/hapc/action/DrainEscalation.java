@@ -4,6 +4,7 @@ import hapc.action.Context;
 import hapc.plan.Targets;
 
 import hapc.HapcException;
+import hapc.host.HaproxyLock;
 import hapc.output.Outcome;
 import hapc.runtime.LiveServers.Inspection;
 import java.util.List;
@@ -25,12 +26,13 @@ public final class DrainEscalation {
      */
     @SuppressWarnings("unchecked")
     public static Outcome stop(Context context, Outcome drained, List<String> busy, String waited) {
-        Targets fresh = Targets.resolve(context);
-        Targets still = new Targets(fresh.list().stream().filter(t -> busy.contains(id(t))).toList(),
-                fresh.snapshot());
-        long sessions = still.list().stream().mapToLong(t -> t.server().sessions()).sum();
         ServerStateChange.Done stopped;
-        try {
+        long sessions;
+        try (HaproxyLock lock = context.lockForWriting()) {
+            Targets fresh = Targets.resolve(context);
+            Targets still = new Targets(fresh.list().stream().filter(t -> busy.contains(id(t))).toList(),
+                    fresh.snapshot());
+            sessions = still.list().stream().mapToLong(t -> t.server().sessions()).sum();
             stopped = ServerStateChange.stop().apply(context, still);
         } catch (HapcException e) {
             // Answered in drain-server's shape (stop-server's partial answer is not one).

@@ -1,6 +1,7 @@
 package hapc.action;
 
-import hapc.model.Server;
+import hapc.host.Hold;
+import hapc.host.HoldStore;
 import hapc.output.Outcome;
 import hapc.request.Action;
 import hapc.request.Request;
@@ -17,9 +18,19 @@ public final class ListServers implements ActionHandler {
     public Outcome run(Context context) {
         Request request = context.request();
         String backend = request.backend();
-        List<Map<String, Object>> listed = request.details()
-                ? context.live().list(backend).stream().map(Server::toJson).toList()
-                : context.live().names(backend).stream().map(name -> brief(backend, name)).toList();
+        List<Map<String, Object>> listed;
+        if (request.details()) {
+            // read without the lock: the store is replaced atomically, so this is the old or the new one
+            Map<String, List<Hold>> holds = new HoldStore(context.stateDir(), context.haproxyKey()).read();
+            listed = context.live().list(backend).stream().map(server -> {
+                Map<String, Object> json = server.toJson();
+                json.put("holds", holds.getOrDefault(server.backend() + "/" + server.name(), List.of()).stream()
+                        .map(Hold::toJson).toList());
+                return json;
+            }).toList();
+        } else {
+            listed = context.live().names(backend).stream().map(name -> brief(backend, name)).toList();
+        }
         return new Outcome(Action.LIST_SERVERS)
                 .msg(listed.size() + " server" + (listed.size() == 1 ? "" : "s") + " in backend " + backend + ".")
                 .put("backend", backend)

@@ -98,7 +98,9 @@ public final class Cli {
                 // With -v the trace goes to stderr line by line; a rewritten line would garble it.
                 progress = new WaitProgressPrinter(err);
             }
-            context = new Context(request, verbose ? line -> err.println("hapc: " + line) : line -> { });
+            WaitProgressPrinter printer = progress;
+            context = new Context(request, verbose ? line -> err.println("hapc: " + line) : line -> { }, interruption,
+                    printer == null ? line -> { } : printer::line);
             outcome = handler(request, progress).run(context);
         } catch (HapcException e) {
             outcome = Outcome.failure(action, e);

@@ -8,7 +8,9 @@ import java.util.List;
  * @param loadServerState the effective {@code load-server-state-from-file} (global, local,
  *                        none), or null when neither the section nor its defaults set it
  * @param serverStateFileName the section's {@code server-state-file-name}, or null
+ * @param allBackups  {@code option allbackups}: every backup server takes traffic once no active
+ *                    one is up (the capacity guard then counts backups as capacity)
  */
 public record ConfigBackend(String name, SectionKind kind, String mode, List<ConfigServer> servers,
-        String loadServerState, String serverStateFileName, Origin origin) {
+        String loadServerState, String serverStateFileName, boolean allBackups, Origin origin) {
 }

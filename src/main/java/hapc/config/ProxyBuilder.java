@@ -72,6 +72,12 @@ final class ProxyBuilder {
                 case "default_backend" -> values = values.withDefaultBackend(argument(line));
                 case "load-server-state-from-file" -> values = values.withLoadState(argument(line));
                 case "default-server" -> values = values.withServerDefaults(values.server.with(line, 1));
+                case "option", "no" -> {
+                    Boolean all = allBackups(line);
+                    if (all != null) {
+                        values = values.withAllBackups(all);
+                    }
+                }
                 case "use_backend", "server", "bind" ->
                         warn(line, "'" + line.keyword() + "' is not allowed in a defaults section (HAProxy refuses"
                                 + " this); ignored");
@@ -118,7 +124,12 @@ final class ProxyBuilder {
         String loadState = null;
         String stateFileName = null;
         ServerKeywords serverDefaults = inherited.server;
+        boolean allBackups = inherited.allBackups;
         for (Directive line : section.directives()) {
+            Boolean all = allBackups(line);
+            if (all != null) {
+                allBackups = all;
+            }
             switch (line.keyword()) {
                 case "mode" -> mode = argument(line);
                 case "bind" -> {
@@ -188,7 +199,7 @@ final class ProxyBuilder {
                 backends.remove(section.name());
             }
             backends.put(section.name(), new ConfigBackend(section.name(), kind, effectiveMode, List.copyOf(servers),
-                    loadState != null ? loadState : inherited.loadState, stateFileName, section.origin()));
+                    loadState != null ? loadState : inherited.loadState, stateFileName, allBackups, section.origin()));
         }
     }
 
@@ -276,23 +287,36 @@ final class ProxyBuilder {
     }
 
     /** What a defaults section hands down to the proxies that use it. */
-    private record Defaults(String mode, String defaultBackend, String loadState, ServerKeywords server) {
-        static final Defaults NONE = new Defaults(null, null, null, ServerKeywords.NONE);
+    private record Defaults(String mode, String defaultBackend, String loadState, ServerKeywords server,
+            boolean allBackups) {
+        static final Defaults NONE = new Defaults(null, null, null, ServerKeywords.NONE, false);
 
         Defaults withMode(String value) {
-            return new Defaults(value, defaultBackend, loadState, server);
+            return new Defaults(value, defaultBackend, loadState, server, allBackups);
         }
 
         Defaults withDefaultBackend(String value) {
-            return new Defaults(mode, value, loadState, server);
+            return new Defaults(mode, value, loadState, server, allBackups);
         }
 
         Defaults withLoadState(String value) {
-            return new Defaults(mode, defaultBackend, value, server);
+            return new Defaults(mode, defaultBackend, value, server, allBackups);
         }
 
         Defaults withServerDefaults(ServerKeywords value) {
-            return new Defaults(mode, defaultBackend, loadState, value);
+            return new Defaults(mode, defaultBackend, loadState, value, allBackups);
         }
+
+        Defaults withAllBackups(boolean value) {
+            return new Defaults(mode, defaultBackend, loadState, server, value);
+        }
+    }
+
+    /** {@code option allbackups} (true), {@code no option allbackups} (false), else null. */
+    private static Boolean allBackups(Directive line) {
+        if (line.is("option", "allbackups")) {
+            return true;
+        }
+        return line.is("no", "option", "allbackups") ? false : null;
     }
 }

@@ -10,6 +10,7 @@ import java.util.Map;
  * @param weight        the weight set on the server ({@code srv_uweight}, what {@code set weight}
  *                      changes and {@code get weight} shows)
  * @param initialWeight the weight the config gave it ({@code srv_iweight})
+ * @param backup        a backup server ({@code show stat}'s {@code bck}); not in the answer's server object
  */
 public record Server(
         String backend,
@@ -24,7 +25,8 @@ public record Server(
         long queued,
         String checkStatus,
         int initialWeight,
-        int agentBits) {
+        int agentBits,
+        boolean backup) {
 
     public AdminState adminState() {
         return admin.state();
@@ -51,22 +53,22 @@ public record Server(
             case READY -> checkStatus == null ? "no check" : "UP";
         };
         return new Server(backend, name, bits, operational, expectedStatus, weight, address, port, sessions, queued,
-                checkStatus, initialWeight, agentBits);
+                checkStatus, initialWeight, agentBits, backup);
     }
 
     public Server withWeight(int newWeight) {
         return new Server(backend, name, admin, operational, status, newWeight, address, port, sessions, queued,
-                checkStatus, initialWeight, agentBits);
+                checkStatus, initialWeight, agentBits, backup);
     }
 
     public Server withAgentBits(int bits) {
         return new Server(backend, name, admin, operational, status, weight, address, port, sessions, queued,
-                checkStatus, initialWeight, bits);
+                checkStatus, initialWeight, bits, backup);
     }
 
     public Server withLoad(long newSessions, long newQueued) {
         return new Server(backend, name, admin, operational, status, weight, address, port, newSessions, newQueued,
-                checkStatus, initialWeight, agentBits);
+                checkStatus, initialWeight, agentBits, backup);
     }
 
     public Map<String, Object> toJson() {

@@ -29,6 +29,20 @@ public enum Field {
     KEEP_AGENT("keep_agent", null, "keep-agent", Type.FLAG, false,
             "leave a running agent check alone (by default drain and stop pause it, enable resumes it);"
                     + " the agent may then undo the state"),
+    CAPACITY_TIMEOUT("capacity_timeout", null, "capacity-timeout", Type.SECONDS, false,
+            "with --min-up: when the guard refuses, wait up to SECONDS for capacity (others coming back), then act"),
+    OWNER("owner", null, "owner", Type.TEXT, false,
+            "drain-server, stop-server: record a maintenance hold under this owner;"
+                    + " enable-server: release this owner's hold (others' holds keep the server out)"),
+    REASON("reason", null, "reason", Type.TEXT, false,
+            "drain-server, stop-server with --owner: why the server is held out (shown to other callers)"),
+    FORCE("force", null, "force", Type.FLAG, false,
+            "enable-server: release every hold on the server (named in a warning) and enable it"),
+    STATE_DIR("state_dir", null, "state-dir", Type.PATH, true,
+            "where hapc keeps one lock file and one hold store per HAProxy (default $HAPC_STATE_DIR, else"
+                    + " /var/lib/hapc when writable, else $XDG_STATE_HOME/hapc or ~/.local/state/hapc). Writing calls"
+                    + " take the lock, so hapc calls on this host that share the directory act one after another;"
+                    + " it cannot cover a hapc on another host reaching a TCP admin socket"),
     SOCKET("socket", "k", "socket", Type.PATH, true,
             "admin socket: unix path, ipv4@HOST:PORT or ipv6@[HOST]:PORT (default: from the config)"),
     CONFIG("config", "c", "config", Type.PATHS, true,
@@ -48,9 +62,9 @@ public enum Field {
     /**
      * NAME one name; NAMES one or several (a repeated option, a JSON string or list); COUNT a
      * whole number from 0; WEIGHT a whole number or "N%" ({@link WeightValue}); CHOICE one of
-     * {@link #choices()}.
+     * {@link #choices()}; TEXT free printable text on one line ({@link HoldText}).
      */
-    public enum Type { NAME, NAMES, PATH, PATHS, FLAG, SECONDS, COUNT, WEIGHT, CHOICE }
+    public enum Type { NAME, NAMES, PATH, PATHS, FLAG, SECONDS, COUNT, WEIGHT, CHOICE, TEXT }
 
     private final String jsonName;
     private final String shortOption;

@@ -176,7 +176,7 @@ public final class LiveServers {
                 state.weight(),
                 state.address(), state.port(), load.sessions(), load.queued(),
                 stat == null ? null : stat.checkStatus(),
-                state.initialWeight(), state.agentState());
+                state.initialWeight(), state.agentState(), stat != null && stat.backup());
     }
 
     public static HapcException noSuchServer(String backend, String server) {

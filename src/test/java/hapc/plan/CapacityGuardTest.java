@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 class CapacityGuardTest {
     private static Server server(String backend, String name, int adminBits, OperationalState op, int weight) {
         return new Server(backend, name, new AdminBits(adminBits), op, "UP", weight, "127.0.0.1", 80, 0, 0, null,
-                weight, 0);
+                weight, 0, false);
     }
 
     private static Server up(String backend, String name) {
@@ -53,10 +53,26 @@ class CapacityGuardTest {
         return new ChangePlan(new Targets(list, new ServerSnapshot(backends)), changes);
     }
 
+    /** The counts of each backend, without the names of what counted (checked where it matters). */
+    private static List<Map<String, Object>> numbers(List<Map<String, Object>> counts) {
+        List<Map<String, Object>> numbers = new ArrayList<>();
+        for (Map<String, Object> backend : counts) {
+            Map<String, Object> kept = new LinkedHashMap<>(backend);
+            kept.keySet().retainAll(List.of("backend", "up_before", "up_after", "min_up"));
+            numbers.add(kept);
+        }
+        return numbers;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> castCounts(Object capacity) {
+        return (List<Map<String, Object>>) capacity;
+    }
+
     @Test
     void aBackendLeftWithEnoughServersPassesWithItsCounts() {
         ChangePlan plan = drain(List.of(up("web", "a"), up("web", "b"), up("web", "c")), "web/a");
-        List<Map<String, Object>> counts = CapacityGuard.check(plan, 2, Map.of());
+        List<Map<String, Object>> counts = numbers(CapacityGuard.check(plan, 2, Map.of()));
         assertEquals(List.of(Map.of("backend", "web", "up_before", 3, "up_after", 2, "min_up", 2)), counts);
     }
 
@@ -71,7 +87,8 @@ class CapacityGuardTest {
         assertTrue(!refused.getMessage().contains("'web'"), "web keeps 2: not a shortfall: " + refused.getMessage());
         assertEquals("drain-server", refused.partial().get("action"));
         assertEquals(List.of(Map.of("backend", "web", "up_before", 3, "up_after", 2, "min_up", 2),
-                Map.of("backend", "api", "up_before", 2, "up_after", 1, "min_up", 2)), refused.partial().get("capacity"));
+                Map.of("backend", "api", "up_before", 2, "up_after", 1, "min_up", 2)),
+                numbers(castCounts(refused.partial().get("capacity"))));
     }
 
     @Test
@@ -83,10 +100,16 @@ class CapacityGuardTest {
                 server("web", "maint", AdminBits.FORCED_MAINT, OperationalState.DOWN, 1),
                 server("web", "starting", 0, OperationalState.STARTING, 1));
         ChangePlan plan = drain(servers, "web/a");
-        assertEquals(List.of(Map.of("backend", "web", "up_before", 2, "up_after", 1, "min_up", 1)),
-                CapacityGuard.check(plan, 1, Map.of()));
+        List<Map<String, Object>> counts = CapacityGuard.check(plan, 1, Map.of());
+        assertEquals(List.of(Map.of("backend", "web", "up_before", 2, "up_after", 1, "min_up", 1)), numbers(counts));
+        assertEquals(List.of("a", "b"), counts.get(0).get("counted"));
+        assertEquals(List.of(Map.of("server", "down", "why", "operationally down"),
+                Map.of("server", "zero", "why", "weight 0"), Map.of("server", "drained", "why", "admin state drain"),
+                Map.of("server", "maint", "why", "admin state maint"),
+                Map.of("server", "starting", "why", "operationally starting")), counts.get(0).get("not_counted"),
+                "each server left out says why");
         HapcException refused = assertThrows(HapcException.class, () -> CapacityGuard.check(plan, 2, Map.of()));
-        assertTrue(refused.getMessage().contains("would have 1 server up and in rotation (now 2, --min-up 2)"),
+        assertTrue(refused.getMessage().contains("would have 1 server up and in rotation (now 2: a, b; --min-up 2)"),
                 refused.getMessage());
     }
 
@@ -104,7 +127,7 @@ class CapacityGuardTest {
     void minUpZeroNeverRefusesEvenTheLastServer() {
         ChangePlan plan = drain(List.of(up("web", "a")), "web/a");
         assertEquals(List.of(Map.of("backend", "web", "up_before", 1, "up_after", 0, "min_up", 0)),
-                CapacityGuard.check(plan, 0, Map.of()));
+                numbers(CapacityGuard.check(plan, 0, Map.of())));
         assertThrows(HapcException.class, () -> CapacityGuard.check(plan, 1, Map.of()));
     }
 }
