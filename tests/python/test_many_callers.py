@@ -342,3 +342,40 @@ def test_salt_sends_the_hold_fields_only_when_set(salt, stub_hapc):
         {"action": "drain-server", "backend": "web", "server": "w1"},
         {"action": "enable-server", "backend": "web", "server": "w1"},
     ], sent
+
+
+def test_rolling_deploy_sends_each_host_its_own_requests(ansible, stub_hapc, tmp_path):
+    """The playbook's shape, from the requests it makes (no HAProxy): each application host
+    drains its own server on each load balancer in inventory order (that LB's socket), with
+    min_up, capacity_timeout and its own owner, deploys, then enables it on each with the same
+    owner; a later batch does not start after a failed host."""
+    path, requests = stub_hapc
+    lbs = {"lb1": {"hapc_socket": "/run/lb1.sock", "hapc_executable": path},
+           "lb2": {"hapc_socket": "/run/lb2.sock", "hapc_executable": path}}
+    inv = ansible.inventory(lbs, app={"app1": {}, "app2": {"hapc_server": "web-2"}, "app3": {}})
+    extra = {"backend": "app", "app_serial": 3, "min_up": 1, "deploy_command": "true"}
+    p, data = ansible.playbook(DEPLOY, inv, "-e", json.dumps(extra))
+    assert p.returncode == 0, p.stdout + p.stderr
+    for host, server in (("app1", "app1"), ("app2", "web-2"), ("app3", "app3")):
+        owner = "ansible:rolling_deploy:" + host
+        mine = [(r["action"], r["socket"]) for r in requests() if r["server"] == server]
+        assert mine == [("drain-server", "/run/lb1.sock"), ("drain-server", "/run/lb2.sock"),
+                        ("enable-server", "/run/lb1.sock"), ("enable-server", "/run/lb2.sock")], mine
+        drains = [r for r in requests() if r["server"] == server and r["action"] == "drain-server"]
+        assert all(r["owner"] == owner and r["reason"] == "deploy of " + host and r["min_up"] == 1
+                   and r["capacity_timeout"] == 600 and r["wait"] is True and r["backend"] == "app" for r in drains), drains
+        enables = [r for r in requests() if r["server"] == server and r["action"] == "enable-server"]
+        assert all(r["owner"] == owner and r["wait"] is True and "reason" not in r for r in enables), enables
+
+    # Without min_up: no capacity_timeout either. Two hosts per batch; app1's deploy fails: its
+    # server stays out (no enable), app2 finishes its cycle, app3 (the next batch) does not start.
+    (tmp_path / "requests.jsonl").unlink()
+    extra = {"backend": "app", "app_serial": 2, "deploy_command": "test {{ inventory_hostname }} != app1"}
+    p, data = ansible.playbook(DEPLOY, inv, "-e", json.dumps(extra))
+    assert p.returncode != 0
+    sent = requests()
+    assert sorted((r["action"], r["server"]) for r in sent) == sorted(
+        [("drain-server", "app1")] * 2 + [("drain-server", "web-2")] * 2 + [("enable-server", "web-2")] * 2), sent
+    assert all("min_up" not in r and "capacity_timeout" not in r for r in sent), sent
+    assert data["stats"]["app1"]["failures"] == 1 and data["stats"]["app2"]["failures"] == 0
+    assert data["stats"]["app3"]["failures"] == 1  # stopped by the batch gate, nothing sent
