@@ -260,6 +260,7 @@ class Salt:
 
     def __init__(self, workdir, hapc=None, srv=None, settings=(), minion_id="hapc-test"):
         self.dir = Path(workdir)
+        self.dir.mkdir(parents=True, exist_ok=True)
         self.srv = Path(srv) if srv else self.dir / "srv"
         self.srv.mkdir(parents=True, exist_ok=True)
         conf = self.dir / "conf"
@@ -284,16 +285,22 @@ class Salt:
         (conf / "minion").write_text("\n".join(lines) + "\n")
         self.conf = conf
 
+    # Where saltutil.sync_all puts the synced modules: Salt roots its default extension_modules
+    # (/var/cache/salt/minion/extmods) under root_dir, as it would any absolute path set here.
+    EXTMODS = Path("root/var/cache/salt/minion/extmods")
+
     def sibling(self, workdir, minion_id, **settings):
         """Another salt-call --local with its own id, cache and state lock (so several run at
         once, as several minions would), the same SLS files, and this one's synced hapc
-        modules (extension_modules: no second saltutil.sync_all). `settings`: more minion
-        config, e.g. {"hapc.socket": path}."""
+        modules (its extension_modules directory a link to this one's: no second
+        saltutil.sync_all). `settings`: more minion config, e.g. {"hapc.socket": path}."""
         config = (self.conf / "minion").read_text()
         executable = [l.split(":", 1)[1].strip() for l in config.splitlines() if l.startswith("hapc.executable:")]
-        return Salt(workdir, executable[0] if executable else None, srv=self.srv, minion_id=minion_id,
-                    settings=[("extension_modules", self.dir / "root" / "cache" / "extmods")]
-                    + sorted(settings.items()))
+        other = Salt(workdir, executable[0] if executable else None, srv=self.srv, minion_id=minion_id,
+                     settings=sorted(settings.items()))
+        (other.dir / self.EXTMODS).parent.mkdir(parents=True, exist_ok=True)
+        (other.dir / self.EXTMODS).symlink_to(self.dir / self.EXTMODS, target_is_directory=True)
+        return other
 
     def popen(self, *args):
         """salt-call --local started, not waited for (several at once); communicate() gives its
