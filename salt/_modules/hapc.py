@@ -32,7 +32,10 @@ status 3) is an answer, not a failure.
     ``hapc.executable`` minion config or pillar value, ``hapc`` on the PATH. The connection
     arguments ``socket``, ``config``, ``master_socket`` and ``socket_timeout`` left out of a
     call take the minion's ``hapc.<argument>`` config or pillar value when there is one (so that
-    one call from a master reaches each minion's own HAProxy), else hapc's defaults.
+    one call from a master reaches each minion's own HAProxy), else hapc's defaults. The
+    minion's ``hapc.state_dir`` value, when set, is hapc's ``state_dir``: where it keeps its
+    lock and maintenance holds for each HAProxy (hapc's default: ``HAPC_STATE_DIR``, else
+    ``/var/lib/hapc`` for root).
 
     .. code-block:: yaml
 
@@ -50,7 +53,8 @@ __virtualname__ = "hapc"
 
 NOT_SAFE = 3  # hapc's exit status when check-safe-to-remove answers "not safe"
 # Where HAProxy is: a call's own argument, else the minion's hapc.<name> config or pillar value.
-CONNECTION = ("socket", "config", "master_socket", "socket_timeout")
+# state_dir (where hapc keeps its lock and holds per HAProxy) is taken from there only.
+CONNECTION = ("socket", "config", "master_socket", "socket_timeout", "state_dir")
 
 
 def _configured(name="executable"):

@@ -296,7 +296,7 @@ def test_module_sends_the_hold_fields_only_when_set(ansible, stub_hapc):
       executable: "{{ hapc_executable }}"
   tasks:
     - hapc.haproxy.server: {server: w1, state: drained, min_up: 2, capacity_timeout: 30, owner: a, reason: "disk swap"}
-    - hapc.haproxy.server: {server: w1, state: stopped, capacity_timeout: 7.5, owner: a}
+    - hapc.haproxy.server: {server: w1, state: stopped, min_up: 1, capacity_timeout: 7.5, owner: a, state_dir: /tmp/holds}
     - hapc.haproxy.server: {server: w1, state: enabled, owner: a, force: true}
     - hapc.haproxy.server: {server: w1, weight: "50%", min_up: 2, capacity_timeout: 30}
     - hapc.haproxy.server: {server: w1, state: drained}
@@ -308,7 +308,8 @@ def test_module_sends_the_hold_fields_only_when_set(ansible, stub_hapc):
     assert sent == [
         {"action": "drain-server", "server": "w1", "min_up": 2, "capacity_timeout": 30.0, "owner": "a",
          "reason": "disk swap", "check_mode": False},
-        {"action": "stop-server", "server": "w1", "capacity_timeout": 7.5, "owner": "a", "check_mode": False},
+        {"action": "stop-server", "server": "w1", "min_up": 1, "capacity_timeout": 7.5, "owner": "a",
+         "state_dir": "/tmp/holds", "check_mode": False},
         {"action": "enable-server", "server": "w1", "owner": "a", "force": True, "check_mode": False},
         {"action": "set-weight", "server": "w1", "min_up": 2, "capacity_timeout": 30.0, "weight": "50%",
          "check_mode": False},
@@ -321,7 +322,7 @@ def test_salt_sends_the_hold_fields_only_when_set(salt, stub_hapc):
     path, requests = stub_hapc
     calls = [
         ("hapc.drain_server", "web", "w1", "min_up=2", "capacity_timeout=30", "owner=a", "reason=disk swap"),
-        ("hapc.stop_server", "web", "w1", "capacity_timeout=7.5", "owner=a"),
+        ("hapc.stop_server", "web", "w1", "min_up=1", "capacity_timeout=7.5", "owner=a"),
         ("hapc.enable_server", "web", "w1", "owner=a", "force=True"),
         ("hapc.set_weight", "web", "w1", "50%", "min_up=2", "capacity_timeout=30"),
         ("hapc.drain_server", "web", "w1"),
@@ -330,12 +331,12 @@ def test_salt_sends_the_hold_fields_only_when_set(salt, stub_hapc):
     for call in calls:
         p, _ = salt.call(*call, "executable=%s" % path)
         assert p.returncode == 0, p.stdout + p.stderr
-    sent = [{k: v for k, v in r.items() if k not in ("socket", "config", "master_socket", "socket_timeout")}
+    sent = [{k: v for k, v in r.items() if k not in ("socket", "config", "master_socket", "socket_timeout", "state_dir")}
             for r in requests()]
     assert sent == [
         {"action": "drain-server", "backend": "web", "server": "w1", "min_up": 2, "capacity_timeout": 30,
          "owner": "a", "reason": "disk swap"},
-        {"action": "stop-server", "backend": "web", "server": "w1", "capacity_timeout": 7.5, "owner": "a"},
+        {"action": "stop-server", "backend": "web", "server": "w1", "min_up": 1, "capacity_timeout": 7.5, "owner": "a"},
         {"action": "enable-server", "backend": "web", "server": "w1", "owner": "a", "force": True},
         {"action": "set-weight", "backend": "web", "server": "w1", "weight": "50%", "min_up": 2,
          "capacity_timeout": 30},
