@@ -1,6 +1,7 @@
 package hapc;
 
-import hapc.action.Interruption;
+import hapc.wait.Interruption;
+
 import hapc.cli.Cli;
 import hapc.cli.Terminal;
 import java.util.concurrent.CountDownLatch;

@@ -5,6 +5,8 @@ import hapc.config.ConfigFiles;
 import hapc.config.HaproxyConfig;
 import hapc.config.HaproxyBuild;
 import hapc.host.HaproxyBinary;
+import hapc.host.HaproxyLock;
+import hapc.host.StateDir;
 import hapc.request.Request;
 import hapc.runtime.AdminSocket;
 import hapc.runtime.LiveServers;
@@ -12,6 +14,7 @@ import hapc.runtime.MasterCli;
 import hapc.runtime.Process;
 import hapc.runtime.RuntimeApi;
 import hapc.runtime.SocketTarget;
+import hapc.wait.Interruption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,9 +35,30 @@ public final class Context {
     private LiveServers live;
     private HaproxyConfig config;
 
+    private final Interruption interruption;
+    private final Consumer<String> waitProgress;
+
     public Context(Request request, Consumer<String> trace) {
+        this(request, trace, new Interruption(), line -> { });
+    }
+
+    /**
+     * @param interruption what Ctrl-C sets, for the waits that answer on it (capacity)
+     * @param waitProgress one line of a capacity wait's progress, for a person at a terminal
+     */
+    public Context(Request request, Consumer<String> trace, Interruption interruption, Consumer<String> waitProgress) {
         this.request = request;
         this.trace = trace;
+        this.interruption = interruption;
+        this.waitProgress = waitProgress;
+    }
+
+    public Interruption interruption() {
+        return interruption;
+    }
+
+    public Consumer<String> waitProgress() {
+        return waitProgress;
     }
 
     public Request request() {
@@ -84,6 +108,41 @@ public final class Context {
         } catch (HapcException e) {
             return null;
         }
+    }
+
+    /** Where the lock and hold files live (--state-dir, HAPC_STATE_DIR, else the default). */
+    public StateDir stateDir() {
+        return StateDir.resolve(request.stateDir(), System::getenv);
+    }
+
+    /**
+     * What identifies this HAProxy on this host: the admin socket's real path (two spellings
+     * of one socket, or a symlink to it, share one lock), or host:port for a TCP socket.
+     */
+    public String haproxyKey() {
+        SocketTarget target = adminSocketTarget();
+        if (!target.isUnix()) {
+            return "tcp:" + target.host() + ":" + target.port();
+        }
+        try {
+            return target.unixPath().toRealPath().toString();
+        } catch (java.io.IOException e) {
+            // not there: the connection will say so; the absolute path still names it
+            return target.unixPath().toAbsolutePath().normalize().toString();
+        }
+    }
+
+    /**
+     * The lock of this HAProxy for one writing step (read, plan, guard, write, read back),
+     * waited for at most --socket-timeout. Never held while waiting for sessions, health or
+     * capacity.
+     */
+    public HaproxyLock lockForWriting() {
+        String key = haproxyKey();
+        HaproxyLock lock = HaproxyLock.acquire(stateDir(), key, request.socketTimeout(),
+                "pid " + ProcessHandle.current().pid() + ", " + request.action().cliName());
+        trace.accept("lock of " + key + " taken after " + lock.waited().toMillis() + " ms");
+        return lock;
     }
 
     /** The -k socket, else the config's {@code stats socket ... level admin}, else the default path. */

@@ -1,6 +1,10 @@
 package hapc.action;
 
+import hapc.action.Context;
+import hapc.plan.Targets;
+
 import hapc.HapcException;
+import hapc.host.HaproxyLock;
 import hapc.output.Outcome;
 import hapc.runtime.LiveServers.Inspection;
 import java.util.List;
@@ -12,7 +16,7 @@ import java.util.Map;
  * included) and the call succeeds, saying so ({@code escalated}, {@code sessions_killed}). The
  * targets that emptied in time stay drained.
  */
-final class DrainEscalation {
+public final class DrainEscalation {
     private DrainEscalation() {
     }
 
@@ -21,13 +25,14 @@ final class DrainEscalation {
      * @param busy    the ids ("backend/server") of the targets still holding sessions or a queue
      */
     @SuppressWarnings("unchecked")
-    static Outcome stop(Context context, Outcome drained, List<String> busy, String waited) {
-        Targets fresh = Targets.resolve(context);
-        Targets still = new Targets(fresh.list().stream().filter(t -> busy.contains(id(t))).toList(),
-                fresh.snapshot());
-        long sessions = still.list().stream().mapToLong(t -> t.server().sessions()).sum();
+    public static Outcome stop(Context context, Outcome drained, List<String> busy, String waited) {
         ServerStateChange.Done stopped;
-        try {
+        long sessions;
+        try (HaproxyLock lock = context.lockForWriting()) {
+            Targets fresh = Targets.resolve(context);
+            Targets still = new Targets(fresh.list().stream().filter(t -> busy.contains(id(t))).toList(),
+                    fresh.snapshot());
+            sessions = still.list().stream().mapToLong(t -> t.server().sessions()).sum();
             stopped = ServerStateChange.stop().apply(context, still);
         } catch (HapcException e) {
             // Answered in drain-server's shape (stop-server's partial answer is not one).

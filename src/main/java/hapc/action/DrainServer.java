@@ -1,5 +1,11 @@
 package hapc.action;
 
+import hapc.plan.TargetList;
+import hapc.wait.Pause;
+
+import hapc.plan.Targets;
+import hapc.wait.WaitWatch;
+
 import hapc.ErrorKind;
 import hapc.HapcException;
 import hapc.output.Outcome;

@@ -1,5 +1,13 @@
 package hapc.action;
 
+import hapc.plan.TargetList;
+
+import hapc.plan.PlannedChange;
+import hapc.wait.Interruption;
+import hapc.wait.Ramp;
+import hapc.wait.RampPlan;
+import hapc.wait.UpWait;
+
 import hapc.HapcException;
 import hapc.model.AdminState;
 import hapc.model.Server;

@@ -1,5 +1,8 @@
 package hapc.action;
 
+import hapc.plan.TargetList;
+import hapc.plan.Targets;
+
 import hapc.model.Server;
 import hapc.output.Outcome;
 import hapc.request.Action;

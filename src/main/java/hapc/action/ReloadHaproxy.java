@@ -1,5 +1,11 @@
 package hapc.action;
 
+import hapc.plan.ForcedState;
+import hapc.reload.MasterReload;
+import hapc.reload.ReloadResult;
+import hapc.reload.SystemctlReload;
+import hapc.wait.Pause;
+
 import hapc.ErrorKind;
 import hapc.HapcException;
 import hapc.config.ConfigBackend;

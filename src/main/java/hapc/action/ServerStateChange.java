@@ -1,6 +1,17 @@
 package hapc.action;
 
+import hapc.plan.CapacityGuard;
+import hapc.plan.PlannedChange;
+import hapc.plan.TargetList;
+import hapc.wait.CapacityWait;
+import hapc.wait.Pause;
+
+import hapc.plan.ChangePlan;
+import hapc.plan.Targets;
+import hapc.plan.WantedState;
+
 import hapc.ErrorKind;
+import hapc.host.HaproxyLock;
 import hapc.HapcException;
 import hapc.model.AdminState;
 import hapc.model.AgentState;
@@ -71,9 +82,31 @@ public final class ServerStateChange implements ActionHandler {
         return apply(context).outcome();
     }
 
-    /** The change with its targets, for drain-server's wait to go on from. */
+    /**
+     * The change with its targets, for drain-server's wait to go on from. Read, plan, guard,
+     * write and read back happen under the HAProxy's lock (not in check mode, which writes
+     * nothing), so concurrent callers plan from each other's results.
+     */
     Done apply(Context context) {
-        return apply(context, Targets.resolve(context));
+        Request request = context.request();
+        if (request.checkMode()) {
+            return apply(context, Targets.resolve(context));
+        }
+        CapacityWait capacity = request.capacityTimeout() == null ? null
+                : new CapacityWait(request.capacityTimeout(), context.interruption(), context.waitProgress());
+        while (true) {
+            try (HaproxyLock lock = context.lockForWriting()) {
+                return apply(context, Targets.resolve(context));
+            } catch (HapcException e) {
+                if (e.kind() != ErrorKind.CAPACITY || capacity == null) {
+                    throw e;
+                }
+                // outside the lock: others must be able to bring servers back meanwhile
+                capacity.until(() -> CapacityGuard.allows(
+                        ChangePlan.of(Targets.resolve(context), wanted.keepingAgent(request.keepAgent())),
+                        request.minUp()), e);
+            }
+        }
     }
 
     /** The change for these targets (drain's --on-timeout stop: the ones still busy). */
@@ -159,14 +192,21 @@ public final class ServerStateChange implements ActionHandler {
         List<String> running = plan.changes().stream().filter(c -> c.before().agent() == AgentState.RUNNING)
                 .map(PlannedChange::id).toList();
         if (!running.isEmpty()) {
-            context.warnings().add("keep_agent: the agent check of " + TargetList.shortened(running, ", ")
+            addOnce(context, "keep_agent: the agent check of " + TargetList.shortened(running, ", ")
                     + " keeps running and may undo the state " + wanted.admin().jsonName()
                     + " at its next check (its reply ready, drain or maint sets the state again)");
         }
     }
 
+    /** A warning once, however often a capacity wait has the call plan again. */
+    private static void addOnce(Context context, String warning) {
+        if (!context.warnings().contains(warning)) {
+            context.warnings().add(warning);
+        }
+    }
+
     /** The answer so far, the plan it carried out (or, in check mode, would have) and what it wanted. */
-    record Done(Outcome outcome, ChangePlan plan, WantedState wanted) {
+    public record Done(Outcome outcome, ChangePlan plan, WantedState wanted) {
     }
 
     private Map<String, Object> entry(PlannedChange change, Server after, String failure, boolean checkMode) {

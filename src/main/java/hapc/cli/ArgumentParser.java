@@ -92,7 +92,7 @@ public final class ArgumentParser {
     private static Object typed(Field field, String[] raw) {
         return switch (field.type()) {
             case FLAG -> Boolean.TRUE;
-            case NAME, PATH, CHOICE -> raw[0];
+            case NAME, PATH, CHOICE, TEXT -> raw[0];
             case WEIGHT -> {
                 // Strict: 50.5%, -1, 1e2 and the like are refused here; the range is Request's.
                 if (!WEIGHT.matcher(raw[0]).matches()) {

@@ -78,26 +78,28 @@ public final class CdsTraining {
             answering.setDaemon(true);
             answering.start();
             String k = socket.toString();
+            // the lock and hold files of the writing calls stay in the training's own directory
+            String state = dir.resolve("state").toString();
             String[][] calls = {
-                {"list-servers", "-b", "app", "-k", k},
-                {"list-servers", "-b", "app", "-d", "-k", k},
-                {"list-servers", "-b", "app", "-d", "--text", "-k", k},
-                {"list-backends", "-k", k},
-                {"enable-server", "-b", "app", "-s", "s1", "-k", k},
-                {"drain-server", "-b", "app", "-s", "s1", "-C", "-k", k},
-                {"drain-server", "-b", "app", "-s", "s1", "-w", "-t", "1", "-k", k},
+                {"list-servers", "-b", "app", "-k", k, "--state-dir", state},
+                {"list-servers", "-b", "app", "-d", "-k", k, "--state-dir", state},
+                {"list-servers", "-b", "app", "-d", "--text", "-k", k, "--state-dir", state},
+                {"list-backends", "-k", k, "--state-dir", state},
+                {"enable-server", "-b", "app", "-s", "s1", "-k", k, "--state-dir", state},
+                {"drain-server", "-b", "app", "-s", "s1", "-C", "-k", k, "--state-dir", state},
+                {"drain-server", "-b", "app", "-s", "s1", "-w", "-t", "1", "-k", k, "--state-dir", state},
                 {"list-connections", "-b", "app", "-s", "s1", "-k", k, "--master-socket", k},
-                {"check-safe-to-remove", "-b", "app", "-s", "s1", "-k", k},
-                {"enable-server", "-b", "app", "-s", "s1", "-k", k},
-                {"stop-server", "-b", "app", "-s", "s3", "-k", k},
-                {"list-servers", "-b", "nosuch", "-k", k},
+                {"check-safe-to-remove", "-b", "app", "-s", "s1", "-k", k, "--state-dir", state},
+                {"enable-server", "-b", "app", "-s", "s1", "-k", k, "--state-dir", state},
+                {"stop-server", "-b", "app", "-s", "s3", "-k", k, "--state-dir", state},
+                {"list-servers", "-b", "nosuch", "-k", k, "--state-dir", state},
                 {"list-servers", "-b", "app", "-c", config.toString()},
                 {"list-backends", "-l", "-c", config.toString()},
                 {"list-frontends", "-c", config.toString()},
                 {"list-config-backends", "-c", config.toString()},
-                {"list-connections", "-b", "app", "-s", "nosuch", "-k", k},
-                {"--json-in", request.toString(), "-k", k},
-                {"--json-in", refused.toString(), "-k", k},
+                {"list-connections", "-b", "app", "-s", "nosuch", "-k", k, "--state-dir", state},
+                {"--json-in", request.toString(), "-k", k, "--state-dir", state},
+                {"--json-in", refused.toString(), "-k", k, "--state-dir", state},
                 {"no-such-action"},
                 {"--help"},
             };

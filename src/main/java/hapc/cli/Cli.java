@@ -1,5 +1,7 @@
 package hapc.cli;
 
+import hapc.wait.Interruption;
+
 import hapc.ErrorKind;
 import hapc.HapcException;
 import hapc.action.ActionHandler;
@@ -7,7 +9,6 @@ import hapc.action.CheckSafeToRemove;
 import hapc.action.Context;
 import hapc.action.DrainServer;
 import hapc.action.EnableServer;
-import hapc.action.Interruption;
 import hapc.action.ListBackends;
 import hapc.action.ListConfigBackends;
 import hapc.action.ListConnections;
@@ -97,7 +98,9 @@ public final class Cli {
                 // With -v the trace goes to stderr line by line; a rewritten line would garble it.
                 progress = new WaitProgressPrinter(err);
             }
-            context = new Context(request, verbose ? line -> err.println("hapc: " + line) : line -> { });
+            WaitProgressPrinter printer = progress;
+            context = new Context(request, verbose ? line -> err.println("hapc: " + line) : line -> { }, interruption,
+                    printer == null ? line -> { } : printer::line);
             outcome = handler(request, progress).run(context);
         } catch (HapcException e) {
             outcome = Outcome.failure(action, e);

@@ -168,6 +168,7 @@ public final class ManPage {
     private static String jsonType(Field field) {
         return switch (field.type()) {
             case NAME, PATH -> "string";
+            case TEXT -> hapc.request.HoldText.describe(field);
             case PATHS, NAMES -> "string or array of strings";
             case FLAG -> "boolean";
             case COUNT -> "integer";

@@ -24,7 +24,7 @@ record OptionSpec(String shortOption, String longOption, String argName, String 
         Value value = switch (field.type()) {
             case FLAG -> Value.NONE;
             case SECONDS -> Value.SECONDS;
-            case COUNT, WEIGHT -> Value.OTHER;
+            case COUNT, WEIGHT, TEXT -> Value.OTHER;
             case CHOICE -> Value.CHOICE;
             case NAMES -> Value.SERVER;
             case PATH, PATHS -> Value.FILE;
@@ -44,6 +44,7 @@ record OptionSpec(String shortOption, String longOption, String argName, String 
             case NAMES -> field.longOption().toUpperCase(Locale.ROOT);
             case PATH, PATHS -> field == Field.SOCKET ? "SOCKET" : "PATH";
             case NAME -> field.longOption().toUpperCase(Locale.ROOT);
+            case TEXT -> field == Field.OWNER ? "NAME" : "TEXT";
         };
         return new OptionSpec(field.shortOption(), field.longOption(), argName, field.help(), value, field.choices(),
                 field);

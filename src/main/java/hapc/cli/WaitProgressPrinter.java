@@ -32,6 +32,13 @@ final class WaitProgressPrinter implements Consumer<WaitProgress> {
         err.flush();
     }
 
+    /** A capacity wait (--capacity-timeout), after each poll: the line as it is. */
+    void line(String line) {
+        err.print(REWRITE + line);
+        lineOpen = true;
+        err.flush();
+    }
+
     /** enable-server --wait, after each poll. */
     void up(EnableServer.UpProgress p) {
         err.print(REWRITE + line(p));

@@ -29,6 +29,18 @@ public enum Field {
     KEEP_AGENT("keep_agent", null, "keep-agent", Type.FLAG, false,
             "leave a running agent check alone (by default drain and stop pause it, enable resumes it);"
                     + " the agent may then undo the state"),
+    CAPACITY_TIMEOUT("capacity_timeout", null, "capacity-timeout", Type.SECONDS, false,
+            "with --min-up: when the guard refuses, wait up to SECONDS for capacity (others coming back), then act"),
+    OWNER("owner", null, "owner", Type.TEXT, false,
+            "drain-server, stop-server: record a maintenance hold under this owner;"
+                    + " enable-server: release this owner's hold (others' holds keep the server out)"),
+    REASON("reason", null, "reason", Type.TEXT, false,
+            "drain-server, stop-server with --owner: why the server is held out (shown to other callers)"),
+    FORCE("force", null, "force", Type.FLAG, false,
+            "enable-server: release every hold on the server (named in a warning) and enable it"),
+    STATE_DIR("state_dir", null, "state-dir", Type.PATH, true,
+            "where hapc keeps its per-HAProxy lock and hold files (default $HAPC_STATE_DIR, else /var/lib/hapc"
+                    + " for root, else $XDG_STATE_HOME/hapc or ~/.local/state/hapc)"),
     SOCKET("socket", "k", "socket", Type.PATH, true,
             "admin socket: unix path, ipv4@HOST:PORT or ipv6@[HOST]:PORT (default: from the config)"),
     CONFIG("config", "c", "config", Type.PATHS, true,
@@ -47,9 +59,9 @@ public enum Field {
     /**
      * NAME one name; NAMES one or several (a repeated option, a JSON string or list); COUNT a
      * whole number from 0; WEIGHT a whole number or "N%" ({@link WeightValue}); CHOICE one of
-     * {@link #choices()}.
+     * {@link #choices()}; TEXT free printable text on one line ({@link HoldText}).
      */
-    public enum Type { NAME, NAMES, PATH, PATHS, FLAG, SECONDS, COUNT, WEIGHT, CHOICE }
+    public enum Type { NAME, NAMES, PATH, PATHS, FLAG, SECONDS, COUNT, WEIGHT, CHOICE, TEXT }
 
     private final String jsonName;
     private final String shortOption;

@@ -257,7 +257,7 @@ public final class JsonRequestReader {
             case FLAG -> node.isBoolean() ? node.booleanValue() : null;
             case SECONDS -> node.isNumber() ? node.doubleValue() : null;
             case COUNT -> node.isIntegralNumber() && node.canConvertToLong() ? node.longValue() : null;
-            case NAME, PATH, CHOICE -> node.isTextual() ? node.textValue() : null;
+            case NAME, PATH, CHOICE, TEXT -> node.isTextual() ? node.textValue() : null;
             case WEIGHT -> node.isNumber() ? node.numberValue() : node.isTextual() ? node.textValue() : null;
             case PATHS, NAMES -> {
                 if (node.isTextual()) {
@@ -293,6 +293,7 @@ public final class JsonRequestReader {
                 case NAMES -> (value instanceof String single ? List.of(single) : (List<String>) value)
                         .forEach(name -> Names.require(field.jsonName(), name));
                 case PATH -> Request.checkPath(field, (String) value);
+                case TEXT -> HoldText.require(field, (String) value);
                 case PATHS -> {
                     List<String> paths = value instanceof String single ? List.of(single) : (List<String>) value;
                     for (String path : paths) {

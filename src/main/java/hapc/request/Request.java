@@ -21,6 +21,11 @@ import java.util.Set;
  * @param weight        the weight asked for (set-weight, enable-server), or null
  * @param ramp          enable-server --ramp: how long the weight takes to climb, or null
  * @param stopOnTimeout drain-server --on-timeout stop: stop the servers still busy at the deadline
+ * @param capacityTimeout how long to wait for the capacity guard to allow the change, or null: refuse at once
+ * @param owner         the hold's owner (drain/stop record one, enable releases it), or null: no hold
+ * @param reason        why the server is held out, or null
+ * @param force         enable-server: release every hold
+ * @param stateDir      where the lock and hold files live, as given, or null for the default
  */
 public record Request(
         Action action,
@@ -42,7 +47,12 @@ public record Request(
         boolean verbose,
         WeightValue weight,
         Duration ramp,
-        boolean stopOnTimeout) {
+        boolean stopOnTimeout,
+        Duration capacityTimeout,
+        String owner,
+        String reason,
+        boolean force,
+        String stateDir) {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
     public static final Duration DEFAULT_SOCKET_TIMEOUT = Duration.ofSeconds(10);
@@ -78,6 +88,12 @@ public record Request(
         if (onTimeout != null && !flag(values, Field.WAIT)) {
             throw HapcException.invalid("--on-timeout (on_timeout) only applies with --wait (wait)");
         }
+        if (values.containsKey(Field.CAPACITY_TIMEOUT) && !values.containsKey(Field.MIN_UP)) {
+            throw HapcException.invalid("--capacity-timeout (capacity_timeout) only applies with --min-up (min_up)");
+        }
+        if (values.containsKey(Field.REASON) && !values.containsKey(Field.OWNER)) {
+            throw HapcException.invalid("--reason (reason) only applies with --owner (owner): a hold needs an owner");
+        }
         Duration ramp = seconds(values, Field.RAMP, null, false);
         if (ramp != null && ramp.toNanos() > MAX_RAMP_SECONDS * 1e9) {
             throw HapcException.invalid("ramp must be at most " + (long) MAX_RAMP_SECONDS + " seconds, not "
@@ -106,7 +122,12 @@ public record Request(
                 flag(values, Field.VERBOSE),
                 values.containsKey(Field.WEIGHT) ? WeightValue.of(values.get(Field.WEIGHT)) : null,
                 ramp,
-                "stop".equals(onTimeout));
+                "stop".equals(onTimeout),
+                seconds(values, Field.CAPACITY_TIMEOUT, null, true),
+                text(values, Field.OWNER),
+                text(values, Field.REASON),
+                flag(values, Field.FORCE),
+                path(values, Field.STATE_DIR));
     }
 
     private static String choice(Map<Field, Object> values, Field field) {
@@ -119,6 +140,11 @@ public record Request(
                     + ", not " + Names.quoteForMessage(String.valueOf(value)));
         }
         return (String) value;
+    }
+
+    private static String text(Map<Field, Object> values, Field field) {
+        Object value = values.get(field);
+        return value == null ? null : HoldText.require(field, (String) value);
     }
 
     private static String name(Map<Field, Object> values, Field field) {

@@ -1,5 +1,6 @@
 package hapc.runtime;
 
+
 import hapc.runtime.LiveServers.Inspection;
 import java.util.Collection;
 import java.util.Map;

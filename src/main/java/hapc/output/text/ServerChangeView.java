@@ -1,5 +1,7 @@
 package hapc.output.text;
 
+import hapc.wait.Ramp;
+
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,12 @@
-package hapc.action;
+package hapc.wait;
+
+import hapc.plan.ChangePlan;
+import hapc.plan.TargetList;
+
+import hapc.action.Context;
+import hapc.action.ServerStateChange;
+import hapc.plan.Targets;
+import hapc.plan.WantedState;
 
 import hapc.ErrorKind;
 import hapc.HapcException;
@@ -35,11 +43,11 @@ import java.util.List;
  * With {@code server-state-file} and {@code load-server-state-from-file}, the new worker keeps
  * the drain itself: nothing is seen, nothing re-applied, no warning.
  */
-final class WaitWatch {
+public final class WaitWatch {
     /** A master alive but unreachable for this long is not reloading: something else is wrong. */
-    static final long RELOAD_LIMIT_MILLIS = 10_000;
+    public static final long RELOAD_LIMIT_MILLIS = 10_000;
     /** Without a master to look at, a reload and a crash look alike: a re-exec takes ~100 ms. */
-    static final long BLIND_GRACE_MILLIS = 1_000;
+    public static final long BLIND_GRACE_MILLIS = 1_000;
 
     private final Context context;
     private final LiveServers live;
@@ -50,7 +58,7 @@ final class WaitWatch {
     private Integer workerPid;
     private long unreachableSince = -1;
 
-    WaitWatch(Context context, ServerStateChange.Done drained) {
+    public WaitWatch(Context context, ServerStateChange.Done drained) {
         this.context = context;
         this.live = context.live();
         this.targets = drained.plan().targets();
@@ -78,7 +86,7 @@ final class WaitWatch {
      *
      * @throws HapcException when HAProxy is gone, or another client undid the drain (conflict)
      */
-    ServerSnapshot poll(long deadlineNanos) {
+    public ServerSnapshot poll(long deadlineNanos) {
         ServerSnapshot now;
         try {
             if (workerPid == null) {

@@ -1,4 +1,4 @@
-package hapc.action;
+package hapc.wait;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -28,12 +28,12 @@ public final class Interruption {
         return watched;
     }
 
-    void watching(boolean on) {
+    public void watching(boolean on) {
         watched = on;
     }
 
     /** Sleeps up to {@code millis}; false when interrupted before or during the pause. */
-    boolean pause(long millis) {
+    public boolean pause(long millis) {
         try {
             return !interrupted.await(Math.max(0, millis), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {

@@ -1,4 +1,4 @@
-package hapc.action;
+package hapc.wait;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,22 +13,22 @@ import java.util.Map;
  * one is exactly the configured weight. HAProxy's own slowstart does not help here: it only
  * applies when a server leaves MAINT, not DRAIN.
  */
-record RampPlan(double seconds, int intervals) {
+public record RampPlan(double seconds, int intervals) {
 
-    static RampPlan of(Duration ramp) {
+    public static RampPlan of(Duration ramp) {
         double seconds = ramp.toNanos() / 1e9;
         return new RampPlan(seconds, Math.max(1, (int) Math.ceil(seconds - 1e-9)));
     }
 
-    double interval() {
+    public double interval() {
         return seconds / intervals;
     }
 
-    long atNanos(int step) {
+    public long atNanos(int step) {
         return Math.round(step * interval() * 1e9);
     }
 
-    double share(int step) {
+    public double share(int step) {
         return (step + 1.0) / (intervals + 1.0);
     }
 
@@ -37,7 +37,7 @@ record RampPlan(double seconds, int intervals) {
      * take it out of rotation) and at least {@code floor} (a server the call found in rotation at
      * a reduced weight is never lowered), the configured weight itself at the last step.
      */
-    int weightAt(int step, int configured, int floor) {
+    public int weightAt(int step, int configured, int floor) {
         if (step >= intervals) {
             return configured;
         }
@@ -46,7 +46,7 @@ record RampPlan(double seconds, int intervals) {
     }
 
     /** The plan for the answer: when each step goes out and its share, in percent. */
-    List<Map<String, Object>> steps() {
+    public List<Map<String, Object>> steps() {
         List<Map<String, Object>> steps = new ArrayList<>(intervals + 1);
         for (int k = 0; k <= intervals; k++) {
             Map<String, Object> step = new LinkedHashMap<>();

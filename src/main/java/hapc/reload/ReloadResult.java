@@ -1,4 +1,4 @@
-package hapc.action;
+package hapc.reload;
 
 import hapc.runtime.Process;
 import hapc.runtime.WorkerCli;
@@ -8,5 +8,5 @@ import java.util.List;
  * What a reload ended with: the processes after it, the new worker's CLI (to give states back
  * on), and HAProxy's startup messages when it printed some (master CLI, 2.7+).
  */
-record ReloadResult(List<Process> workersAfter, WorkerCli newWorker, List<String> startupOutput) {
+public record ReloadResult(List<Process> workersAfter, WorkerCli newWorker, List<String> startupOutput) {
 }

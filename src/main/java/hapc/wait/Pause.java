@@ -1,11 +1,11 @@
-package hapc.action;
+package hapc.wait;
 
 /** Sleeping between polls, with the interrupt flag kept for whoever asked us to stop. */
-final class Pause {
+public final class Pause {
     private Pause() {
     }
 
-    static void millis(long millis) {
+    public static void millis(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {

@@ -1,4 +1,4 @@
-package hapc.action;
+package hapc.plan;
 
 import hapc.model.AdminState;
 import hapc.model.AgentState;
@@ -22,26 +22,26 @@ import java.util.function.ToIntFunction;
  *                  weight), or null to leave the weight as it is
  * @param keepAgent leave the agent check alone (--keep-agent)
  */
-record WantedState(AdminState admin, boolean killSessions, ToIntFunction<Server> weight, boolean keepAgent) {
+public record WantedState(AdminState admin, boolean killSessions, ToIntFunction<Server> weight, boolean keepAgent) {
 
-    WantedState(AdminState admin, boolean killSessions) {
+    public WantedState(AdminState admin, boolean killSessions) {
         this(admin, killSessions, null, false);
     }
 
-    WantedState(AdminState admin, boolean killSessions, ToIntFunction<Server> weight) {
+    public WantedState(AdminState admin, boolean killSessions, ToIntFunction<Server> weight) {
         this(admin, killSessions, weight, false);
     }
 
     /** Only a weight: set-weight, and each step of a ramp. */
-    static WantedState weightOnly(ToIntFunction<Server> weight) {
+    public static WantedState weightOnly(ToIntFunction<Server> weight) {
         return new WantedState(null, false, weight, false);
     }
 
-    WantedState keepingAgent(boolean keep) {
+    public WantedState keepingAgent(boolean keep) {
         return new WantedState(admin, killSessions, weight, keep);
     }
 
-    PlannedChange planFor(Inspection target) {
+    public PlannedChange planFor(Inspection target) {
         Server before = target.server();
         List<String> commands = new ArrayList<>();
         Server expected = before;
@@ -93,7 +93,7 @@ record WantedState(AdminState admin, boolean killSessions, ToIntFunction<Server>
     }
 
     /** The agent state this call wants for a server: paused out of rotation, running in it, else as it is. */
-    AgentState agentFor(Server server) {
+    public AgentState agentFor(Server server) {
         if (keepAgent || admin == null || server.agent() == AgentState.NONE) {
             return server.agent();
         }

@@ -1,4 +1,8 @@
-package hapc.action;
+package hapc.wait;
+
+import hapc.action.EnableServer;
+import hapc.plan.PlannedChange;
+import hapc.plan.WantedState;
 
 import hapc.ErrorKind;
 import hapc.HapcException;
@@ -21,15 +25,15 @@ import java.util.function.Consumer;
  * stops the ramp (kind conflict) rather than being fought. Each step is planned by
  * {@link WantedState} like any change and sent in ONE write for every server at once.
  */
-final class Ramp {
+public final class Ramp {
     /**
      * A server the ramp raises: found out of rotation (the call enabled it) or in rotation below
      * its configured weight (say, after an interrupted ramp: it goes on from there).
      *
      * @param floor the weight it is never lowered below
      */
-    record Climber(String backend, String server, int floor) {
-        String id() {
+    public record Climber(String backend, String server, int floor) {
+        public String id() {
             return backend + "/" + server;
         }
     }
@@ -41,7 +45,7 @@ final class Ramp {
     private int stepsDone = 1;
 
     /** @param firstWeights each climber's weight after step 0 */
-    Ramp(LiveServers live, RampPlan plan, List<Climber> climbers, Map<String, Integer> firstWeights) {
+    public Ramp(LiveServers live, RampPlan plan, List<Climber> climbers, Map<String, Integer> firstWeights) {
         this.live = live;
         this.plan = plan;
         this.climbers = climbers;
@@ -49,12 +53,12 @@ final class Ramp {
     }
 
     /** Steps sent so far, step 0 (with the enable) included. */
-    int stepsDone() {
+    public int stepsDone() {
         return stepsDone;
     }
 
     /** Each climber's weight as last set by the ramp. */
-    Map<String, Integer> weights() {
+    public Map<String, Integer> weights() {
         return weights;
     }
 
@@ -64,7 +68,7 @@ final class Ramp {
      * @throws HapcException timeout when a step falls after the deadline, interrupted on Ctrl-C,
      *                       conflict when someone else changed a server, or what HAProxy said
      */
-    void run(long start, long deadline, Interruption interruption, String what,
+    public void run(long start, long deadline, Interruption interruption, String what,
             Consumer<EnableServer.RampProgress> progress) {
         Set<String> backends = new LinkedHashSet<>();
         climbers.forEach(c -> backends.add(c.backend()));

@@ -1,4 +1,4 @@
-package hapc.action;
+package hapc.plan;
 
 import hapc.ErrorKind;
 import hapc.HapcException;
@@ -15,12 +15,22 @@ import java.util.Map;
  * up, weight above 0). Counted per backend from the state read before acting. A backend the
  * call takes nothing out of is not judged: re-running a drain that is already done is no outage.
  */
-final class CapacityGuard {
+public final class CapacityGuard {
     private CapacityGuard() {
     }
 
+    /** Whether {@link #check} would let the plan through: what a capacity wait polls for. */
+    public static boolean allows(ChangePlan plan, int minUp) {
+        try {
+            check(plan, minUp, Map.of());
+            return true;
+        } catch (HapcException e) {
+            return false;
+        }
+    }
+
     /** @return one entry per backend the plan touches, for the answer; throws when one falls short */
-    static List<Map<String, Object>> check(ChangePlan plan, int minUp, Map<String, Object> answerSoFar) {
+    public static List<Map<String, Object>> check(ChangePlan plan, int minUp, Map<String, Object> answerSoFar) {
         Map<String, Integer> leaving = new LinkedHashMap<>();
         for (PlannedChange change : plan.changes()) {
             if (change.before().inRotation() && !change.expected().inRotation()) {

@@ -1,4 +1,4 @@
-package hapc.action;
+package hapc.plan;
 
 import hapc.model.Server;
 import hapc.runtime.LiveServers.Inspection;
@@ -12,16 +12,16 @@ import java.util.List;
  * @param commands          for the worker behind the admin socket, in order; empty when nothing changes
  * @param killOldSessions   whether old workers hold sessions of it that must be killed too
  */
-record PlannedChange(Inspection target, Server expected, List<String> commands, boolean killOldSessions) {
-    Server before() {
+public record PlannedChange(Inspection target, Server expected, List<String> commands, boolean killOldSessions) {
+    public Server before() {
         return target.server();
     }
 
-    String id() {
+    public String id() {
         return before().backend() + "/" + before().name();
     }
 
-    boolean changed() {
+    public boolean changed() {
         return !commands.isEmpty() || killOldSessions;
     }
 }

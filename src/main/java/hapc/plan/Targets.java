@@ -1,4 +1,6 @@
-package hapc.action;
+package hapc.plan;
+
+import hapc.action.Context;
 
 import hapc.HapcException;
 import hapc.request.Request;
@@ -19,9 +21,9 @@ import java.util.Set;
  * @param list     the targets as read, grouped by backend in HAProxy's order
  * @param snapshot every server of the backends concerned, as read at the same moment
  */
-record Targets(List<Inspection> list, ServerSnapshot snapshot) {
+public record Targets(List<Inspection> list, ServerSnapshot snapshot) {
 
-    static Targets resolve(Context context) {
+    public static Targets resolve(Context context) {
         Request request = context.request();
         LiveServers live = context.live();
         List<String> names = request.servers();
@@ -53,20 +55,20 @@ record Targets(List<Inspection> list, ServerSnapshot snapshot) {
     }
 
     /** The backends that hold a target, in HAProxy's order. */
-    Set<String> backends() {
+    public Set<String> backends() {
         Set<String> backends = new LinkedHashSet<>();
         list.forEach(target -> backends.add(target.server().backend()));
         return backends;
     }
 
     /** The names of the target servers. */
-    Set<String> serverNames() {
+    public Set<String> serverNames() {
         Set<String> names = new LinkedHashSet<>();
         list.forEach(target -> names.add(target.server().name()));
         return names;
     }
 
-    boolean single() {
+    public boolean single() {
         return list.size() == 1;
     }
 }

@@ -1,4 +1,8 @@
-package hapc.action;
+package hapc.wait;
+
+import hapc.action.EnableServer;
+import hapc.plan.PlannedChange;
+import hapc.plan.TargetList;
 
 import hapc.ErrorKind;
 import hapc.HapcException;
@@ -19,8 +23,8 @@ import java.util.function.Consumer;
  * one exchange about the backends concerned only (their {@code show servers state} and
  * {@code show stat}), 100 ms apart: a server that comes up is seen within a poll.
  */
-final class UpWait {
-    static final long POLL_MILLIS = 100;
+public final class UpWait {
+    public static final long POLL_MILLIS = 100;
 
     private UpWait() {
     }
@@ -33,7 +37,7 @@ final class UpWait {
      * @throws HapcException kind timeout at the deadline, interrupted on Ctrl-C; the message says
      *                       which servers are not up and their check status
      */
-    static List<Map<String, Object>> await(LiveServers live, List<PlannedChange> targets, String what, long started,
+    public static List<Map<String, Object>> await(LiveServers live, List<PlannedChange> targets, String what, long started,
             long deadline, Interruption interruption, Consumer<EnableServer.UpProgress> progress) {
         Map<String, Double> upAfter = new LinkedHashMap<>();
         Set<String> backends = new java.util.LinkedHashSet<>();
@@ -91,7 +95,7 @@ final class UpWait {
      * failure (L4CON...). What remains unseen: with fall 1, a check that passed before the MAINT
      * and fails after it looks passed until that first check (one inter) is done.
      */
-    static boolean isUp(ServerView view) {
+    public static boolean isUp(ServerView view) {
         if (view.state().operational() != OperationalState.UP || view.stat() == null) {
             return false;
         }
@@ -120,7 +124,7 @@ final class UpWait {
         return entry;
     }
 
-    static String seconds(double seconds) {
+    public static String seconds(double seconds) {
         return String.format(java.util.Locale.ROOT, "%.1f", seconds);
     }
 }

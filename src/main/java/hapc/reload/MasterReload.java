@@ -1,4 +1,6 @@
-package hapc.action;
+package hapc.reload;
+
+import hapc.wait.Pause;
 
 import hapc.ErrorKind;
 import hapc.HapcException;
@@ -20,7 +22,7 @@ import java.util.stream.Collectors;
  * moves, and then either its {@code [failed: N]} count went up (the new config did not load and
  * the old worker kept running) or a current worker with a new pid appears.
  */
-final class MasterReload {
+public final class MasterReload {
     private static final long POLL_MILLIS = 100;
 
     private final AdminSocket reloadSocket;
@@ -31,13 +33,13 @@ final class MasterReload {
      * @param socket       the master CLI for short exchanges ({@code show proc}, {@code @!pid ...})
      * @param reloadSocket the same CLI with a deadline long enough for a whole reload
      */
-    MasterReload(AdminSocket socket, AdminSocket reloadSocket, Duration limit) {
+    public MasterReload(AdminSocket socket, AdminSocket reloadSocket, Duration limit) {
         this.socket = socket;
         this.reloadSocket = reloadSocket;
         this.limit = limit;
     }
 
-    ReloadResult reload(List<Process> before, Map<String, Object> partial) {
+    public ReloadResult reload(List<Process> before, Map<String, Object> partial) {
         long deadline = System.nanoTime() + limit.toNanos();
         Process masterBefore = master(before);
         Set<Integer> currentBefore = before.stream().filter(p -> p.role() == Process.Role.CURRENT).map(Process::pid)
@@ -102,7 +104,7 @@ final class MasterReload {
     }
 
     /** HAProxy's ALERT lines, which say why a config did not load. */
-    static String alerts(List<String> lines) {
+    public static String alerts(List<String> lines) {
         List<String> alerts = lines.stream().filter(l -> l.contains("[ALERT]")).toList();
         return String.join(" | ", alerts.isEmpty() ? lines.subList(0, Math.min(3, lines.size())) : alerts);
     }

@@ -1,4 +1,4 @@
-package hapc.action;
+package hapc.plan;
 
 import hapc.model.AdminBits;
 import hapc.model.AdminState;
@@ -10,20 +10,20 @@ import java.util.List;
  * drain and forced maintenance. A forced-maintenance bit next to the "disabled in the config"
  * bit is the config's doing, not an operator's: the new config decides it, so it is not carried.
  */
-record ForcedState(boolean drain, boolean maint) {
-    static final ForcedState NONE = new ForcedState(false, false);
+public record ForcedState(boolean drain, boolean maint) {
+    public static final ForcedState NONE = new ForcedState(false, false);
 
-    static ForcedState of(AdminBits bits) {
+    public static ForcedState of(AdminBits bits) {
         return new ForcedState(bits.has(AdminBits.FORCED_DRAIN),
                 bits.has(AdminBits.FORCED_MAINT) && !bits.has(AdminBits.CONFIG_DISABLED));
     }
 
-    boolean any() {
+    public boolean any() {
         return drain || maint;
     }
 
     /** The state as the contract names it: maintenance wins over drain. */
-    AdminState state() {
+    public AdminState state() {
         return maint ? AdminState.MAINT : drain ? AdminState.DRAIN : AdminState.READY;
     }
 
@@ -32,7 +32,7 @@ record ForcedState(boolean drain, boolean maint) {
      * when a forced bit must go, then DRAIN and MAINT as wanted ({@code state drain} clears a
      * forced maintenance, so MAINT comes last).
      */
-    List<AdminState> stepsFrom(ForcedState current) {
+    public List<AdminState> stepsFrom(ForcedState current) {
         List<AdminState> steps = new ArrayList<>();
         if (equals(current)) {
             return steps;

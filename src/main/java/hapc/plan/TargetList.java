@@ -1,4 +1,4 @@
-package hapc.action;
+package hapc.plan;
 
 import hapc.model.Server;
 import java.util.ArrayList;
@@ -10,13 +10,13 @@ import java.util.Map;
  * Targets named in a message the way an operator thinks of them: by server, then the backends
  * it is in ("web1 in http, https; web2 in api"), cut short when a call touches thousands.
  */
-final class TargetList {
+public final class TargetList {
     private static final int SHOWN = 10;
 
     private TargetList() {
     }
 
-    static String describe(List<Server> servers) {
+    public static String describe(List<Server> servers) {
         Map<String, List<String>> backendsByServer = new LinkedHashMap<>();
         servers.forEach(s -> backendsByServer.computeIfAbsent(s.name(), n -> new ArrayList<>()).add(s.backend()));
         List<String> parts = new ArrayList<>();
@@ -25,7 +25,7 @@ final class TargetList {
     }
 
     /** "a, b, c" or "a, b, ... j, and 990 more". */
-    static String shortened(List<String> items, String separator) {
+    public static String shortened(List<String> items, String separator) {
         if (items.size() <= SHOWN) {
             return String.join(separator, items);
         }

@@ -1,4 +1,4 @@
-package hapc.action;
+package hapc.plan;
 
 import hapc.runtime.LiveServers;
 import hapc.runtime.ServerSnapshot;
@@ -13,13 +13,13 @@ import java.util.Map;
  * here. Applying it sends every command in as few exchanges as the CLI takes and reads the
  * backends back once, whatever the number of targets.
  */
-record ChangePlan(Targets targets, List<PlannedChange> changes) {
+public record ChangePlan(Targets targets, List<PlannedChange> changes) {
 
-    static ChangePlan of(Targets targets, WantedState wanted) {
+    public static ChangePlan of(Targets targets, WantedState wanted) {
         return new ChangePlan(targets, targets.list().stream().map(wanted::planFor).toList());
     }
 
-    boolean changed() {
+    public boolean changed() {
         return changes.stream().anyMatch(PlannedChange::changed);
     }
 
@@ -29,7 +29,7 @@ record ChangePlan(Targets targets, List<PlannedChange> changes) {
      * @return HAProxy's refusal per target id ("backend/server"), empty when all was taken, and
      *         the servers as read after
      */
-    Applied apply(LiveServers live) {
+    public Applied apply(LiveServers live) {
         List<String> commands = new ArrayList<>();
         List<PlannedChange> owners = new ArrayList<>();
         for (PlannedChange change : changes) {
@@ -51,6 +51,6 @@ record ChangePlan(Targets targets, List<PlannedChange> changes) {
         return new Applied(refused, live.read(targets.backends(), targets.serverNames()));
     }
 
-    record Applied(Map<String, String> refused, ServerSnapshot after) {
+    public record Applied(Map<String, String> refused, ServerSnapshot after) {
     }
 }

@@ -1,4 +1,6 @@
-package hapc.action;
+package hapc.reload;
+
+import hapc.wait.Pause;
 
 import hapc.ErrorKind;
 import hapc.HapcException;
@@ -14,7 +16,7 @@ import java.util.Map;
  * {@code systemctl reload haproxy} when no master CLI is reachable. systemctl says "done" even
  * when the new worker failed to start, so success is only a new pid behind the admin socket.
  */
-final class SystemctlReload {
+public final class SystemctlReload {
     private static final String UNIT = "haproxy";
     private static final long POLL_MILLIS = 100;
 
@@ -22,13 +24,13 @@ final class SystemctlReload {
     private final WorkerCli admin;
     private final Duration limit;
 
-    SystemctlReload(Systemctl systemctl, WorkerCli admin, Duration limit) {
+    public SystemctlReload(Systemctl systemctl, WorkerCli admin, Duration limit) {
         this.systemctl = systemctl;
         this.admin = admin;
         this.limit = limit;
     }
 
-    ReloadResult reload(int pidBefore, Map<String, Object> partial) {
+    public ReloadResult reload(int pidBefore, Map<String, Object> partial) {
         long deadline = System.nanoTime() + limit.toNanos();
         CommandRun run = systemctl.reload(UNIT);
         partial.put("startup_output", run.output());
@@ -59,7 +61,7 @@ final class SystemctlReload {
         }
     }
 
-    static Process current(int pid) {
+    public static Process current(int pid) {
         return new Process(pid, Process.Role.CURRENT, null, null, null, null);
     }
 }
