@@ -21,7 +21,9 @@ Maintenance holds: ``owner`` (and ``reason``) on ``drain_server`` and ``stop_ser
 hold on the server in that owner's name; ``enable_server`` with the same ``owner`` releases it
 (the server returns when no other owner holds it); by another owner, or without ``owner``, it
 is refused (error kind ``conflict``, nothing changed) unless ``force=True``, which releases
-every hold. Server objects in the answers carry the ``holds``.
+every hold. Server objects in the answers carry the ``holds``. An owner is a name (letters,
+digits, ``-``, ``_``, ``.``, ``:``; at most 64 characters), a reason one line of printable text
+(at most 200).
 
 hapc's failures (exit status 1 or 2: socket unreachable, unknown backend or server, drain wait
 expired, invalid request, ...) raise ``CommandExecutionError`` with hapc's message; the whole

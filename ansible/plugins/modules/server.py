@@ -153,11 +153,14 @@ options:
       - When not set, a drain or stop records no hold (as without holds at all).
       - Give each caller its own name, the same for its drain and its enable - for example the
         playbook and the host, or an operator's name.
+      - A name - letters, digits, C(-), C(_), C(.) and C(:), at most 64 characters; anything else fails
+        the task (C(error.kind=invalid_request)) with nothing changed.
     type: str
   reason:
     description:
       - Why the server is taken out of rotation, recorded in the hold with O(owner) (O(state=drained)
         or O(state=stopped)) and shown to whoever finds the server held.
+      - Printable text on one line, at most 200 characters.
     type: str
   force:
     description:
