@@ -118,4 +118,67 @@ class GuardedDrainsTest {
             }
         }
     }
+
+    /**
+     * Five callers, each cycling its own server (drain with --min-up 3 --capacity-timeout,
+     * then enable) twice, all at once on a backend of five: every call succeeds, the ones the
+     * guard held back waiting their turn, and a sampler reading HAProxy every 20 ms never sees
+     * fewer than three servers in rotation.
+     */
+    @ParameterizedTest
+    @MethodSource("hapc.testing.HaproxyVersions#all")
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
+    void fiveCallersCyclingWithCapacityTimeoutAllSucceedAndNeverGoBelowMinUp(String binary) throws Exception {
+        HaproxyProcess haproxy = haproxy(binary, 5);
+        int minUp = 3;
+        java.util.concurrent.atomic.AtomicInteger lowest = new java.util.concurrent.atomic.AtomicInteger(5);
+        java.util.concurrent.atomic.AtomicInteger samples = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean sampling = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread sampler = new Thread(() -> {
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(280);
+            while (sampling.get() && System.nanoTime() < end) {
+                lowest.accumulateAndGet(hapc.testing.ServerStates.inRotation(haproxy, "web"), Math::min);
+                samples.incrementAndGet();
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "rotation-sampler");
+        sampler.start();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(5);
+        try {
+            List<java.util.concurrent.Future<List<String>>> callers = new ArrayList<>();
+            for (int i = 1; i <= 5; i++) {
+                String server = "s" + i;
+                callers.add(pool.submit(() -> {
+                    List<String> answers = new ArrayList<>();
+                    for (int cycle = 0; cycle < 2; cycle++) {
+                        HapcProcess out = HapcProcess.run("-k", haproxy.adminSocket().toString(), "--state-dir",
+                                stateDir.toString(), "drain-server", "-b", "web", "-s", server, "--min-up",
+                                String.valueOf(minUp), "--capacity-timeout", "90");
+                        answers.add(server + " drain: " + out.exit() + " " + out.stdout());
+                        assertEquals(0, out.exit(), out.stdout() + out.stderr());
+                        HapcProcess back = HapcProcess.run("-k", haproxy.adminSocket().toString(), "--state-dir",
+                                stateDir.toString(), "enable-server", "-b", "web", "-s", server);
+                        assertEquals(0, back.exit(), back.stdout() + back.stderr());
+                    }
+                    return answers;
+                }));
+            }
+            for (var caller : callers) {
+                caller.get(280, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+            sampling.set(false);
+            sampler.join(5000);
+        }
+        assertTrue(samples.get() > 10, "the sampler read HAProxy " + samples.get() + " times");
+        assertTrue(lowest.get() >= minUp, "the sampler saw " + lowest.get() + " servers in rotation");
+        for (int i = 1; i <= 5; i++) {
+            assertEquals("ready", ServerStates.of(haproxy, "web", "s" + i));
+        }
+    }
 }

@@ -16,4 +16,29 @@ public final class ServerStates {
         }
         return (bits & 0x23) != 0 ? "maint" : (bits & 0x18) != 0 ? "drain" : "ready";
     }
+
+    /**
+     * How many servers of the backend take new traffic, from one {@code show servers state}:
+     * admin state ready (no drain or maint bit), operationally running (srv_op_state 2) and
+     * weight above 0. What the capacity guard promises to keep at --min-up.
+     */
+    public static int inRotation(HaproxyProcess haproxy, String backend) {
+        String text = RawSocket.ask(haproxy.adminSocket(), "show servers state " + backend);
+        java.util.List<String> header = null;
+        int count = 0;
+        for (String line : text.split("\n")) {
+            if (line.startsWith("# ")) {
+                header = java.util.List.of(line.substring(2).trim().split(" "));
+            } else if (header != null && !line.isBlank()) {
+                String[] f = line.trim().split(" ");
+                int admin = Integer.parseInt(f[header.indexOf("srv_admin_state")]);
+                int op = Integer.parseInt(f[header.indexOf("srv_op_state")]);
+                int weight = Integer.parseInt(f[header.indexOf("srv_uweight")]);
+                if ((admin & 0x3b) == 0 && op == 2 && weight > 0) {
+                    count++;
+                }
+            }
+        }
+        return count;
+    }
 }
