@@ -50,7 +50,7 @@ public final class EnableServer implements ActionHandler {
         RampPlan ramp = request.ramp() == null ? null : RampPlan.of(request.ramp());
         ServerStateChange.Done enabled = ServerStateChange.enable(weight(request, ramp)).apply(context);
         Outcome outcome = enabled.outcome();
-        if (!request.waitForSessions() && ramp == null) {
+        if (enabled.stayedOut() || (!request.waitForSessions() && ramp == null)) {
             return outcome;
         }
         List<PlannedChange> changes = enabled.plan().changes();

@@ -12,6 +12,11 @@ import hapc.plan.WantedState;
 
 import hapc.ErrorKind;
 import hapc.host.HaproxyLock;
+import hapc.host.Hold;
+import hapc.host.HoldStore;
+import hapc.plan.HoldPlan;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import hapc.HapcException;
 import hapc.model.AdminState;
 import hapc.model.AgentState;
@@ -110,9 +115,21 @@ public final class ServerStateChange implements ActionHandler {
     }
 
     /** The change for these targets (drain's --on-timeout stop: the ones still busy). */
-    Done apply(Context context, Targets targets) {
+    Done apply(Context context, Targets all) {
         Request request = context.request();
         WantedState wanted = this.wanted.keepingAgent(request.keepAgent());
+        // The holds are read with the servers (under the lock when writing); a conflict is
+        // refused here, before anything is sent. set-weight neither takes nor releases holds.
+        HoldStore store = action == Action.SET_WEIGHT ? null : new HoldStore(context.stateDir(), context.haproxyKey());
+        HoldPlan holds = store == null ? null : HoldPlan.of(action, request, all, store.read(),
+                Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        Targets targets = holds == null ? all : holds.acting(all);
+        if (holds != null) {
+            holds.warnings().forEach(w -> addOnce(context, w));
+        }
+        if (targets.list().isEmpty()) {
+            return stayedOut(request, all, holds, store);
+        }
         ChangePlan plan = ChangePlan.of(targets, wanted);
         warnAboutKeptAgents(context, plan, request.keepAgent());
         Outcome outcome = new Outcome(action).put("check_mode", request.checkMode());
@@ -120,7 +137,11 @@ public final class ServerStateChange implements ActionHandler {
             // a refusal changes nothing: its answer says changed false
             outcome.put("capacity", CapacityGuard.check(plan, request.minUp(), outcome.fields()));
         }
-        outcome.changed(plan.changed());
+        outcome.changed(plan.changed() || (holds != null && holds.storeChanged()));
+        if (holds != null && holds.storeChanged() && !request.checkMode() && action != Action.ENABLE_SERVER) {
+            // the hold first: a store that cannot be written stops the call before HAProxy is touched
+            store.write(holds.after());
+        }
 
         List<Server> after = new ArrayList<>();
         Map<String, String> failures = new LinkedHashMap<>();
@@ -166,7 +187,10 @@ public final class ServerStateChange implements ActionHandler {
             entries.add(entry(plan.changes().get(i), after.get(i), failures.get(plan.changes().get(i).id()),
                     request.checkMode()));
         }
-        if (plan.targets().single()) {
+        if (holds != null) {
+            showHolds(entries, store, holds, all);
+        }
+        if (plan.targets().single() && all.single()) {
             Map<String, Object> only = entries.get(0);
             for (String field : List.of("backend", "server", "before", "after", "diff", "sessions_killed")) {
                 if (only.containsKey(field)) {
@@ -178,7 +202,92 @@ public final class ServerStateChange implements ActionHandler {
         if (!failures.isEmpty()) {
             throw new HapcException(failureKind, String.join("; ", failures.values()), null, outcome.fields());
         }
-        return new Done(outcome.msg(message(plan, request.checkMode())), plan, wanted);
+        if (holds != null && holds.storeChanged() && !request.checkMode() && action == Action.ENABLE_SERVER) {
+            // released once the server is back: a failed enable keeps the caller's hold
+            store.write(holds.after());
+        }
+        String notes = holds == null || holds.notes().isEmpty() ? ""
+                : " " + (request.checkMode() ? "Check mode, the hold store is not written: " : "")
+                        + String.join(" ", holds.notes());
+        return new Done(outcome.msg(message(plan, request.checkMode()) + notes), plan, wanted, false);
+    }
+
+    /**
+     * enable-server whose every target stays out: the caller's holds are released, others'
+     * remain, and HAProxy is not written to.
+     */
+    private Done stayedOut(Request request, Targets all, HoldPlan holds, HoldStore store) {
+        Outcome outcome = new Outcome(action).put("check_mode", request.checkMode()).changed(holds.storeChanged());
+        List<Map<String, Object>> entries = new ArrayList<>();
+        for (var target : all.list()) {
+            Server server = target.server();
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("backend", server.backend());
+            entry.put("server", server.name());
+            entry.put("changed", true);
+            entry.put("failed", false);
+            entry.put("before", server.toJson());
+            entry.put("after", server.toJson());
+            entries.add(entry);
+        }
+        showHolds(entries, store, holds, all);
+        for (Map<String, Object> entry : entries) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> before = (Map<String, Object>) entry.get("before");
+            @SuppressWarnings("unchecked")
+            Map<String, Object> after = (Map<String, Object>) entry.get("after");
+            entry.put("diff", diff(before, after));
+        }
+        if (all.single()) {
+            for (String field : List.of("backend", "server", "before", "after", "diff")) {
+                outcome.put(field, entries.get(0).get(field));
+            }
+        }
+        outcome.put("targets", entries);
+        if (!request.checkMode()) {
+            store.write(holds.after());
+        }
+        String msg = (request.checkMode() ? "Check mode, nothing written: " : "") + String.join(" ", holds.notes())
+                + " Nothing sent to HAProxy.";
+        return new Done(outcome.msg(msg), ChangePlan.of(new Targets(List.of(), all.snapshot()), wanted), wanted,
+                true);
+    }
+
+    /**
+     * Adds {@code holds} to each entry's before (as read) and after (as the call leaves them),
+     * and the entries of the targets that stay out (enable with others' holds), unchanged in
+     * HAProxy.
+     */
+    @SuppressWarnings("unchecked")
+    private static void showHolds(List<Map<String, Object>> entries, HoldStore store, HoldPlan holds, Targets all) {
+        Map<String, List<Hold>> read = store.read();
+        java.util.Set<String> present = new java.util.HashSet<>();
+        for (Map<String, Object> entry : entries) {
+            present.add(entry.get("backend") + "/" + entry.get("server"));
+        }
+        for (var target : all.list()) {
+            String id = target.server().backend() + "/" + target.server().name();
+            if (!present.contains(id)) {
+                Map<String, Object> entry = new LinkedHashMap<>();
+                entry.put("backend", target.server().backend());
+                entry.put("server", target.server().name());
+                entry.put("changed", true);
+                entry.put("failed", false);
+                entry.put("before", target.server().toJson());
+                entry.put("after", target.server().toJson());
+                entries.add(entry);
+            }
+        }
+        for (Map<String, Object> entry : entries) {
+            String id = entry.get("backend") + "/" + entry.get("server");
+            ((Map<String, Object>) entry.get("before")).put("holds",
+                    read.getOrDefault(id, List.of()).stream().map(Hold::toJson).toList());
+            ((Map<String, Object>) entry.get("after")).put("holds", holds.of(id));
+            entry.put("diff", diff((Map<String, Object>) entry.get("before"), (Map<String, Object>) entry.get("after")));
+            if (holds.overridden().contains(id)) {
+                entry.put("held_in_rotation", true);
+            }
+        }
     }
 
     /**
@@ -206,7 +315,7 @@ public final class ServerStateChange implements ActionHandler {
     }
 
     /** The answer so far, the plan it carried out (or, in check mode, would have) and what it wanted. */
-    public record Done(Outcome outcome, ChangePlan plan, WantedState wanted) {
+    public record Done(Outcome outcome, ChangePlan plan, WantedState wanted, boolean stayedOut) {
     }
 
     private Map<String, Object> entry(PlannedChange change, Server after, String failure, boolean checkMode) {
