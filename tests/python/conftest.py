@@ -118,12 +118,15 @@ def hapc_state_dir(tmp_path, monkeypatch):
 
 
 def holds(hapc, haproxy, backend, socket=None):
-    """{server: [owner, ...]} of a backend, from hapc's list-servers -d (the holds live in hapc's
-    store, not in HAProxy: this is the one place to read them)."""
-    rc, answer = hapc_answer(hapc, {"action": "list-servers", "backend": backend, "details": True,
-                                    "socket": str(socket or haproxy.admin_socket)})
+    """{server: [owner, ...]} of every server of a backend, as hapc's store has them. The holds
+    live in hapc's store, not in HAProxy, so hapc is the one reader: a drain-server of every
+    server in check mode (which reads the store and HAProxy, and changes neither) gives each
+    target's `before.holds`."""
+    names = sorted(haproxy.servers_state(backend))
+    rc, answer = hapc_answer(hapc, {"action": "drain-server", "backend": backend, "server": names,
+                                    "check_mode": True, "socket": str(socket or haproxy.admin_socket)})
     assert rc == 0, answer
-    return {s["name"]: [h["owner"] for h in s.get("holds") or []] for s in answer["servers"]}
+    return {t["server"]: [h["owner"] for h in t["before"].get("holds") or []] for t in answer["targets"]}
 
 
 @pytest.fixture
