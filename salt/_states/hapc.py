@@ -47,8 +47,8 @@ guard to allow instead (at most that many seconds).
 
 With ``owner`` (and ``reason``), ``server_drained`` and ``server_stopped`` record a maintenance
 hold in that owner's name; ``server_enabled`` with the same ``owner`` releases it and puts the
-server back once no other owner holds it. Enabling a server another owner holds (or without an
-``owner`` while it is held) fails the state, changing nothing (hapc's error kind ``conflict``,
+server back once no other owner holds it. Enabling a server only other owners hold (or without
+an ``owner`` while it is held) fails the state, changing nothing (hapc's error kind ``conflict``,
 the holders in the comment), unless ``force: True``.
 
 .. code-block:: yaml
@@ -171,8 +171,9 @@ def server_enabled(
         rotation and resumed when it is back); the agent may then undo the state.
     owner
         Release this owner's maintenance hold; the server goes back in rotation when no other
-        owner holds it. A server held by another owner (or, without ``owner``, held at all)
-        fails the state and is left as it is.
+        owner holds it (else it stays out, and the comment says who holds it). A server held
+        only by other owners (or, without ``owner``, held at all) fails the state and is left
+        as it is.
     force
         Release every hold, whoever's, and put the server back (the state warns which).
     """

@@ -16,7 +16,7 @@
   The drain records a maintenance hold in the name of `owner` (pillar, default
   "salt:rolling_maintenance:SERVER") with `reason` (default "rolling maintenance of SERVER"),
   and the enable releases it: a server an operator (or another run) also holds stays out of
-  rotation, and step 3 fails with hapc's message naming who holds it. `min_up` and
+  rotation (step 3 says who holds it) and step 4 fails: it is not back in rotation. `min_up` and
   `capacity_timeout` (pillar, optional) guard each backend's capacity during the drain.
 
   Every step is failhard: if the wait expires (or anything fails) on any load balancer, the

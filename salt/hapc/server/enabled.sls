@@ -1,6 +1,6 @@
 {#- On a load balancer: the server is back in rotation (pillar: backend, server; optional:
-    owner, whose maintenance hold is released: a server another owner holds stays out and the
-    state fails). Used by hapc/rolling_maintenance.sls; applicable alone with state.apply. -#}
+    owner, whose maintenance hold is released: a server another owner also holds stays out,
+    and the comment says who holds it). Used by hapc/rolling_maintenance.sls; applicable alone with state.apply. -#}
 {{ pillar['server'] }} enabled:
   hapc.server_enabled:
     - backend: {{ pillar['backend'] | json }}
