@@ -148,8 +148,9 @@ options:
         RV(before) and RV(after) (C(holds)).
       - With O(state=enabled), releases this owner's hold; the server goes back in rotation only
         when no other owner holds it (it stays out, and the answer says who still holds it, when
-        another does). An enable by another owner, or without O(owner), of a server someone holds
-        fails (C(error.kind=conflict)) and changes nothing, unless O(force=true).
+        another does; the task succeeds). An enable by an owner that holds none of it, or without
+        O(owner), of a server someone holds fails (C(error.kind=conflict)) and changes nothing,
+        unless O(force=true).
       - When not set, a drain or stop records no hold (as without holds at all).
       - Give each caller its own name, the same for its drain and its enable - for example the
         playbook and the host, or an operator's name.
