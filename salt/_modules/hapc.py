@@ -12,8 +12,18 @@ left out is left out of the request, so that hapc applies its own default.
 on a server (``list_connections``, ``enable_server``, ``drain_server``, ``stop_server``,
 ``check_safe_to_remove``): they then act on the server in every backend that has a server of
 that exact name. The answer's ``targets`` has one entry per (backend, server). ``min_up`` on
-``drain_server`` and ``stop_server`` refuses (nothing changed, error kind ``capacity``) when a
-backend would be left with fewer than that many servers up and in rotation.
+``drain_server``, ``stop_server`` and ``set_weight`` refuses (nothing changed, error kind
+``capacity``) when a backend would be left with fewer than that many servers up and in
+rotation; with ``capacity_timeout=SECONDS`` it waits (at most that long) for the guard to allow
+instead, so that several minions cycling their servers at once take turns.
+
+Maintenance holds: ``owner`` (and ``reason``) on ``drain_server`` and ``stop_server`` record a
+hold on the server in that owner's name; ``enable_server`` with the same ``owner`` releases it
+(the server returns when no other owner holds it); by another owner, or without ``owner``, it
+is refused (error kind ``conflict``, nothing changed) unless ``force=True``, which releases
+every hold. Server objects in the answers carry the ``holds``. An owner is a name (letters,
+digits, ``-``, ``_``, ``.``, ``:``; at most 64 characters), a reason one line of printable text
+(at most 200).
 
 hapc's failures (exit status 1 or 2: socket unreachable, unknown backend or server, drain wait
 expired, invalid request, ...) raise ``CommandExecutionError`` with hapc's message; the whole
@@ -24,7 +34,10 @@ status 3) is an answer, not a failure.
     ``hapc.executable`` minion config or pillar value, ``hapc`` on the PATH. The connection
     arguments ``socket``, ``config``, ``master_socket`` and ``socket_timeout`` left out of a
     call take the minion's ``hapc.<argument>`` config or pillar value when there is one (so that
-    one call from a master reaches each minion's own HAProxy), else hapc's defaults.
+    one call from a master reaches each minion's own HAProxy), else hapc's defaults. The
+    minion's ``hapc.state_dir`` value, when set, is hapc's ``state_dir``: where it keeps its
+    lock and maintenance holds for each HAProxy (hapc's default: ``HAPC_STATE_DIR``, else
+    ``/var/lib/hapc`` for root).
 
     .. code-block:: yaml
 
@@ -42,7 +55,8 @@ __virtualname__ = "hapc"
 
 NOT_SAFE = 3  # hapc's exit status when check-safe-to-remove answers "not safe"
 # Where HAProxy is: a call's own argument, else the minion's hapc.<name> config or pillar value.
-CONNECTION = ("socket", "config", "master_socket", "socket_timeout")
+# state_dir (where hapc keeps its lock and holds per HAProxy) is taken from there only.
+CONNECTION = ("socket", "config", "master_socket", "socket_timeout", "state_dir")
 
 
 def _configured(name="executable"):
@@ -205,7 +219,7 @@ def _weight(value):
 def enable_server(
     backend=None, server=None, check_mode=None, socket=None, config=None, master_socket=None,
     socket_timeout=None, executable=None, wait=None, timeout=None, ramp=None, weight=None,
-    keep_agent=None,
+    keep_agent=None, owner=None, force=None,
 ):
     """
     Put a server back into rotation (admin state ``ready``). With ``check_mode=True``, only
@@ -219,6 +233,10 @@ def enable_server(
     call; it does not go with ``ramp``.
     ``keep_agent=True`` leaves a running agent check alone (by default hapc pauses it on drain
     and stop, and resumes it on enable); hapc then warns that the agent may undo the state.
+    ``owner`` releases that owner's maintenance hold; the server goes back in rotation only when
+    no other owner holds it. A server held by another owner (or enabled without ``owner`` while
+    held) is refused with error kind ``conflict`` and left as it is, unless ``force=True``,
+    which releases every hold (hapc warns which).
 
     CLI Example:
 
@@ -226,6 +244,8 @@ def enable_server(
 
         salt '*' hapc.enable_server web web1
         salt '*' hapc.enable_server web web1 wait=True ramp=30
+        salt '*' hapc.enable_server web web1 owner=deploy-web1
+        salt '*' hapc.enable_server web web1 force=True
         salt '*' hapc.enable_server server='[web1, web2]'
     """
     fields = dict(locals())
@@ -236,7 +256,7 @@ def enable_server(
 def drain_server(
     backend=None, server=None, wait=None, timeout=None, check_mode=None, socket=None, config=None,
     master_socket=None, socket_timeout=None, executable=None, on_timeout=None,
-    keep_agent=None, min_up=None,
+    keep_agent=None, min_up=None, capacity_timeout=None, owner=None, reason=None,
 ):
     """
     Send a server no new traffic (admin state ``drain``). With ``wait=True``, wait until it has
@@ -247,7 +267,9 @@ def drain_server(
     ``keep_agent=True`` leaves a running agent check alone (by default hapc pauses it on drain
     and stop, and resumes it on enable); hapc then warns that the agent may undo the state.
     With ``min_up``, refuse when a backend would be left with fewer than ``min_up`` servers up
-    and in rotation.
+    and in rotation; with ``capacity_timeout`` too, wait at most that many seconds for the guard
+    to allow instead. ``owner`` (and ``reason``) records a maintenance hold in that owner's name
+    (see ``enable_server``).
 
     CLI Example:
 
@@ -255,6 +277,7 @@ def drain_server(
 
         salt '*' hapc.drain_server web web1 wait=True timeout=120
         salt '*' hapc.drain_server server=web1 min_up=2
+        salt '*' hapc.drain_server web web1 min_up=2 capacity_timeout=300 owner=deploy-web1 reason='release 2.4'
     """
     return _run("drain-server", **locals())
 
@@ -262,12 +285,14 @@ def drain_server(
 def stop_server(
     backend=None, server=None, check_mode=None, socket=None, config=None, master_socket=None,
     socket_timeout=None, executable=None,
-    keep_agent=None, min_up=None,
+    keep_agent=None, min_up=None, capacity_timeout=None, owner=None, reason=None,
 ):
     """
     Put a server into maintenance (admin state ``maint``) and kill its sessions. With
     ``min_up``, refuse when a backend would be left with fewer than ``min_up`` servers up and in
-    rotation.
+    rotation; with ``capacity_timeout`` too, wait at most that many seconds for the guard to
+    allow instead. ``owner`` (and ``reason``) records a maintenance hold in that owner's name
+    (see ``enable_server``).
     ``keep_agent=True`` leaves a running agent check alone (by default hapc pauses it on drain
     and stop, and resumes it on enable); hapc then warns that the agent may undo the state.
 
@@ -276,18 +301,20 @@ def stop_server(
     .. code-block:: bash
 
         salt '*' hapc.stop_server web web1
+        salt '*' hapc.stop_server web web1 owner=ops-alice reason='disk swap'
     """
     return _run("stop-server", **locals())
 
 
 def set_weight(
     backend=None, server=None, weight=None, check_mode=None, socket=None, config=None,
-    master_socket=None, socket_timeout=None, executable=None, min_up=None,
+    master_socket=None, socket_timeout=None, executable=None, min_up=None, capacity_timeout=None,
 ):
     """
     Set a server's weight: a whole number from 0 to 256, or "N%" of the weight its
     configuration gives it (0% to 100%). Nothing is sent when it already has that weight; the
     admin state is left as it is. With ``check_mode=True``, only report whether it would change.
+    With ``min_up`` (and ``capacity_timeout``), the capacity guard of ``drain_server``.
 
     CLI Example:
 

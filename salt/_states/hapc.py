@@ -42,7 +42,23 @@ that exact name; ``server`` may also be a list of names. ``changes`` then has on
 target that changed, keyed ``"backend/server"``, each ``{old, new}``; with ``backend`` and one
 ``server`` it is ``{old, new}`` as before. ``min_up`` on ``server_drained`` and
 ``server_stopped`` makes the state fail, changing nothing, when a backend would be left with
-fewer than that many servers up and in rotation.
+fewer than that many servers up and in rotation; with ``capacity_timeout``, it waits for the
+guard to allow instead (at most that many seconds).
+
+With ``owner`` (and ``reason``), ``server_drained`` and ``server_stopped`` record a maintenance
+hold in that owner's name; ``server_enabled`` with the same ``owner`` releases it and puts the
+server back once no other owner holds it. Enabling a server only other owners hold (or without
+an ``owner`` while it is held) fails the state, changing nothing (hapc's error kind ``conflict``,
+the holders in the comment), unless ``force: True``.
+
+.. code-block:: yaml
+
+    app3 out for a disk swap:
+      hapc.server_stopped:
+        - backend: app
+        - name: app3
+        - owner: ops-alice
+        - reason: disk swap
 
 .. code-block:: yaml
 
@@ -128,10 +144,10 @@ def _server(name, function, backend, server, **kwargs):
 def server_enabled(
     name, backend=None, server=None, socket=None, config=None, master_socket=None,
     socket_timeout=None, executable=None, wait=None, timeout=None, ramp=None, weight=None,
-    keep_agent=None,
+    keep_agent=None, owner=None, force=None,
 ):
     """
-    The server is in rotation (admin state ``ready``).
+    The server is in rotation (admin state ``ready``), unless another owner holds it.
 
     name
         The server, unless ``server`` is given.
@@ -153,15 +169,23 @@ def server_enabled(
     keep_agent
         Leave a running agent check alone (by default it is paused while the server is out of
         rotation and resumed when it is back); the agent may then undo the state.
+    owner
+        Release this owner's maintenance hold; the server goes back in rotation when no other
+        owner holds it (else it stays out, and the comment says who holds it). A server held
+        only by other owners (or, without ``owner``, held at all) fails the state and is left
+        as it is.
+    force
+        Release every hold, whoever's, and put the server back (the state warns which).
     """
     return _server(name, "enable_server", backend, server, wait=wait, timeout=timeout, ramp=ramp,
-                   weight=weight, keep_agent=keep_agent, **_connection(locals()))
+                   weight=weight, keep_agent=keep_agent, owner=owner, force=force,
+                   **_connection(locals()))
 
 
 def server_drained(
     name, backend=None, server=None, wait=None, timeout=None, socket=None, config=None,
     master_socket=None, socket_timeout=None, executable=None, on_timeout=None,
-    keep_agent=None, min_up=None,
+    keep_agent=None, min_up=None, capacity_timeout=None, owner=None, reason=None,
 ):
     """
     The server takes no new traffic (admin state ``drain``); its sessions go on.
@@ -187,15 +211,25 @@ def server_drained(
     on_timeout
         ``fail`` (hapc's default) or ``stop``: at the deadline, stop the server (maintenance,
         sessions killed) and succeed.
+    capacity_timeout
+        With ``min_up``: wait at most this many seconds for the guard to allow instead of
+        failing at once.
+    owner
+        Record a maintenance hold in this owner's name: only ``server_enabled`` with the same
+        ``owner`` (or ``force``) puts the server back.
+    reason
+        Why, recorded in the hold.
     """
     return _server(name, "drain_server", backend, server, wait=wait, timeout=timeout,
                    on_timeout=on_timeout, keep_agent=keep_agent, min_up=min_up,
+                   capacity_timeout=capacity_timeout, owner=owner, reason=reason,
                    **_connection(locals()))
 
 
 def server_stopped(
     name, backend=None, server=None, socket=None, config=None, master_socket=None,
-    socket_timeout=None, executable=None, keep_agent=None, min_up=None,
+    socket_timeout=None, executable=None, keep_agent=None, min_up=None, capacity_timeout=None,
+    owner=None, reason=None,
 ):
     """
     The server is in maintenance (admin state ``maint``); stopping it kills its sessions.
@@ -213,14 +247,23 @@ def server_stopped(
     min_up
         Fail, changing nothing, when a backend would be left with fewer than this many servers
         up and in rotation.
+    capacity_timeout
+        With ``min_up``: wait at most this many seconds for the guard to allow instead of
+        failing at once.
+    owner
+        Record a maintenance hold in this owner's name: only ``server_enabled`` with the same
+        ``owner`` (or ``force``) puts the server back.
+    reason
+        Why, recorded in the hold.
     """
     return _server(name, "stop_server", backend, server, keep_agent=keep_agent, min_up=min_up,
+                   capacity_timeout=capacity_timeout, owner=owner, reason=reason,
                    **_connection(locals()))
 
 
 def server_weight(
     name, weight, backend=None, server=None, socket=None, config=None, master_socket=None,
-    socket_timeout=None, executable=None, min_up=None,
+    socket_timeout=None, executable=None, min_up=None, capacity_timeout=None,
 ):
     """
     The server has this weight: a whole number from 0 to 256, or "N%" of its configured
@@ -238,9 +281,12 @@ def server_weight(
     min_up
         Fail, changing nothing, when a backend would be left with fewer than this many servers
         up and in rotation.
+    capacity_timeout
+        With ``min_up``: wait at most this many seconds for the guard to allow instead of
+        failing at once.
     """
     return _server(name, "set_weight", backend, server, weight=weight, min_up=min_up,
-                   **_connection(locals()))
+                   capacity_timeout=capacity_timeout, **_connection(locals()))
 
 
 def _reload(name, check_mode, haproxy_bin=None, **connection):

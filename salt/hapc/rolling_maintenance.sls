@@ -13,6 +13,12 @@
   3. On every load balancer: enable the server (hapc/server/enabled.sls).
   4. On every load balancer: verify it is back in rotation (hapc/server/verified.sls).
 
+  The drain records a maintenance hold in the name of `owner` (pillar, default
+  "salt:rolling_maintenance:SERVER") with `reason` (default "rolling maintenance of SERVER"),
+  and the enable releases it: a server an operator (or another run) also holds stays out of
+  rotation (step 3 says who holds it) and step 4 fails: it is not back in rotation. `min_up` and
+  `capacity_timeout` (pillar, optional) guard each backend's capacity during the drain.
+
   Every step is failhard: if the wait expires (or anything fails) on any load balancer, the
   orchestration stops there. The server stays drained everywhere it was drained, and the
   maintenance step does not run; run the orchestration again once its sessions are gone.
@@ -28,6 +34,10 @@
 {%- set maintenance_command = salt['pillar.get']('maintenance_command') %}
 {%- set lbs = salt['pillar.get']('lb_target', 'G@roles:loadbalancer') %}
 {%- set drain_timeout = salt['pillar.get']('drain_timeout', 60) | int %}
+{%- set owner = salt['pillar.get']('owner') or 'salt:rolling_maintenance:%s' % server %}
+{%- set reason = salt['pillar.get']('reason') or 'rolling maintenance of %s' % server %}
+{%- set min_up = salt['pillar.get']('min_up') %}
+{%- set capacity_timeout = salt['pillar.get']('capacity_timeout') %}
 {%- set missing = [] %}
 {%- for key, value in [('backend', backend), ('server', server), ('app_minion', app_minion),
                        ('maintenance_command', maintenance_command)] if not value %}
@@ -39,7 +49,10 @@ hapc rolling maintenance needs pillar values:
     - comment: "give pillar values for {{ missing | join(', ') }}"
     - failhard: True
 {%- else %}
-{%- set lb_pillar = {'backend': backend, 'server': server, 'drain_timeout': drain_timeout} %}
+{%- set lb_pillar = {'backend': backend, 'server': server, 'drain_timeout': drain_timeout,
+                     'owner': owner, 'reason': reason} %}
+{%- if min_up is not none %}{% do lb_pillar.update({'min_up': min_up}) %}{% endif %}
+{%- if capacity_timeout is not none %}{% do lb_pillar.update({'capacity_timeout': capacity_timeout}) %}{% endif %}
 
 drain {{ server }} on every load balancer:
   salt.state:
@@ -48,7 +61,7 @@ drain {{ server }} on every load balancer:
     - sls: hapc.server.drained
     - pillar: {{ lb_pillar | json }}
     # The master waits for the drains a little longer than they may wait themselves.
-    - timeout: {{ drain_timeout + 30 }}
+    - timeout: {{ drain_timeout + (capacity_timeout or 0) | int + 30 }}
     - failhard: True
 
 maintenance of {{ server }}:

@@ -96,6 +96,29 @@ def assert_valid_answer(answer):
     jsonschema.validate(answer, json.loads(path.read_text()), cls=jsonschema.Draft202012Validator)
 
 
+@pytest.fixture(autouse=True)
+def hapc_state_dir(tmp_path, monkeypatch):
+    """hapc's store of maintenance holds for this test alone (HAPC_STATE_DIR, inherited by every
+    hapc, ansible-playbook and salt-call the test starts): no hold of one test is seen by
+    another, and none lands in root's default store."""
+    path = tmp_path / "hapc-state"
+    path.mkdir()
+    monkeypatch.setenv("HAPC_STATE_DIR", str(path))
+    return path
+
+
+def holds(hapc, haproxy, backend, socket=None):
+    """{server: [owner, ...]} of every server of a backend, as hapc's store has them. The holds
+    live in hapc's store, not in HAProxy, so hapc is the one reader: a drain-server of every
+    server in check mode (which reads the store and HAProxy, and changes neither) gives each
+    target's `before.holds`."""
+    names = sorted(haproxy.servers_state(backend))
+    rc, answer = hapc_answer(hapc, {"action": "drain-server", "backend": backend, "server": names,
+                                    "check_mode": True, "socket": str(socket or haproxy.admin_socket)})
+    assert rc == 0, answer
+    return {t["server"]: [h["owner"] for h in t["before"].get("holds") or []] for t in answer["targets"]}
+
+
 @pytest.fixture
 def haproxy(tmp_path, haproxy_binary):
     with running(HAProxy(tmp_path / "lb", haproxy_binary)) as (h,):
@@ -173,15 +196,25 @@ class Ansible:
             return self.inventory({"lb%d" % (i + 1): self.hapc_vars(h, **override) for i, h in enumerate(haproxies)})
         return self.inventory({"localhost": self.hapc_vars(haproxies, **override)})
 
-    def inventory(self, hosts):
-        """An INI inventory: {host: {var: value}}, every host on the local connection."""
-        lines = ["[loadbalancers]"]
-        for host, hostvars in hosts.items():
-            pairs = dict(ansible_connection="local", ansible_python_interpreter=sys.executable, **hostvars)
-            lines.append(host + " " + " ".join("%s=%s" % kv for kv in pairs.items()))
+    def inventory(self, hosts, **groups):
+        """An INI inventory: {host: {var: value}} in the group loadbalancers, and each keyword
+        argument a further group of hosts ({host: {var: value}}); every host on the local
+        connection."""
+        lines = []
+        for group, members in dict(loadbalancers=hosts, **groups).items():
+            lines.append("[%s]" % group)
+            for host, hostvars in members.items():
+                pairs = dict(ansible_connection="local", ansible_python_interpreter=sys.executable, **hostvars)
+                lines.append(host + " " + " ".join("%s=%s" % kv for kv in pairs.items()))
         path = self.dir / "inventory.ini"
         path.write_text("\n".join(lines) + "\n")
         return path
+
+    def lb_vars(self, haproxy, socket=None):
+        """The host variables through which the collection's playbooks reach a load balancer's
+        HAProxy (socket: a relay's path instead of the admin socket)."""
+        return dict(hapc_socket=socket or haproxy.admin_socket, hapc_master_socket=haproxy.master_socket,
+                    hapc_config=haproxy.config, hapc_executable=self.hapc)
 
     def playbook(self, text, inventory, *args, json_output=True):
         """Runs ansible-playbook; returns (process, parsed JSON output or None)."""
@@ -246,15 +279,16 @@ class Salt:
     """salt-call --local with its own config dir (-c), cache and file roots: <dir>/srv for the
     tests' SLS files, and the repository's salt/ directory (synced by saltutil.sync_all)."""
 
-    def __init__(self, workdir, hapc=None):
+    def __init__(self, workdir, hapc=None, srv=None, settings=(), minion_id="hapc-test"):
         self.dir = Path(workdir)
-        self.srv = self.dir / "srv"
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.srv = Path(srv) if srv else self.dir / "srv"
         self.srv.mkdir(parents=True, exist_ok=True)
         conf = self.dir / "conf"
         conf.mkdir(exist_ok=True)
         lines = [
             "file_client: local",
-            "id: hapc-test",
+            "id: %s" % minion_id,
             "root_dir: %s" % (self.dir / "root"),
             "pki_dir: %s" % (self.dir / "root" / "pki"),
             "cachedir: %s" % (self.dir / "root" / "cache"),
@@ -268,8 +302,34 @@ class Salt:
         ]
         if hapc:
             lines.append("hapc.executable: %s" % hapc)
+        lines += ["%s: %s" % kv for kv in settings]
         (conf / "minion").write_text("\n".join(lines) + "\n")
         self.conf = conf
+
+    # Where saltutil.sync_all puts the synced modules: Salt roots its default extension_modules
+    # (/var/cache/salt/minion/extmods) under root_dir, as it would any absolute path set here.
+    EXTMODS = Path("root/var/cache/salt/minion/extmods")
+
+    def sibling(self, workdir, minion_id, **settings):
+        """Another salt-call --local with its own id, cache and state lock (so several run at
+        once, as several minions would), the same SLS files, and this one's synced hapc
+        modules (its extension_modules directory a link to this one's: no second
+        saltutil.sync_all). `settings`: more minion config, e.g. {"hapc.socket": path}."""
+        config = (self.conf / "minion").read_text()
+        executable = [l.split(":", 1)[1].strip() for l in config.splitlines() if l.startswith("hapc.executable:")]
+        other = Salt(workdir, executable[0] if executable else None, srv=self.srv, minion_id=minion_id,
+                     settings=sorted(settings.items()))
+        (other.dir / self.EXTMODS).parent.mkdir(parents=True, exist_ok=True)
+        (other.dir / self.EXTMODS).symlink_to(self.dir / self.EXTMODS, target_is_directory=True)
+        return other
+
+    def popen(self, *args):
+        """salt-call --local started, not waited for (several at once); communicate() gives its
+        JSON output."""
+        return subprocess.Popen(
+            [str(VENV_BIN / "salt-call"), "--local", "-c", str(self.conf), "--out", "json",
+             "--log-level", "quiet", "--retcode-passthrough", *args],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
     def call(self, *args, env=None):
         """Runs salt-call --local; returns (process, the JSON output's "local" value or None)."""

@@ -187,15 +187,22 @@ class Relay:
         self._open = [self._listener]
         threading.Thread(target=self._accept, daemon=True).start()
 
-    def commands(self):
-        """Every command received, in order: lines split at ';', stripped."""
+    def commands(self, since=0):
+        """Every command received, in order: lines split at ';', stripped. With `since` (a
+        mark()), only those of the connections opened after it."""
         with self._lock:
-            lines = [line for conn in self.connections for line in conn]
+            lines = [line for conn in self.connections[since:] for line in conn]
         return [c.strip() for line in lines for c in line.split(";") if c.strip()]
 
-    def changes(self):
+    def changes(self, since=0):
         """The commands that can change HAProxy: all but `show ...`, `get ...` and `set severity-output`."""
-        return [c for c in self.commands() if not self.READS.match(c)]
+        return [c for c in self.commands(since) if not self.READS.match(c)]
+
+    def mark(self):
+        """A point in the relay's history for commands(since=...) and changes(since=...): what
+        one step of a test sent, after the set-up's commands."""
+        with self._lock:
+            return len(self.connections)
 
     def read_servers_state(self):
         """Whether a `show servers state` went out: the read every server action starts with, and
@@ -477,3 +484,73 @@ class HAProxy:
                 return
             time.sleep(0.05)
         raise AssertionError("%s/%s still has %d sessions" % (backend, server, self.sessions(backend, server)))
+
+
+# -- many callers at once ---------------------------------------------------------------------
+def pool_config(backend="app", count=5, frontend=None):
+    """An extra_config section for HAProxy(): a backend of `count` servers named <backend>1..N,
+    without health checks (so each is UP as soon as it is ready), all sending to the instance's
+    held-connection listeners; with `frontend`, a frontend on a free port routing to it."""
+    lines = ["", "backend %s" % backend]
+    lines += ["    server %s%d 127.0.0.1:{web%d}" % (backend, i, (i - 1) % 3 + 1) for i in range(1, count + 1)]
+    if frontend:
+        lines += ["", "frontend %s" % frontend, "    bind 127.0.0.1:%d" % free_port(),
+                  "    default_backend %s" % backend]
+    return "\n".join(lines) + "\n"
+
+
+def in_rotation(row):
+    """Whether a `show servers state` row is a server taking new traffic: no maintenance or
+    admin bit at all (maintenance, drain, ...), operationally running (srv_op_state 2) and a weight above 0 (srv_uweight)."""
+    return (int(row["srv_admin_state"]) == 0 and row["srv_op_state"] == "2"
+            and int(row["srv_uweight"]) > 0)
+
+
+class RotationSampler:
+    """Reads `show servers state <backend>` on HAProxy's admin socket every `interval` seconds
+    in a thread of its own (its own socket reader, not hapc) and keeps, per sample, the servers
+    in rotation. A test asserts on what HAProxy itself showed while the callers worked: the
+    fewest servers ever in rotation, and which servers were ever seen out of it.
+
+    Bounded: it stops at stop() or after `limit` seconds, whichever comes first. Use it as a
+    context manager so that it stops even when the test fails."""
+
+    def __init__(self, haproxy, backend="app", interval=0.02, limit=300.0):
+        self.haproxy, self.backend, self.interval, self.limit = haproxy, backend, interval, limit
+        self.samples = []  # (monotonic time, frozenset of the servers in rotation)
+        self.errors = []
+        self.servers = set(haproxy.servers_state(backend))
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def stop(self):
+        self._stop.set()
+        self._thread.join(timeout=10)
+
+    def _run(self):
+        deadline = time.monotonic() + self.limit
+        while not self._stop.is_set() and time.monotonic() < deadline:
+            try:
+                rows = self.haproxy.servers_state(self.backend)
+                self.samples.append((time.monotonic(), frozenset(n for n, r in rows.items() if in_rotation(r))))
+            except (OSError, ValueError, KeyError, StopIteration) as e:
+                self.errors.append(repr(e))
+            self._stop.wait(self.interval)
+
+    def fewest(self):
+        """The fewest servers in rotation in any sample."""
+        return min(len(s) for _, s in self.samples)
+
+    def seen_out(self):
+        """The servers seen out of rotation in at least one sample."""
+        return set().union(*(self.servers - s for _, s in self.samples)) if self.samples else set()
+
+    def most_out_at_once(self):
+        return max(len(self.servers - s) for _, s in self.samples)

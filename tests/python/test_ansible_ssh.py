@@ -58,6 +58,8 @@ UsePAM no
 StrictModes no
 Subsystem sftp internal-sftp
 LogLevel INFO
+# hapc's maintenance holds in a store of this test's own, not root's default one.
+SetEnv HAPC_STATE_DIR={dir}/hapc-state
 """.format(dir=self.dir))
         # sshd insists on its privilege-separation directory (made by the system service, which
         # does not run here); made if missing and removed again by stop().

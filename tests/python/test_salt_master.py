@@ -34,12 +34,12 @@ class SaltDaemon:
     """One salt-master or salt-minion in the foreground, in a process group of its own so that
     stop() ends it and every process it forked."""
 
-    def __init__(self, program, conf_dir, log):
+    def __init__(self, program, conf_dir, log, env=None):
         self.log = log
         with open(log, "ab") as out:
             self.proc = subprocess.Popen([str(VENV_BIN / program), "-c", str(conf_dir), "-l", "warning"],
                                          stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-                                         start_new_session=True)
+                                         start_new_session=True, env=env)
 
     def alive(self):
         return self.proc.poll() is None
@@ -125,8 +125,10 @@ class Fleet:
     # -- life cycle --------------------------------------------------------------------------
     def start(self):
         self.daemons.append(SaltDaemon("salt-master", self.master_conf, self.dir / "master.out"))
+        # The hapc the minions run keeps its holds in the fleet's own store, not root's default.
+        env = dict(os.environ, HAPC_STATE_DIR=str(self.dir / "hapc-state"))
         for name, conf in self.minion_confs.items():
-            self.daemons.append(SaltDaemon("salt-minion", conf, self.dir / (name + ".out")))
+            self.daemons.append(SaltDaemon("salt-minion", conf, self.dir / (name + ".out"), env=env))
         # The test accepts the minions' keys once all three wait for it.
         self._until(lambda: set(self.keys().get("minions_pre", [])) | set(self.keys().get("minions", []))
                     >= set(MINIONS), "the minions' keys to reach the master")

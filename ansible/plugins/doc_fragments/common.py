@@ -34,6 +34,14 @@ options:
       - Bound, in seconds, on one exchange with HAProxy (hapc's C(socket_timeout) field).
       - When not set, hapc uses 10 seconds.
     type: float
+  state_dir:
+    description:
+      - The directory where hapc keeps its lock and maintenance holds for each HAProxy, on the target
+        (hapc's C(state_dir) field). Every caller of the same HAProxy must use the same one, or they do
+        not see each other's holds and locks.
+      - When not set, hapc uses E(HAPC_STATE_DIR), else C(/var/lib/hapc) for root, else
+        C($XDG_STATE_HOME/hapc) or C(~/.local/state/hapc).
+    type: path
   executable:
     description:
       - The hapc launcher to run; a name is looked up on the target's E(PATH).

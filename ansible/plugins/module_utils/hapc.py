@@ -17,9 +17,10 @@ COMMON_ARGS = dict(
     config=dict(type='list', elements='path'),
     master_socket=dict(type='path'),
     socket_timeout=dict(type='float'),
+    state_dir=dict(type='path'),
     executable=dict(type='path', default='hapc'),
 )
-COMMON_FIELDS = ('socket', 'config', 'master_socket', 'socket_timeout')
+COMMON_FIELDS = ('socket', 'config', 'master_socket', 'socket_timeout', 'state_dir')
 
 
 def request_for(module, action, fields, **extra):

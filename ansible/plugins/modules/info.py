@@ -149,7 +149,8 @@ servers:
   description:
     - The servers of O(backend). With O(details), each has C(name), C(backend), C(admin_state) (V(ready), V(drain) or
       V(maint)), C(operational_state) (V(up), V(down), V(starting) or V(stopping)), C(status), C(weight), C(address),
-      C(port), C(sessions) and C(queued).
+      C(port), C(sessions) and C(queued), and C(holds), the maintenance holds on it (each C(owner), C(reason),
+      C(since) and C(action); see O(hapc.haproxy.server#module:owner)).
   returned: when O(query=servers)
   type: list
   elements: dict

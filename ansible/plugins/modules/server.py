@@ -34,7 +34,10 @@ description:
   - An unknown backend or server fails the task with hapc's message.
   - O(min_up) guards capacity - with O(state=drained) or O(state=stopped), the task fails and changes
     nothing if any backend it takes a server out of would be left with fewer than O(min_up) servers up
-    and in rotation.
+    and in rotation; with O(capacity_timeout) it waits for capacity instead.
+  - O(owner) records a maintenance hold when the task takes the server out, and an enable puts the
+    server back only for the owners of its holds (or with O(force=true)) - a deploy never puts back a
+    server an operator holds.
 author:
   - hapc contributors (!UNKNOWN)
 extends_documentation_fragment:
@@ -120,10 +123,52 @@ options:
         C(error.kind=capacity), nothing is changed) when fewer than this many servers of any backend
         the task takes a server out of would stay up and in rotation (admin state C(ready),
         operational state C(up), weight above 0).
-      - Counted per backend, from the state read before acting. In check mode, the refusal is
-        reported the same way.
+      - Counted per backend, from the state read before acting, under hapc's lock for that HAProxy
+        (so several tasks at once on the same host, as with C(serial) and C(delegate_to), see each
+        other's drains). Backup servers, and servers down or at weight 0, do not count. In check mode,
+        the refusal is reported the same way.
+      - With O(capacity_timeout), the task waits for the guard to allow instead of failing at once.
       - When not set, there is no guard.
     type: int
+  capacity_timeout:
+    description:
+      - With O(min_up), and O(state=drained), O(state=stopped) or only O(weight) - when the capacity
+        guard refuses, wait (at most this many seconds) until it allows, then act, instead of failing
+        at once. Other callers putting servers back in rotation meanwhile is what makes it allow.
+      - Past the deadline the task fails as without it (C(error.kind=capacity)), nothing changed.
+      - This is what makes a rolling deploy with C(serial) above 1 safe - the hosts whose drain
+        would take the backend below O(min_up) wait their turn.
+      - When not set, the guard refuses at once.
+    type: float
+  owner:
+    description:
+      - Who takes the server out of rotation, or puts it back (a maintenance hold).
+      - With O(state=drained) or O(state=stopped), hapc records a hold on the server in this owner's
+        name (with O(reason) and the time), on the host of the load balancer. The holds are in
+        RV(before) and RV(after) (C(holds)).
+      - With O(state=enabled), releases this owner's hold; the server goes back in rotation only
+        when no other owner holds it (it stays out, and the answer says who still holds it, when
+        another does; the task succeeds). An enable by an owner that holds none of it, or without
+        O(owner), of a server someone holds fails (C(error.kind=conflict)) and changes nothing,
+        unless O(force=true).
+      - When not set, a drain or stop records no hold (as without holds at all).
+      - Give each caller its own name, the same for its drain and its enable - for example the
+        playbook and the host, or an operator's name.
+      - A name - letters, digits, C(-), C(_), C(.) and C(:), at most 64 characters; anything else fails
+        the task (C(error.kind=invalid_request)) with nothing changed.
+    type: str
+  reason:
+    description:
+      - Why the server is taken out of rotation, recorded in the hold with O(owner) (O(state=drained)
+        or O(state=stopped)) and shown to whoever finds the server held.
+      - Printable text on one line, at most 200 characters.
+    type: str
+  force:
+    description:
+      - With O(state=enabled), release every hold on the server, whoever's, and put it back in rotation.
+        The task's warnings name the holds released.
+      - When not set, an enable respects the holds of other owners (see O(owner)).
+    type: bool
 seealso:
   - module: hapc.haproxy.info
   - module: hapc.haproxy.reload
@@ -188,6 +233,42 @@ EXAMPLES = r'''
     min_up: 2
     wait: true
 
+- name: Take app3 out for a disk swap, in the operator's name (a deploy will not put it back)
+  hapc.haproxy.server:
+    backend: app
+    server: app3
+    state: stopped
+    owner: ops-alice
+    reason: disk swap, ticket 4711
+
+- name: Drain this host's server, waiting up to five minutes for two others to be in rotation
+  hapc.haproxy.server:
+    backend: app
+    server: "{{ inventory_hostname }}"
+    state: drained
+    min_up: 2
+    capacity_timeout: 300
+    owner: "deploy:{{ inventory_hostname }}"
+    reason: release 2.4
+    wait: true
+  delegate_to: lb1
+
+- name: Put it back, unless someone else holds it too
+  hapc.haproxy.server:
+    backend: app
+    server: "{{ inventory_hostname }}"
+    state: enabled
+    owner: "deploy:{{ inventory_hostname }}"
+    wait: true
+  delegate_to: lb1
+
+- name: Put app3 back whoever holds it
+  hapc.haproxy.server:
+    backend: app
+    server: app3
+    state: enabled
+    force: true
+
 - name: Put web1 and web2 back into rotation in backend web
   hapc.haproxy.server:
     backend: web
@@ -236,7 +317,9 @@ before:
       C(initial_weight) (the configured weight),
       C(address), C(port), C(sessions) (current sessions, over the current and old workers) and C(queued),
       and C(admin_state_source), C(admin_state_bits) and C(check_status) when HAProxy tells them,
-      and C(agent) (the server's agent check, V(none), V(running) or V(paused)).
+      and C(agent) (the server's agent check, V(none), V(running) or V(paused)),
+      and C(holds) (the maintenance holds on it, each C(owner), C(reason), C(since) (UTC, ISO 8601)
+      and C(action) (the hapc action that took it out); see O(owner)).
   returned: success, when the task had one target
   type: dict
   sample: {"name": "web1", "backend": "web", "admin_state": "ready", "operational_state": "up",
@@ -354,10 +437,12 @@ error:
     kind:
       description:
         - One of V(usage), V(invalid_request), V(not_found), V(permission), V(socket), V(timeout),
-          V(haproxy), V(config), V(reload), V(capacity) (refused by O(min_up)), V(conflict), V(interrupted),
-          V(unsupported).
-        - V(conflict) means someone else changed the server meanwhile; V(interrupted), Ctrl-C during a wait or ramp;
-          V(unsupported), the running HAProxy version lacks a runtime command hapc needs.
+          V(haproxy), V(config), V(reload), V(capacity) (refused by O(min_up), after O(capacity_timeout) when
+          set), V(conflict), V(interrupted), V(unsupported).
+        - V(conflict) means someone else changed the server meanwhile, or O(state=enabled) was refused because
+          another owner holds the server (the message names the holders, their reasons and since when; nothing
+          was changed); V(interrupted), Ctrl-C during a wait or ramp; V(unsupported), the running HAProxy
+          version lacks a runtime command hapc needs.
       type: str
       sample: not_found
     message:
@@ -399,6 +484,10 @@ def main():
         on_timeout=dict(type='str', choices=['fail', 'stop']),
         keep_agent=dict(type='bool'),
         min_up=dict(type='int'),
+        capacity_timeout=dict(type='float'),
+        owner=dict(type='str'),
+        reason=dict(type='str'),
+        force=dict(type='bool'),
     )
     argument_spec.update(COMMON_ARGS)
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
@@ -407,7 +496,8 @@ def main():
     # ONE hapc request whatever the options: the state's action (which takes the weight, or
     # refuses it with hapc's own message), or set-weight when only the weight is asked for.
     request = request_for(module, ACTIONS[state] if state else WEIGHT_ONLY,
-                          ('backend', 'server', 'wait', 'timeout', 'ramp', 'on_timeout', 'keep_agent', 'min_up'),
+                          ('backend', 'server', 'wait', 'timeout', 'ramp', 'on_timeout', 'keep_agent', 'min_up',
+                           'capacity_timeout', 'owner', 'reason', 'force'),
                           check_mode=module.check_mode)
     request['server'] = one_or_list(request['server'])
     if module.params['weight'] is not None:
