@@ -5,8 +5,11 @@ import hapc.HapcException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.LinkOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -16,8 +19,9 @@ import java.util.function.Function;
  * The directory of hapc's own state on this host: one lock file and one hold store per HAProxy.
  * Every caller that must see the others' locks and holds has to resolve to the same directory,
  * so the default is the system one (/var/lib/hapc) whenever it can be used; a user who cannot
- * write there gets a directory of their own, which only coordinates that user's calls (the
- * README says so).
+ * write there gets a directory of their own (their XDG state dir, or a private one in the temp
+ * dir for an account without a home), which only coordinates that user's calls (the README says
+ * so).
  */
 public record StateDir(Path path) {
     public static final String SYSTEM_DEFAULT = "/var/lib/hapc";
@@ -39,12 +43,30 @@ public record StateDir(Path path) {
         String xdg = env.apply("XDG_STATE_HOME");
         Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg)
                 : Path.of(System.getProperty("user.home"), ".local", "state");
-        return new StateDir(base.resolve("hapc"));
+        Path user = base.resolve("hapc");
+        if (creatable(user)) {
+            return new StateDir(user);
+        }
+        // A service account without a home of its own (nobody's is /nonexistent): a directory of
+        // its own in the temp dir, made 0700 and checked to be its own before it is used.
+        return new StateDir(Path.of(System.getProperty("java.io.tmpdir"), "hapc-" + System.getProperty("user.name")));
+    }
+
+    /** Whether the directory exists and is writable, or its nearest existing parent is. */
+    private static boolean creatable(Path dir) {
+        Path p = dir.toAbsolutePath();
+        while (p != null && !Files.exists(p)) {
+            p = p.getParent();
+        }
+        return p != null && Files.isDirectory(p) && Files.isWritable(p);
     }
 
     /** The directory, created when missing; a clear error when it cannot be. */
     public Path ensure() {
         try {
+            if (inTempDir()) {
+                return ownPrivateDirectory();
+            }
             Files.createDirectories(path);
             return path;
         } catch (AccessDeniedException e) {
@@ -53,6 +75,35 @@ public record StateDir(Path path) {
         } catch (IOException e) {
             throw new HapcException(ErrorKind.CONFIG, "cannot create hapc's state directory " + path + ": " + e);
         }
+    }
+
+    private boolean inTempDir() {
+        return path.toAbsolutePath().startsWith(Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath());
+    }
+
+    /**
+     * A directory in the shared temp dir, which anyone could have made first (as a symlink, or
+     * open to all): created 0700, and used only when it is a real directory of this user's that
+     * nobody else can write to.
+     */
+    private Path ownPrivateDirectory() throws IOException {
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+            try {
+                Files.createDirectory(path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            } catch (FileAlreadyExistsException e) {
+                // made meanwhile by another call of this user (or by someone else: checked below)
+            }
+        }
+        boolean own = Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)
+                && Files.getOwner(path, LinkOption.NOFOLLOW_LINKS).getName().equals(System.getProperty("user.name"))
+                && Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS).stream()
+                        .noneMatch(p -> p.name().startsWith("GROUP_WRITE") || p.name().startsWith("OTHERS_WRITE"));
+        if (!own) {
+            throw new HapcException(ErrorKind.PERMISSION, "hapc's state directory " + path + " is not a private"
+                    + " directory of this user's (someone else made it, or it is a link): remove it, or set"
+                    + " --state-dir or " + ENVIRONMENT);
+        }
+        return path;
     }
 
     /**

@@ -40,7 +40,8 @@ public enum Field {
             "enable-server: release every hold on the server (named in a warning) and enable it"),
     STATE_DIR("state_dir", null, "state-dir", Type.PATH, true,
             "where hapc keeps one lock file and one hold store per HAProxy (default $HAPC_STATE_DIR, else"
-                    + " /var/lib/hapc when writable, else $XDG_STATE_HOME/hapc or ~/.local/state/hapc). Writing calls"
+                    + " /var/lib/hapc when writable, else $XDG_STATE_HOME/hapc or ~/.local/state/hapc,"
+                    + " else a private /tmp/hapc-USER). Writing calls"
                     + " take the lock, so hapc calls on this host that share the directory act one after another;"
                     + " it cannot cover a hapc on another host reaching a TCP admin socket"),
     SOCKET("socket", "k", "socket", Type.PATH, true,
