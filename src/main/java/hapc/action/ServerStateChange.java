@@ -1,6 +1,7 @@
 package hapc.action;
 
 import hapc.plan.CapacityGuard;
+import hapc.plan.StaticWeights;
 import hapc.plan.PlannedChange;
 import hapc.plan.TargetList;
 import hapc.wait.Pause;
@@ -80,6 +81,15 @@ public final class ServerStateChange implements ActionHandler {
         return apply(context).outcome();
     }
 
+    /** The backend's hash-type in the config; null when not set or the config cannot be read (map-based then). */
+    private static String configuredHashType(Context context, String backend) {
+        try {
+            return context.config().backend(backend).map(hapc.config.ConfigBackend::hashType).orElse(null);
+        } catch (HapcException unreadable) {
+            return null;
+        }
+    }
+
     /** The change with its targets, for drain-server's wait to go on from. */
     Done apply(Context context) {
         return apply(context, Targets.resolve(context));
@@ -91,6 +101,8 @@ public final class ServerStateChange implements ActionHandler {
         WantedState wanted = this.wanted.keepingAgent(request.keepAgent());
         ChangePlan plan = ChangePlan.of(targets, wanted);
         warnAboutKeptAgents(context, plan, request.keepAgent());
+        StaticWeights.check(plan, action == Action.ENABLE_SERVER && request.ramp() != null,
+                backends -> context.live().api().algorithms(backends), backend -> configuredHashType(context, backend));
         Outcome outcome = new Outcome(action).put("check_mode", request.checkMode());
         if (request.minUp() != null) {
             // a refusal changes nothing: its answer says changed false

@@ -71,6 +71,7 @@ final class ProxyBuilder {
                 case "mode" -> values = values.withMode(argument(line));
                 case "default_backend" -> values = values.withDefaultBackend(argument(line));
                 case "load-server-state-from-file" -> values = values.withLoadState(argument(line));
+                case "hash-type" -> values = values.withHashType(argument(line));
                 case "default-server" -> values = values.withServerDefaults(serverFlags(line, 1, values.serverDisabled,
                         values.serverBackup));
                 case "use_backend", "server", "bind" ->
@@ -118,11 +119,13 @@ final class ProxyBuilder {
         List<ConfigServer> servers = new ArrayList<>();
         String loadState = null;
         String stateFileName = null;
+        String hashType = null;
         boolean serverDisabled = inherited.serverDisabled;
         boolean serverBackup = inherited.serverBackup;
         for (Directive line : section.directives()) {
             switch (line.keyword()) {
                 case "mode" -> mode = argument(line);
+                case "hash-type" -> hashType = argument(line);
                 case "bind" -> {
                     if (frontendOnly(kind, line) && argument(line) != null) {
                         // One bind line may list several addresses; HAProxy listens on each.
@@ -192,7 +195,8 @@ final class ProxyBuilder {
                 backends.remove(section.name());
             }
             backends.put(section.name(), new ConfigBackend(section.name(), kind, effectiveMode, List.copyOf(servers),
-                    loadState != null ? loadState : inherited.loadState, stateFileName, section.origin()));
+                    loadState != null ? loadState : inherited.loadState, stateFileName,
+                    hashType != null ? hashType : inherited.hashType, section.origin()));
         }
     }
 
@@ -298,23 +302,27 @@ final class ProxyBuilder {
 
     /** What a defaults section hands down to the proxies that use it. */
     private record Defaults(String mode, String defaultBackend, String loadState, boolean serverDisabled,
-            boolean serverBackup) {
-        static final Defaults NONE = new Defaults(null, null, null, false, false);
+            boolean serverBackup, String hashType) {
+        static final Defaults NONE = new Defaults(null, null, null, false, false, null);
 
         Defaults withMode(String value) {
-            return new Defaults(value, defaultBackend, loadState, serverDisabled, serverBackup);
+            return new Defaults(value, defaultBackend, loadState, serverDisabled, serverBackup, hashType);
         }
 
         Defaults withDefaultBackend(String value) {
-            return new Defaults(mode, value, loadState, serverDisabled, serverBackup);
+            return new Defaults(mode, value, loadState, serverDisabled, serverBackup, hashType);
         }
 
         Defaults withLoadState(String value) {
-            return new Defaults(mode, defaultBackend, value, serverDisabled, serverBackup);
+            return new Defaults(mode, defaultBackend, value, serverDisabled, serverBackup, hashType);
         }
 
         Defaults withServerDefaults(boolean[] flags) {
-            return new Defaults(mode, defaultBackend, loadState, flags[0], flags[1]);
+            return new Defaults(mode, defaultBackend, loadState, flags[0], flags[1], hashType);
+        }
+
+        Defaults withHashType(String value) {
+            return new Defaults(mode, defaultBackend, loadState, serverDisabled, serverBackup, value);
         }
     }
 }
