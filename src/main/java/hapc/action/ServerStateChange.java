@@ -113,10 +113,11 @@ public final class ServerStateChange implements ActionHandler {
         List<Server> after = new ArrayList<>();
         Map<String, String> failures = new LinkedHashMap<>();
         ErrorKind failureKind = null;
+        ChangePlan.Applied applied = null;
         if (request.checkMode() || !plan.changed()) {
             plan.changes().forEach(change -> after.add(request.checkMode() ? change.expected() : change.before()));
         } else {
-            ChangePlan.Applied applied = plan.apply(context.live());
+            applied = plan.apply(context.live());
             ServerSnapshot read = wanted.killSessions() ? awaitKilled(context.live(), plan, applied.after())
                     : applied.after();
             for (PlannedChange change : plan.changes()) {
@@ -151,8 +152,14 @@ public final class ServerStateChange implements ActionHandler {
 
         List<Map<String, Object>> entries = new ArrayList<>();
         for (int i = 0; i < plan.changes().size(); i++) {
-            entries.add(entry(plan.changes().get(i), after.get(i), failures.get(plan.changes().get(i).id()),
-                    request.checkMode()));
+            PlannedChange change = plan.changes().get(i);
+            // Sent: changed is what HAProxy took, not what was planned (a refused target is not changed).
+            boolean changed = applied == null ? change.changed() : applied.tookAny(change);
+            boolean killed = applied != null && applied.killed(change);
+            entries.add(entry(change, after.get(i), failures.get(change.id()), changed, killed));
+        }
+        if (applied != null) {
+            outcome.changed(entries.stream().anyMatch(e -> Boolean.TRUE.equals(e.get("changed"))));
         }
         if (plan.targets().single()) {
             Map<String, Object> only = entries.get(0);
@@ -190,11 +197,12 @@ public final class ServerStateChange implements ActionHandler {
     public record Done(Outcome outcome, ChangePlan plan, WantedState wanted) {
     }
 
-    private Map<String, Object> entry(PlannedChange change, Server after, String failure, boolean checkMode) {
+    private Map<String, Object> entry(PlannedChange change, Server after, String failure, boolean changed,
+            boolean killed) {
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("backend", change.before().backend());
         entry.put("server", change.before().name());
-        entry.put("changed", change.changed());
+        entry.put("changed", changed);
         entry.put("failed", failure != null);
         if (failure != null) {
             entry.put("error", failure);
@@ -203,7 +211,7 @@ public final class ServerStateChange implements ActionHandler {
         entry.put("after", after.toJson());
         entry.put("diff", diff(change.before().toJson(), after.toJson()));
         if (wanted.killSessions()) {
-            entry.put("sessions_killed", change.before().sessions() > 0 && !checkMode);
+            entry.put("sessions_killed", killed);
         }
         return entry;
     }
