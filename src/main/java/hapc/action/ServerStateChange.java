@@ -81,6 +81,24 @@ public final class ServerStateChange implements ActionHandler {
         return apply(context).outcome();
     }
 
+    /**
+     * A share above 0% that HAProxy's rounding down makes 0 (50% of weight 1) would silently take
+     * the server out of rotation: refused before anything is sent; "0" or "0%" say that plainly.
+     */
+    private static void refuseSharesRoundedToZero(ChangePlan plan, WeightValue weight) {
+        if (weight == null || !weight.percent() || weight.value() == 0) {
+            return;
+        }
+        List<String> zero = plan.changes().stream().map(PlannedChange::before)
+                .filter(s -> s.initialWeight() > 0 && weight.of(s.initialWeight()) == 0)
+                .map(s -> s.backend() + "/" + s.name() + " (configured weight " + s.initialWeight() + ")").toList();
+        if (!zero.isEmpty()) {
+            throw HapcException.invalid("weight " + weight + " rounds down to 0 for " + TargetList.shortened(zero, ", ")
+                    + ", which would take it out of rotation; nothing was sent. Give --weight 0 to mean that,"
+                    + " or a share that leaves at least 1.");
+        }
+    }
+
     /** The backend's hash-type in the config; null when not set or the config cannot be read (map-based then). */
     private static String configuredHashType(Context context, String backend) {
         try {
@@ -101,6 +119,7 @@ public final class ServerStateChange implements ActionHandler {
         WantedState wanted = this.wanted.keepingAgent(request.keepAgent());
         ChangePlan plan = ChangePlan.of(targets, wanted);
         warnAboutKeptAgents(context, plan, request.keepAgent());
+        refuseSharesRoundedToZero(plan, asked != null ? asked : request.weight());
         StaticWeights.check(plan, action == Action.ENABLE_SERVER && request.ramp() != null,
                 backends -> context.live().api().algorithms(backends), backend -> configuredHashType(context, backend));
         Outcome outcome = new Outcome(action).put("check_mode", request.checkMode());
