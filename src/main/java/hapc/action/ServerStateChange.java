@@ -135,6 +135,23 @@ public final class ServerStateChange implements ActionHandler {
         ChangePlan.Applied applied = null;
         if (request.checkMode() || !plan.changed()) {
             plan.changes().forEach(change -> after.add(request.checkMode() ? change.expected() : change.before()));
+            // A state hapc cannot lift (inherited from a tracked server, DNS maintenance) is no
+            // "already there": said as the failure it is (a warning in check mode), and a --wait
+            // does not go on to wait to its deadline for it.
+            for (PlannedChange change : plan.changes()) {
+                Server held = change.expected();
+                if (wanted.admin() != null && held.adminState() != wanted.admin()) {
+                    String why = change.id() + " is held in " + held.adminState().jsonName() + " ("
+                            + held.admin().source() + ", admin bits " + held.admin().value() + ") and hapc cannot"
+                            + " lift it there: " + stuckReason(held);
+                    if (request.checkMode()) {
+                        context.warnings().add(why);
+                    } else {
+                        failures.put(change.id(), why);
+                        failureKind = failureKind == null ? stuckKind(held) : failureKind;
+                    }
+                }
+            }
         } else {
             applied = plan.apply(context.live());
             ServerSnapshot read = wanted.killSessions() ? awaitKilled(context.live(), plan, applied.after())
