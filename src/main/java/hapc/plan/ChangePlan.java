@@ -49,7 +49,7 @@ public record ChangePlan(Targets targets, List<PlannedChange> changes) {
             }
         }
         live.killOldWorkerSessions(changes.stream().filter(PlannedChange::killOldSessions).map(PlannedChange::before)
-                .toList());
+                .toList()).forEach(refused::putIfAbsent);
         // The read-back verifies and reports the targets only: their rows, not their neighbours'.
         return new Applied(refused, accepted, live.read(targets.backends(), targets.serverNames()));
     }

@@ -83,13 +83,23 @@ public final class MasterCli {
             Map<String, Map<String, ServerLoad>> perBackend = new LinkedHashMap<>();
             for (List<String> line : CommandLines.pack(commands)) {
                 for (Answer answer : socket.exchange(line)) {
-                    if (answer.text().startsWith("#")) {
-                        RuntimeApi.statRows(wanted, answer).forEach((backend, rows) -> {
-                            Map<String, ServerLoad> perServer = perBackend.computeIfAbsent(backend,
-                                    b -> new LinkedHashMap<>());
-                            rows.forEach((name, row) -> perServer.put(name, row.load()));
-                        });
+                    if (!answer.text().startsWith("#")) {
+                        // Only two answers mean "nothing there": a backend the worker never had,
+                        // and a worker that has exited since show proc. Anything else is a read
+                        // that failed, never zero sessions (check-safe-to-remove must not say safe).
+                        String said = answer.message();
+                        if (said.startsWith("No such proxy") || said.startsWith("Can't find the target PID")) {
+                            continue;
+                        }
+                        throw new HapcException(ErrorKind.HAPROXY, "old worker " + worker.pid() + " did not answer '"
+                                + answer.command() + "' (" + (said.isEmpty() ? "empty answer" : said)
+                                + "): its sessions are unknown");
                     }
+                    RuntimeApi.statRows(wanted, answer).forEach((backend, rows) -> {
+                        Map<String, ServerLoad> perServer = perBackend.computeIfAbsent(backend,
+                                b -> new LinkedHashMap<>());
+                        rows.forEach((name, row) -> perServer.put(name, row.load()));
+                    });
                 }
             }
             loads.put(worker.pid(), perBackend);
@@ -97,15 +107,35 @@ public final class MasterCli {
         return loads;
     }
 
-    /** Kills the sessions of these servers in old workers, which the admin socket cannot reach. */
-    public void shutdownSessions(List<Process> oldWorkers, List<Server> servers) {
+    /**
+     * Kills the sessions of these servers in old workers, which the admin socket cannot reach.
+     *
+     * @return per target id ("backend/server"), an old worker's refusal of the kill; empty when
+     *         every worker took it (or had exited, or never had the backend)
+     */
+    public Map<String, String> shutdownSessions(List<Process> oldWorkers, List<Server> servers) {
         List<String> commands = new ArrayList<>();
+        List<String> owners = new ArrayList<>();
         for (Process worker : oldWorkers) {
-            servers.forEach(s -> commands.add("@!" + worker.pid() + " " + Commands.shutdownSessions(s.backend(), s.name())));
+            servers.forEach(s -> {
+                commands.add("@!" + worker.pid() + " " + Commands.shutdownSessions(s.backend(), s.name()));
+                owners.add(s.backend() + "/" + s.name());
+            });
         }
+        Map<String, String> refused = new LinkedHashMap<>();
+        int i = 0;
         for (List<String> line : CommandLines.pack(commands)) {
-            socket.exchangeChange(line);
+            for (Answer answer : socket.exchangeChange(line)) {
+                String said = answer.message();
+                // shutdown sessions answers nothing when taken
+                if (!said.isEmpty() && !said.startsWith("Can't find the target PID") && !said.startsWith("No such")
+                        && i < owners.size()) {
+                    refused.putIfAbsent(owners.get(i), "an old worker refused '" + answer.command() + "': " + said);
+                }
+                i++;
+            }
         }
+        return refused;
     }
 
     /**
