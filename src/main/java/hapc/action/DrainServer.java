@@ -1,7 +1,7 @@
 package hapc.action;
 
 import hapc.plan.TargetList;
-import hapc.wait.Pause;
+import hapc.wait.Interruption;
 
 import hapc.plan.Targets;
 import hapc.wait.WaitWatch;
@@ -30,16 +30,32 @@ public final class DrainServer implements ActionHandler {
     static final long POLL_MILLIS = 100;
 
     private final Consumer<WaitProgress> progress;
+    private final Interruption interruption;
 
     /** @param progress told after every poll (for a human watching a terminal); may ignore it */
-    public DrainServer(Consumer<WaitProgress> progress) {
+    public DrainServer(Consumer<WaitProgress> progress, Interruption interruption) {
         this.progress = progress;
+        this.interruption = interruption;
     }
 
     @Override
     public Outcome run(Context context) {
         Request request = context.request();
         ServerStateChange.Done drained = ServerStateChange.drain().apply(context);
+        if (!request.waitForSessions() || request.checkMode()) {
+            return waitFor(context, drained);
+        }
+        // Ctrl-C or SIGTERM while waiting: answered, like enable-server's wait (see Main).
+        interruption.watching(true);
+        try {
+            return waitFor(context, drained);
+        } finally {
+            interruption.watching(false);
+        }
+    }
+
+    private Outcome waitFor(Context context, ServerStateChange.Done drained) {
+        Request request = context.request();
         Outcome outcome = drained.outcome();
         if (!request.waitForSessions()) {
             return outcome.put("waited", false);
@@ -60,7 +76,10 @@ public final class DrainServer implements ActionHandler {
                 ServerSnapshot now = watch.poll(deadline);
                 if (now == null) {
                     // HAProxy is being reloaded: look again at the next poll
-                    Pause.millis(POLL_MILLIS);
+                    if (!interruption.pause(POLL_MILLIS)) {
+                        waited(outcome, started, null);
+                        throw interrupted(what, targets, outcome, null);
+                    }
                     continue;
                 }
                 left = left(targets, now);
@@ -90,8 +109,18 @@ public final class DrainServer implements ActionHandler {
                 throw new HapcException(ErrorKind.TIMEOUT, stillBusy(what, left, seconds(outcome.get("waited_seconds"))),
                         null, outcome.fields());
             }
-            Pause.millis(Math.max(1, Math.min(POLL_MILLIS, (deadline - now) / 1_000_000)));
+            if (!interruption.pause(Math.max(1, Math.min(POLL_MILLIS, (deadline - now) / 1_000_000)))) {
+                waited(outcome, started, total);
+                throw interrupted(what, targets, outcome, total);
+            }
         }
+    }
+
+    /** The answer of a wait cut short by Ctrl-C or SIGTERM: drained they stay, with what was left. */
+    private static HapcException interrupted(String what, Targets targets, Outcome outcome, ServerLoad left) {
+        return new HapcException(ErrorKind.INTERRUPTED, "interrupted after " + seconds(outcome.get("waited_seconds"))
+                + " s of waiting for the sessions of " + what + (left == null ? "" : " (" + load(left) + " left)")
+                + "; " + (targets.single() ? "it stays" : "they stay") + " drained.", null, outcome.fields());
     }
 
     /** The timeout's message: which targets still hold what, and where. */

@@ -2,6 +2,7 @@ package hapc.action;
 
 import hapc.plan.CapacityBasis;
 import hapc.plan.CapacityGuard;
+import hapc.plan.StaticWeights;
 import hapc.plan.PlannedChange;
 import hapc.plan.TargetList;
 import hapc.wait.CapacityWait;
@@ -89,6 +90,33 @@ public final class ServerStateChange implements ActionHandler {
     }
 
     /**
+     * A share above 0% that HAProxy's rounding down makes 0 (50% of weight 1) would silently take
+     * the server out of rotation: refused before anything is sent; "0" or "0%" say that plainly.
+     */
+    private static void refuseSharesRoundedToZero(ChangePlan plan, WeightValue weight) {
+        if (weight == null || !weight.percent() || weight.value() == 0) {
+            return;
+        }
+        List<String> zero = plan.changes().stream().map(PlannedChange::before)
+                .filter(s -> s.initialWeight() > 0 && weight.of(s.initialWeight()) == 0)
+                .map(s -> s.backend() + "/" + s.name() + " (configured weight " + s.initialWeight() + ")").toList();
+        if (!zero.isEmpty()) {
+            throw HapcException.invalid("weight " + weight + " rounds down to 0 for " + TargetList.shortened(zero, ", ")
+                    + ", which would take it out of rotation; nothing was sent. Give --weight 0 to mean that,"
+                    + " or a share that leaves at least 1.");
+        }
+    }
+
+    /** The backend's hash-type in the config; null when not set or the config cannot be read (map-based then). */
+    private static String configuredHashType(Context context, String backend) {
+        try {
+            return context.config().backend(backend).map(hapc.config.ConfigBackend::hashType).orElse(null);
+        } catch (HapcException unreadable) {
+            return null;
+        }
+    }
+
+    /**
      * The change with its targets, for drain-server's wait to go on from. Read, plan, guard,
      * write and read back happen under the HAProxy's lock (not in check mode, which writes
      * nothing), so concurrent callers plan from each other's results.
@@ -133,6 +161,9 @@ public final class ServerStateChange implements ActionHandler {
         }
         ChangePlan plan = ChangePlan.of(targets, wanted);
         warnAboutKeptAgents(context, plan, request.keepAgent());
+        refuseSharesRoundedToZero(plan, asked != null ? asked : request.weight());
+        StaticWeights.check(plan, action == Action.ENABLE_SERVER && request.ramp() != null,
+                backends -> context.live().api().algorithms(backends), backend -> configuredHashType(context, backend));
         Outcome outcome = new Outcome(action).put("check_mode", request.checkMode());
         if (request.minUp() != null) {
             // a refusal changes nothing: its answer says changed false
@@ -148,10 +179,28 @@ public final class ServerStateChange implements ActionHandler {
         List<Server> after = new ArrayList<>();
         Map<String, String> failures = new LinkedHashMap<>();
         ErrorKind failureKind = null;
+        ChangePlan.Applied applied = null;
         if (request.checkMode() || !plan.changed()) {
             plan.changes().forEach(change -> after.add(request.checkMode() ? change.expected() : change.before()));
+            // A state hapc cannot lift (inherited from a tracked server, DNS maintenance) is no
+            // "already there": said as the failure it is (a warning in check mode), and a --wait
+            // does not go on to wait to its deadline for it.
+            for (PlannedChange change : plan.changes()) {
+                Server held = change.expected();
+                if (wanted.admin() != null && held.adminState() != wanted.admin()) {
+                    String why = change.id() + " is held in " + held.adminState().jsonName() + " ("
+                            + held.admin().source() + ", admin bits " + held.admin().value() + ") and hapc cannot"
+                            + " lift it there: " + stuckReason(held);
+                    if (request.checkMode()) {
+                        context.warnings().add(why);
+                    } else {
+                        failures.put(change.id(), why);
+                        failureKind = failureKind == null ? stuckKind(held) : failureKind;
+                    }
+                }
+            }
         } else {
-            ChangePlan.Applied applied = plan.apply(context.live());
+            applied = plan.apply(context.live());
             ServerSnapshot read = wanted.killSessions() ? awaitKilled(context.live(), plan, applied.after())
                     : applied.after();
             for (PlannedChange change : plan.changes()) {
@@ -186,8 +235,14 @@ public final class ServerStateChange implements ActionHandler {
 
         List<Map<String, Object>> entries = new ArrayList<>();
         for (int i = 0; i < plan.changes().size(); i++) {
-            entries.add(entry(plan.changes().get(i), after.get(i), failures.get(plan.changes().get(i).id()),
-                    request.checkMode()));
+            PlannedChange change = plan.changes().get(i);
+            // Sent: changed is what HAProxy took, not what was planned (a refused target is not changed).
+            boolean changed = applied == null ? change.changed() : applied.tookAny(change);
+            boolean killed = applied != null && applied.killed(change);
+            entries.add(entry(change, after.get(i), failures.get(change.id()), changed, killed));
+        }
+        if (applied != null) {
+            outcome.changed(entries.stream().anyMatch(e -> Boolean.TRUE.equals(e.get("changed"))));
         }
         if (holds != null) {
             showHolds(entries, store, holds, all);
@@ -320,11 +375,12 @@ public final class ServerStateChange implements ActionHandler {
     public record Done(Outcome outcome, ChangePlan plan, WantedState wanted, boolean stayedOut) {
     }
 
-    private Map<String, Object> entry(PlannedChange change, Server after, String failure, boolean checkMode) {
+    private Map<String, Object> entry(PlannedChange change, Server after, String failure, boolean changed,
+            boolean killed) {
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("backend", change.before().backend());
         entry.put("server", change.before().name());
-        entry.put("changed", change.changed());
+        entry.put("changed", changed);
         entry.put("failed", failure != null);
         if (failure != null) {
             entry.put("error", failure);
@@ -333,7 +389,7 @@ public final class ServerStateChange implements ActionHandler {
         entry.put("after", after.toJson());
         entry.put("diff", diff(change.before().toJson(), after.toJson()));
         if (wanted.killSessions()) {
-            entry.put("sessions_killed", change.before().sessions() > 0 && !checkMode);
+            entry.put("sessions_killed", killed);
         }
         return entry;
     }

@@ -166,7 +166,7 @@ public final class Cli {
             case LIST_CONNECTIONS -> new ListConnections();
             case ENABLE_SERVER -> progress != null ? new EnableServer(progress::up, progress::ramp, interruption)
                     : new EnableServer(p -> { }, p -> { }, interruption);
-            case DRAIN_SERVER -> new DrainServer(progress != null ? progress : p -> { });
+            case DRAIN_SERVER -> new DrainServer(progress != null ? progress : p -> { }, interruption);
             case STOP_SERVER -> ServerStateChange.stop();
             case SET_WEIGHT -> ServerStateChange.setWeight(request.weight());
             case CHECK_SAFE_TO_REMOVE -> new CheckSafeToRemove();

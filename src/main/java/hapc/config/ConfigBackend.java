@@ -10,7 +10,9 @@ import java.util.List;
  * @param serverStateFileName the section's {@code server-state-file-name}, or null
  * @param allBackups  {@code option allbackups}: every backup server takes traffic once no active
  *                    one is up (the capacity guard then counts backups as capacity)
+ * @param hashType the effective {@code hash-type} method ("map-based", "consistent"), or null
+ *                 when neither the section nor its defaults set it (HAProxy's default: map-based)
  */
 public record ConfigBackend(String name, SectionKind kind, String mode, List<ConfigServer> servers,
-        String loadServerState, String serverStateFileName, boolean allBackups, Origin origin) {
+        String loadServerState, String serverStateFileName, boolean allBackups, String hashType, Origin origin) {
 }

@@ -71,6 +71,7 @@ final class ProxyBuilder {
                 case "mode" -> values = values.withMode(argument(line));
                 case "default_backend" -> values = values.withDefaultBackend(argument(line));
                 case "load-server-state-from-file" -> values = values.withLoadState(argument(line));
+                case "hash-type" -> values = values.withHashType(argument(line));
                 case "default-server" -> values = values.withServerDefaults(values.server.with(line, 1));
                 case "option", "no" -> {
                     Boolean all = allBackups(line);
@@ -125,6 +126,7 @@ final class ProxyBuilder {
         String stateFileName = null;
         ServerKeywords serverDefaults = inherited.server;
         boolean allBackups = inherited.allBackups;
+        String hashType = null;
         for (Directive line : section.directives()) {
             Boolean all = allBackups(line);
             if (all != null) {
@@ -132,6 +134,7 @@ final class ProxyBuilder {
             }
             switch (line.keyword()) {
                 case "mode" -> mode = argument(line);
+                case "hash-type" -> hashType = argument(line);
                 case "bind" -> {
                     if (frontendOnly(kind, line) && argument(line) != null) {
                         // One bind line may list several addresses; HAProxy listens on each.
@@ -199,7 +202,8 @@ final class ProxyBuilder {
                 backends.remove(section.name());
             }
             backends.put(section.name(), new ConfigBackend(section.name(), kind, effectiveMode, List.copyOf(servers),
-                    loadState != null ? loadState : inherited.loadState, stateFileName, allBackups, section.origin()));
+                    loadState != null ? loadState : inherited.loadState, stateFileName, allBackups,
+                    hashType != null ? hashType : inherited.hashType, section.origin()));
         }
     }
 
@@ -288,27 +292,31 @@ final class ProxyBuilder {
 
     /** What a defaults section hands down to the proxies that use it. */
     private record Defaults(String mode, String defaultBackend, String loadState, ServerKeywords server,
-            boolean allBackups) {
-        static final Defaults NONE = new Defaults(null, null, null, ServerKeywords.NONE, false);
+            boolean allBackups, String hashType) {
+        static final Defaults NONE = new Defaults(null, null, null, ServerKeywords.NONE, false, null);
 
         Defaults withMode(String value) {
-            return new Defaults(value, defaultBackend, loadState, server, allBackups);
+            return new Defaults(value, defaultBackend, loadState, server, allBackups, hashType);
         }
 
         Defaults withDefaultBackend(String value) {
-            return new Defaults(mode, value, loadState, server, allBackups);
+            return new Defaults(mode, value, loadState, server, allBackups, hashType);
         }
 
         Defaults withLoadState(String value) {
-            return new Defaults(mode, defaultBackend, value, server, allBackups);
+            return new Defaults(mode, defaultBackend, value, server, allBackups, hashType);
         }
 
         Defaults withServerDefaults(ServerKeywords value) {
-            return new Defaults(mode, defaultBackend, loadState, value, allBackups);
+            return new Defaults(mode, defaultBackend, loadState, value, allBackups, hashType);
         }
 
         Defaults withAllBackups(boolean value) {
-            return new Defaults(mode, defaultBackend, loadState, server, value);
+            return new Defaults(mode, defaultBackend, loadState, server, value, hashType);
+        }
+
+        Defaults withHashType(String value) {
+            return new Defaults(mode, defaultBackend, loadState, server, allBackups, value);
         }
     }
 

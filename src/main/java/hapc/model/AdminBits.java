@@ -62,7 +62,8 @@ public record AdminBits(int value) {
         return switch (wanted) {
             case READY -> new AdminBits(value & ~forced);
             case DRAIN -> new AdminBits((value & ~forced) | FORCED_DRAIN);
-            case MAINT -> new AdminBits(value | FORCED_MAINT);
+            // HAProxy's "state maint" clears a forced drain (srv_adm_set_maint): drain -> stop shows 1, not 9.
+            case MAINT -> new AdminBits((value & ~FORCED_DRAIN) | FORCED_MAINT);
         };
     }
 }

@@ -39,18 +39,35 @@ public record ChangePlan(Targets targets, List<PlannedChange> changes) {
             }
         }
         Map<String, String> refused = new LinkedHashMap<>();
+        Map<String, List<String>> accepted = new LinkedHashMap<>();
         List<String> refusals = live.write(commands);
         for (int i = 0; i < refusals.size(); i++) {
             if (refusals.get(i) != null) {
                 refused.putIfAbsent(owners.get(i).id(), "HAProxy refused '" + commands.get(i) + "': " + refusals.get(i));
+            } else {
+                accepted.computeIfAbsent(owners.get(i).id(), id -> new ArrayList<>()).add(commands.get(i));
             }
         }
         live.killOldWorkerSessions(changes.stream().filter(PlannedChange::killOldSessions).map(PlannedChange::before)
-                .toList());
+                .toList()).forEach(refused::putIfAbsent);
         // The read-back verifies and reports the targets only: their rows, not their neighbours'.
-        return new Applied(refused, live.read(targets.backends(), targets.serverNames()));
+        return new Applied(refused, accepted, live.read(targets.backends(), targets.serverNames()));
     }
 
-    public record Applied(Map<String, String> refused, ServerSnapshot after) {
+    /**
+     * @param accepted per target id, the commands HAProxy took (a target absent took none: it
+     *                 is not changed, whatever was planned for it)
+     */
+    public record Applied(Map<String, String> refused, Map<String, List<String>> accepted, ServerSnapshot after) {
+        /** Whether HAProxy took any of this target's commands (old workers' kills count as sent). */
+        public boolean tookAny(PlannedChange change) {
+            return accepted.containsKey(change.id()) || change.killOldSessions();
+        }
+
+        /** Whether a kill of this target's sessions went out and was taken, here or in an old worker. */
+        public boolean killed(PlannedChange change) {
+            return change.killOldSessions() || accepted.getOrDefault(change.id(), List.of()).stream()
+                    .anyMatch(c -> c.startsWith("shutdown sessions server "));
+        }
     }
 }

@@ -100,11 +100,12 @@ public final class LiveServers {
         return api.write(commands);
     }
 
-    /** Kills the sessions of these servers in the old workers, if any. */
-    public void killOldWorkerSessions(List<Server> servers) {
+    /** Kills the sessions of these servers in the old workers, if any; an old worker's refusal per target id. */
+    public Map<String, String> killOldWorkerSessions(List<Server> servers) {
         if (master() != null && !servers.isEmpty()) {
-            master().shutdownSessions(oldWorkers(), servers);
+            return master().shutdownSessions(oldWorkers(), servers);
         }
+        return Map.of();
     }
 
     /** The load of every server of these backends in each live worker, the current one first: what waits poll. */

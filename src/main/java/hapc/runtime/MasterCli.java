@@ -106,27 +106,42 @@ public final class MasterCli {
             Map<String, Map<String, ServerLoad>> perBackend = new LinkedHashMap<>();
             boolean[] statAnswered = {false};
             for (List<String> line : CommandLines.pack(commands)) {
-                // each answer read as it arrives; one that is no table ("No such proxy") holds nothing
+                // each answer read as it arrives; one that is no table is kept to be judged below
                 Table.Reader[] readers = new Table.Reader[line.size()];
-                boolean[] started = new boolean[line.size()];
+                StringBuilder[] notTables = new StringBuilder[line.size()];
                 socket.exchange(line, (command, text) -> {
-                    if (!started[command]) {
-                        started[command] = true;
+                    if (readers[command] == null && notTables[command] == null) {
                         if (text.startsWith("#")) {
                             statAnswered[0] = true;
                             readers[command] = RuntimeApi.statReader(line.get(command), wanted, (backend, row) ->
                                     perBackend.computeIfAbsent(backend, b -> new LinkedHashMap<>())
                                             .put(row.server(), row.load()));
+                        } else {
+                            notTables[command] = new StringBuilder();
                         }
                     }
                     if (readers[command] != null) {
                         readers[command].line(text);
+                    } else {
+                        notTables[command].append(notTables[command].isEmpty() ? "" : "\n").append(text);
                     }
                 });
                 for (int i = 0; i < readers.length; i++) {
                     if (readers[i] != null) {
                         RuntimeApi.requireStatColumns(readers[i], line.get(i));
+                        continue;
                     }
+                    // Only two answers mean "nothing there": a backend the worker never had, and a
+                    // worker that has exited since show proc. Anything else is a read that failed,
+                    // never zero sessions (check-safe-to-remove must not say safe).
+                    Answer answer = new Answer(line.get(i), notTables[i] == null ? "" : notTables[i].toString());
+                    String said = answer.message();
+                    if (said.startsWith("No such proxy") || said.startsWith("Can't find the target PID")) {
+                        continue;
+                    }
+                    throw new HapcException(ErrorKind.HAPROXY, "old worker " + worker.pid() + " did not answer '"
+                            + answer.command() + "' (" + (said.isEmpty() ? "empty answer" : said)
+                            + "): its sessions are unknown");
                 }
             }
             if (statAnswered[0] && perBackend.isEmpty()) {
@@ -142,15 +157,35 @@ public final class MasterCli {
         return loads;
     }
 
-    /** Kills the sessions of these servers in old workers, which the admin socket cannot reach. */
-    public void shutdownSessions(List<Process> oldWorkers, List<Server> servers) {
+    /**
+     * Kills the sessions of these servers in old workers, which the admin socket cannot reach.
+     *
+     * @return per target id ("backend/server"), an old worker's refusal of the kill; empty when
+     *         every worker took it (or had exited, or never had the backend)
+     */
+    public Map<String, String> shutdownSessions(List<Process> oldWorkers, List<Server> servers) {
         List<String> commands = new ArrayList<>();
+        List<String> owners = new ArrayList<>();
         for (Process worker : oldWorkers) {
-            servers.forEach(s -> commands.add("@!" + worker.pid() + " " + Commands.shutdownSessions(s.backend(), s.name())));
+            servers.forEach(s -> {
+                commands.add("@!" + worker.pid() + " " + Commands.shutdownSessions(s.backend(), s.name()));
+                owners.add(s.backend() + "/" + s.name());
+            });
         }
+        Map<String, String> refused = new LinkedHashMap<>();
+        int i = 0;
         for (List<String> line : CommandLines.pack(commands)) {
-            socket.exchangeChange(line);
+            for (Answer answer : socket.exchangeChange(line)) {
+                String said = answer.message();
+                // shutdown sessions answers nothing when taken
+                if (!said.isEmpty() && !said.startsWith("Can't find the target PID") && !said.startsWith("No such")
+                        && i < owners.size()) {
+                    refused.putIfAbsent(owners.get(i), "an old worker refused '" + answer.command() + "': " + said);
+                }
+                i++;
+            }
         }
+        return refused;
     }
 
     /**

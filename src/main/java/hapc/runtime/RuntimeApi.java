@@ -413,6 +413,34 @@ public final class RuntimeApi {
         return answers;
     }
 
+    /**
+     * The load-balancing algorithm of each of these backends as the running HAProxy has it
+     * ({@code show stat B 2 -1}'s {@code algo}: "roundrobin", "static-rr", "source"...); a backend
+     * whose row or column is missing (an HAProxy without the field) is left out.
+     */
+    public Map<String, String> algorithms(Collection<String> backends) {
+        List<String> commands = new ArrayList<>();
+        backends.forEach(b -> commands.add("show stat " + Names.require("backend", b) + " 2 -1"));
+        List<Answer> answers = askPacked(commands, false);
+        Map<String, String> algorithms = new LinkedHashMap<>();
+        for (Answer answer : answers) {
+            if (answer.isError()) {
+                continue;
+            }
+            Table table = Table.csv(answer.text());
+            if (!table.has("algo")) {
+                continue;
+            }
+            for (String[] row : table.rows()) {
+                String algo = table.get(row, "algo");
+                if ("BACKEND".equals(table.get(row, "svname")) && algo != null && !algo.isEmpty()) {
+                    algorithms.put(table.get(row, "pxname"), algo);
+                }
+            }
+        }
+        return algorithms;
+    }
+
     /** The process id of the worker behind this socket ({@code show info}'s Pid line). */
     public int workerPid() {
         for (String line : ask(List.of("show info")).get(0).text().split("\n")) {

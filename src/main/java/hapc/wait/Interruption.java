@@ -4,7 +4,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Ctrl-C (or a SIGTERM) while enable-server waits or ramps. The JVM runs shutdown hooks on the
+ * Ctrl-C (or a SIGTERM) while enable-server waits or ramps, or drain-server waits. The JVM runs shutdown hooks on the
  * signal and then halts, so the hook can only ask the running call to stop and give it a
  * moment to answer: the call notices between polls and steps (never in the middle of an
  * exchange with HAProxy), and answers with the state it left the servers in. {@link #watched}

@@ -143,4 +143,31 @@ class OldWorkerTest {
             assertEquals(0, done.json().get("sessions_left").asInt());
         }
     }
+
+    /**
+     * Issue 21, case 4: an old worker whose read fails (here the master's answer to its show stat
+     * is replaced by an error, every other line forwarded to the real master) is no "zero
+     * sessions": check-safe-to-remove fails instead of saying safe.
+     */
+    @ParameterizedTest
+    @MethodSource("hapc.testing.HaproxyVersions#all")
+    void anOldWorkersFailedReadIsNeverSafe(String binary) throws Exception {
+        int frontendPort = Ports.free();
+        try (BackendServer server = new BackendServer();
+                HaproxyProcess haproxy = HaproxyProcess.start(binary, proxies(frontendPort, server.port()))) {
+            Held held = holdSessionAcrossReload(haproxy, frontendPort);
+            String oldRead = "@!" + held.oldPid() + " show stat";
+            try (hapc.testing.FakeHaproxySocket master = new hapc.testing.FakeHaproxySocket((n, line) ->
+                    (line.contains(oldRead) ? "Timeout while talking to the worker.\n\n"
+                            : RawSocket.ask(haproxy.masterSocket(), line.strip())).getBytes(StandardCharsets.UTF_8))) {
+                HapcRun run = HapcRun.run("check-safe-to-remove", "-b", "be", "-s", "s1", "-k",
+                        haproxy.adminSocket().toString(), "--master-socket", master.path().toString());
+                assertEquals(1, run.exit(), run.stdout());
+                assertEquals("haproxy", run.errorKind(), run.stdout());
+                assertTrue(run.msg().contains("old worker " + held.oldPid()), run.msg());
+                assertFalse(run.json().has("safe") && run.json().get("safe").asBoolean(), run.stdout());
+            }
+            held.client().close();
+        }
+    }
 }

@@ -37,7 +37,7 @@ class AdminBitsTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"0, DRAIN, 8", "9, DRAIN, 8", "8, READY, 0", "5, READY, 4", "8, MAINT, 9", "2, READY, 2"})
+    @CsvSource({"0, DRAIN, 8", "9, DRAIN, 8", "8, READY, 0", "5, READY, 4", "8, MAINT, 1", "24, MAINT, 17", "2, READY, 2"})
     void predictsTheBitsHaproxyWillHold(int before, AdminState wanted, int after) {
         assertEquals(after, new AdminBits(before).after(wanted).value());
     }
