@@ -8,6 +8,7 @@ import hapc.wait.Pause;
 
 import hapc.ErrorKind;
 import hapc.HapcException;
+import hapc.host.HaproxyLock;
 import hapc.config.ConfigBackend;
 import hapc.config.ConfigServer;
 import hapc.config.ServerKeywords;
@@ -165,9 +166,12 @@ public final class ReloadHaproxy implements ActionHandler {
         }
         partial.put("workers_after", result.workersAfter().stream().map(Process::toJson).toList());
 
-        // 4. Give the states back on the new worker.
-        List<Map<String, Object>> restored = giveBack(context, statesBefore, result.newWorker(), filedBackends,
-                partial, limit);
+        // 4. Give the states back on the new worker, under the HAProxy's lock like every write:
+        //    a drain by another caller between the read and the write is then not undone.
+        List<Map<String, Object>> restored;
+        try (HaproxyLock lock = context.lockForWriting()) {
+            restored = giveBack(context, statesBefore, result.newWorker(), filedBackends, partial, limit);
+        }
         Outcome outcome = outcome(partial, started, result.workersAfter(), restored).changed(true);
         if (!result.startupOutput().isEmpty()) {
             outcome.put("startup_output", result.startupOutput());
