@@ -36,8 +36,8 @@
 {%- set drain_timeout = salt['pillar.get']('drain_timeout', 60) | int %}
 {%- set owner = salt['pillar.get']('owner') or 'salt:rolling_maintenance:%s' % server %}
 {%- set reason = salt['pillar.get']('reason') or 'rolling maintenance of %s' % server %}
-{%- set min_up = salt['pillar.get']('min_up') %}
-{%- set capacity_timeout = salt['pillar.get']('capacity_timeout') %}
+{%- set min_up = salt['pillar.get']('min_up', none) %}
+{%- set capacity_timeout = salt['pillar.get']('capacity_timeout', none) %}
 {%- set missing = [] %}
 {%- for key, value in [('backend', backend), ('server', server), ('app_minion', app_minion),
                        ('maintenance_command', maintenance_command)] if not value %}
