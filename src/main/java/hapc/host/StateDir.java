@@ -22,10 +22,18 @@ import java.util.function.Function;
  * write there gets a directory of their own (their XDG state dir, or a private one in the temp
  * dir for an account without a home), which only coordinates that user's calls (the README says
  * so).
+ *
+ * @param privateFallback the per-user directory in the shared temp dir, which must be checked to
+ *                        be this user's own before it is used
  */
-public record StateDir(Path path) {
+public record StateDir(Path path, boolean privateFallback) {
     public static final String SYSTEM_DEFAULT = "/var/lib/hapc";
     public static final String ENVIRONMENT = "HAPC_STATE_DIR";
+
+    /** A directory given or chosen as it is (created with its parents when missing). */
+    public StateDir(Path path) {
+        this(path, false);
+    }
 
     /** --state-dir, else $HAPC_STATE_DIR, else /var/lib/hapc when usable, else the user's state dir. */
     public static StateDir resolve(String given, Function<String, String> env) {
@@ -49,7 +57,8 @@ public record StateDir(Path path) {
         }
         // A service account without a home of its own (nobody's is /nonexistent): a directory of
         // its own in the temp dir, made 0700 and checked to be its own before it is used.
-        return new StateDir(Path.of(System.getProperty("java.io.tmpdir"), "hapc-" + System.getProperty("user.name")));
+        return new StateDir(Path.of(System.getProperty("java.io.tmpdir"), "hapc-" + System.getProperty("user.name")),
+                true);
     }
 
     /** Whether the directory exists and is writable, or its nearest existing parent is. */
@@ -64,7 +73,7 @@ public record StateDir(Path path) {
     /** The directory, created when missing; a clear error when it cannot be. */
     public Path ensure() {
         try {
-            if (inTempDir()) {
+            if (privateFallback) {
                 return ownPrivateDirectory();
             }
             Files.createDirectories(path);
@@ -75,10 +84,6 @@ public record StateDir(Path path) {
         } catch (IOException e) {
             throw new HapcException(ErrorKind.CONFIG, "cannot create hapc's state directory " + path + ": " + e);
         }
-    }
-
-    private boolean inTempDir() {
-        return path.toAbsolutePath().startsWith(Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath());
     }
 
     /**
