@@ -37,7 +37,10 @@ status 3) is an answer, not a failure.
     one call from a master reaches each minion's own HAProxy), else hapc's defaults. The
     minion's ``hapc.state_dir`` value, when set, is hapc's ``state_dir``: where it keeps its
     lock and maintenance holds for each HAProxy (hapc's default: ``HAPC_STATE_DIR``, else
-    ``/var/lib/hapc`` for root).
+    ``/var/lib/hapc`` for root). The minion's ``hapc.haproxy_bin`` value, when set, is hapc's
+    ``haproxy_bin`` in every call (``reload_haproxy``'s argument of that name comes first): the
+    HAProxy binary whose build decides the configuration's ``.if`` conditions and validates it
+    before a reload (hapc's default: ``haproxy`` on the PATH).
 
     .. code-block:: yaml
 
@@ -55,8 +58,10 @@ __virtualname__ = "hapc"
 
 NOT_SAFE = 3  # hapc's exit status when check-safe-to-remove answers "not safe"
 # Where HAProxy is: a call's own argument, else the minion's hapc.<name> config or pillar value.
-# state_dir (where hapc keeps its lock and holds per HAProxy) is taken from there only.
-CONNECTION = ("socket", "config", "master_socket", "socket_timeout", "state_dir")
+# state_dir (where hapc keeps its lock and holds per HAProxy) and haproxy_bin (the binary of the
+# running HAProxy, whose build decides the config's .if conditions) are taken from there only,
+# except reload_haproxy's own haproxy_bin argument.
+CONNECTION = ("socket", "config", "master_socket", "socket_timeout", "state_dir", "haproxy_bin")
 
 
 def _configured(name="executable"):

@@ -42,6 +42,13 @@ options:
       - When not set, hapc uses E(HAPC_STATE_DIR), else C(/var/lib/hapc) for root, else
         C($XDG_STATE_HOME/hapc) or C(~/.local/state/hapc).
     type: path
+  haproxy_bin:
+    description:
+      - The HAProxy binary of the running HAProxy (hapc's C(haproxy_bin) field, C(--haproxy-bin)). Its build decides
+        the configuration's C(.if) conditions wherever hapc reads O(config), and it validates the configuration
+        before a reload.
+      - When not set, hapc uses C(haproxy) on E(PATH), which may not be the HAProxy that runs this configuration.
+    type: path
   executable:
     description:
       - The hapc launcher to run; a name is looked up on the target's E(PATH).

@@ -18,9 +18,10 @@ COMMON_ARGS = dict(
     master_socket=dict(type='path'),
     socket_timeout=dict(type='float'),
     state_dir=dict(type='path'),
+    haproxy_bin=dict(type='path'),
     executable=dict(type='path', default='hapc'),
 )
-COMMON_FIELDS = ('socket', 'config', 'master_socket', 'socket_timeout', 'state_dir')
+COMMON_FIELDS = ('socket', 'config', 'master_socket', 'socket_timeout', 'state_dir', 'haproxy_bin')
 
 
 def request_for(module, action, fields, **extra):

@@ -29,11 +29,6 @@ attributes:
   diff_mode:
     description: Has no diff.
     support: none
-options:
-  haproxy_bin:
-    description:
-      - The HAProxy binary that validates the configuration. When not set, hapc uses C(haproxy) on E(PATH).
-    type: path
 seealso:
   - module: hapc.haproxy.server
 '''
@@ -116,11 +111,8 @@ from ansible_collections.hapc.haproxy.plugins.module_utils.hapc import (
 
 
 def main():
-    argument_spec = dict(haproxy_bin=dict(type='path'))
-    argument_spec.update(COMMON_ARGS)
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    rc, answer = run_hapc(module, request_for(module, 'reload-haproxy', ('haproxy_bin',),
-                                              check_mode=module.check_mode))
+    module = AnsibleModule(argument_spec=dict(COMMON_ARGS), supports_check_mode=True)
+    rc, answer = run_hapc(module, request_for(module, 'reload-haproxy', (), check_mode=module.check_mode))
     exit_with_answer(module, rc, answer)
 
 
