@@ -9,15 +9,14 @@ import hapc.testing.HaproxyProcess;
 import hapc.testing.LiveHaproxies;
 import hapc.testing.RecordingRelay;
 import hapc.testing.ServerStates;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -31,20 +30,9 @@ class GuardedDrainsTest {
     @RegisterExtension
     final LiveHaproxies live = new LiveHaproxies();
     private final BackendServer backend = live.backend();
-    private final Path stateDir = newStateDir();
-
-    private static Path newStateDir() {
-        try {
-            return Files.createTempDirectory("hapc-state");
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    @AfterEach
-    void removeStateDir() {
-        HapcProcess.deleteTree(stateDir);
-    }
+    /** The lock and hold store of this test only (deleted afterwards). */
+    @TempDir
+    Path stateDir;
 
     private HaproxyProcess haproxy(String binary, int servers) {
         StringBuilder config = new StringBuilder("backend web\n");

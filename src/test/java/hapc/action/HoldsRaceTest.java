@@ -16,9 +16,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -32,20 +32,9 @@ class HoldsRaceTest {
     @RegisterExtension
     final LiveHaproxies live = new LiveHaproxies();
     private final BackendServer backend = live.backend();
-    private final Path stateDir = newStateDir();
-
-    private static Path newStateDir() {
-        try {
-            return Files.createTempDirectory("hapc-race");
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    @AfterEach
-    void removeStateDir() {
-        HapcProcess.deleteTree(stateDir);
-    }
+    /** The lock and hold store of this test only (deleted afterwards). */
+    @TempDir
+    Path stateDir;
 
     private String[] call(HaproxyProcess haproxy, String... args) {
         List<String> all = new ArrayList<>(List.of("-k", haproxy.adminSocket().toString(), "--state-dir",

@@ -12,12 +12,11 @@ import hapc.testing.LiveHaproxies;
 import hapc.testing.Procs;
 import hapc.testing.RecordingRelay;
 import hapc.testing.ServerStates;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -30,20 +29,9 @@ class HoldsTest {
     @RegisterExtension
     final LiveHaproxies live = new LiveHaproxies();
     private final BackendServer backend = live.backend();
-    private final Path stateDir = newStateDir();
-
-    private static Path newStateDir() {
-        try {
-            return Files.createTempDirectory("hapc-holds");
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    @AfterEach
-    void removeStateDir() {
-        HapcProcess.deleteTree(stateDir);
-    }
+    /** The lock and hold store of this test only (deleted afterwards). */
+    @TempDir
+    Path stateDir;
 
     private HaproxyProcess haproxy(String binary) {
         return live.start(binary, "backend web\n    server s1 127.0.0.1:" + backend.port() + "\n    server s2 127.0.0.1:"

@@ -11,15 +11,13 @@ import hapc.testing.LiveHaproxies;
 import hapc.testing.LockHolder;
 import hapc.testing.RecordingRelay;
 import hapc.testing.ServerStates;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -35,20 +33,9 @@ class LockAndInputTest {
     @RegisterExtension
     final LiveHaproxies live = new LiveHaproxies();
     private final BackendServer backend = live.backend();
-    private final Path stateDir = newStateDir();
-
-    private static Path newStateDir() {
-        try {
-            return Files.createTempDirectory("hapc-state");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    @AfterEach
-    void removeStateDir() {
-        HapcProcess.deleteTree(stateDir);
-    }
+    /** The lock and hold store of this test only (deleted afterwards). */
+    @TempDir
+    Path stateDir;
 
     private HaproxyProcess haproxy(String binary) {
         return live.start(binary, "backend web\n"
