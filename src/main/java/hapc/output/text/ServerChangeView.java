@@ -20,6 +20,7 @@ final class ServerChangeView implements TextView {
             new String[] {"status", "status"},
             new String[] {"weight", "weight"},
             new String[] {"initial_weight", "configured weight"},
+            new String[] {"effective_weight", "effective weight"},
             new String[] {"sessions", "sessions"},
             new String[] {"queued", "queued"},
             new String[] {"address", "address"},
