@@ -61,8 +61,8 @@ public final class DrainServer implements ActionHandler {
         if (!request.waitForSessions() || request.checkMode()) {
             perTarget(outcome).forEach(entry -> entry.put("waited", false));
             outcome.put("waited", false);
-            return request.waitForSessions() ? outcome.msg(outcome.get("msg") + " Check mode does not wait for sessions.")
-                    : outcome;
+            return request.waitForSessions()
+                    ? outcome.msg(outcome.get("msg") + " Check mode does not wait for sessions.") : outcome;
         }
         Targets targets = drained.plan().targets();
         String what = targets.single() ? drained.plan().changes().get(0).id()
