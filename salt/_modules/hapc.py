@@ -268,7 +268,8 @@ def drain_server(
     no sessions, at most ``timeout`` seconds (hapc's default: 60); an expired wait raises
     CommandExecutionError and the server stays drained, unless ``on_timeout="stop"``: then the
     servers still busy are stopped (maintenance, sessions killed) and the answer says
-    ``escalated`` and ``sessions_killed``.
+    ``escalated``, ``sessions_killed`` (a boolean, as at stop_server) and ``sessions_killed_count``;
+    each of ``targets`` says what it waited for and had left (``waited``, ``sessions_left``).
     ``keep_agent=True`` leaves a running agent check alone (by default hapc pauses it on drain
     and stop, and resumes it on enable); hapc then warns that the agent may undo the state.
     With ``min_up``, refuse when a backend would be left with fewer than ``min_up`` servers up

@@ -151,6 +151,35 @@ def test_ansible_check_mode_with_diff_per_target(ansible, lb):
     assert state_rows(lb) == before
 
 
+
+def test_ansible_server_without_backend_found_once_answers_with_targets_and_diffs_them(ansible, lb):
+    """web3 is in backend web only. Named without a backend, the answer has `targets` and not the
+    one-target fields (contract 1.2: keyed on the request, not on how many backends hold it), and
+    --diff still shows the target's diff, headed by its backend/server."""
+    wire = lb.relayed()
+    inv = ansible.hapc_inventory(wire)
+    before = state_rows(lb)
+    p, data = ansible.playbook(play(task("drain web3", server="web3", state="drained")), inv, "--check")
+    assert p.returncode == 0, p.stdout + p.stderr
+    res = task_result(data, "drain web3")
+    assert res["changed"] is True and [(t["backend"], t["server"]) for t in res["targets"]] == [("web", "web3")]
+    assert not {"backend", "server", "before", "after"} & set(res), res
+    assert res["targets"][0]["after"]["admin_state"] == "drain"
+
+    p, _ = ansible.playbook(play(task("drain web3", server="web3", state="drained")), inv, "--check", "--diff",
+                            json_output=False)
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert "--- before: web/web3" in p.stdout and "+++ after: web/web3" in p.stdout, p.stdout
+    assert wire.read_servers_state() and wire.changes() == [], "check mode sends only reads"
+    assert state_rows(lb) == before
+
+    # With the backend named, the one-target fields are there (the 1.0 shape).
+    p, data = ansible.playbook(play(task("drain web/web3", backend="web", server="web3", state="drained")), inv)
+    assert p.returncode == 0, p.stdout + p.stderr
+    res = task_result(data, "drain web/web3")
+    assert res["backend"] == "web" and res["after"]["admin_state"] == "drain", res
+    assert lb.admin_state("web", "web3") == "drain"
+
 def test_ansible_info_connections_of_a_server_in_every_backend(ansible, lb):
     lb.hold_connection("db", "db", "db1")
     inv = ansible.hapc_inventory(lb)

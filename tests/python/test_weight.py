@@ -168,7 +168,7 @@ def test_ansible_drain_on_timeout_stop(ansible, haproxy):
     p, data = ansible.playbook(text, inv)
     assert p.returncode == 0, p.stdout + p.stderr
     res = task_result(data, "drain db1, then cut")
-    assert res["escalated"] is True and res["sessions_killed"] == 1
+    assert res["escalated"] is True and res["sessions_killed"] is True and res["sessions_killed_count"] == 1
     assert haproxy.admin_state("db", "db1") == "maint"
     haproxy.wait_sessions("db", "db1", 0)
 

@@ -71,7 +71,7 @@ def _with_header(diff, header):
 
 def _target_diffs(targets):
     """Ansible's diff as a list (which Ansible shows one after the other), one per target of an
-    answer with several, each headed by its backend/server."""
+    answer without the one-target fields, each headed by its backend/server."""
     return [_with_header(t['diff'], '%s/%s' % (t.get('backend'), t.get('server')))
             for t in targets if isinstance(t, dict) and isinstance(t.get('diff'), dict)]
 
@@ -79,8 +79,9 @@ def _target_diffs(targets):
 def exit_with_answer(module, rc, answer, ok=(0,), header=None):
     """Ends the task with hapc's answer: exit_json when hapc's exit status is in `ok` and the
     answer is not failed, else fail_json. hapc's `msg` is the task's message; hapc's
-    `diff: {before, after}` becomes Ansible's diff (shown with --diff), or, when the answer has
-    several `targets`, one diff per target. `header` defaults to the answer's backend/server."""
+    `diff: {before, after}` becomes Ansible's diff (shown with --diff); an answer without it (the
+    task did not name one backend and one server: hapc then answers with `targets` only, however
+    many it found) gives one diff per target. `header` defaults to the answer's backend/server."""
     result = dict(answer)
     result['rc'] = rc
     failed = bool(result.pop('failed', False)) or rc not in ok
@@ -89,10 +90,10 @@ def exit_with_answer(module, rc, answer, ok=(0,), header=None):
     if header is None and result.get('backend') and result.get('server'):
         header = '%s/%s' % (result['backend'], result['server'])
     if module._diff and not failed:
-        if isinstance(targets, list) and len(targets) > 1:
-            result['diff'] = _target_diffs(targets)
-        elif isinstance(hapc_diff, dict):
+        if isinstance(hapc_diff, dict):
             result['diff'] = _with_header(hapc_diff, header)
+        elif isinstance(targets, list) and targets:
+            result['diff'] = _target_diffs(targets)
     if failed:
         result.setdefault('msg', 'hapc failed with exit status %d' % rc)
         module.fail_json(**result)

@@ -142,7 +142,8 @@ frontends:
   sample: [{"name": "fe_web"}]
 backend:
   description: The backend asked about.
-  returned: when O(backend) is set, or the query had one target
+  returned: when O(backend) is set (with O(query=connections) or V(safe_to_remove), when O(backend) and a single
+    O(server) are set)
   type: str
   sample: web
 servers:
@@ -158,7 +159,8 @@ servers:
             "weight": 1, "address": "10.0.0.11", "port": 8080, "sessions": 3, "queued": 0}]
 server:
   description: The server asked about.
-  returned: when O(server) is set and the query had one target
+  returned: when O(backend) and a single O(server) are set (hapc contract 1.2; decided by the task, never by how
+    many backends hold the server)
   type: str
   sample: web1
 sessions:
@@ -178,7 +180,7 @@ safe:
   sample: false
 admin_state:
   description: The server's admin state (V(ready), V(drain) or V(maint)).
-  returned: when O(query=safe_to_remove)
+  returned: when O(query=safe_to_remove) with O(backend) and a single O(server)
   type: str
   sample: drain
 targets:

@@ -106,7 +106,7 @@ options:
       - With O(state=drained) and O(wait=true), what happens when O(timeout) expires.
       - V(fail) (hapc's default) fails the task; the server stays drained.
       - V(stop) puts the servers still busy into maintenance, kills their sessions (old workers
-        included) and succeeds, with RV(escalated=true) and RV(sessions_killed).
+        included) and succeeds, with RV(escalated=true), RV(sessions_killed=true) and RV(sessions_killed_count).
     type: str
     choices: [fail, stop]
   keep_agent:
@@ -297,12 +297,14 @@ action:
   sample: drain-server
 backend:
   description: The backend.
-  returned: success, when the task had one target
+  returned: success, when the task names one O(backend) and a single O(server) (hapc contract 1.2; decided
+    by the task, never by how many backends hold the server)
   type: str
   sample: web
 server:
   description: The server.
-  returned: success, when the task had one target
+  returned: success, when the task names one O(backend) and a single O(server) (hapc contract 1.2; decided
+    by the task, never by how many backends hold the server)
   type: str
   sample: web1
 check_mode:
@@ -314,19 +316,22 @@ before:
     - The server as HAProxy described it before the task.
     - Keys are C(name), C(backend), C(admin_state) (V(ready), V(drain) or V(maint)), C(operational_state)
       (V(up), V(down), V(starting) or V(stopping)), C(status) (HAProxy's own text), C(weight),
-      C(initial_weight) (the configured weight),
+      C(initial_weight) (the configured weight), C(effective_weight) (the weight HAProxy balances with now,
+      its C(show stat) weight, lagging behind C(weight) during a slowstart),
       C(address), C(port), C(sessions) (current sessions, over the current and old workers) and C(queued),
       and C(admin_state_source), C(admin_state_bits) and C(check_status) when HAProxy tells them,
       and C(agent) (the server's agent check, V(none), V(running) or V(paused)),
       and C(holds) (the maintenance holds on it, each C(owner), C(reason), C(since) (UTC, ISO 8601)
       and C(action) (the hapc action that took it out); see O(owner)).
-  returned: success, when the task had one target
+  returned: success, when the task names one O(backend) and a single O(server) (hapc contract 1.2; decided
+    by the task, never by how many backends hold the server)
   type: dict
   sample: {"name": "web1", "backend": "web", "admin_state": "ready", "operational_state": "up",
            "status": "UP", "weight": 1, "address": "10.0.0.11", "port": 8080, "sessions": 3, "queued": 0}
 after:
   description: The server after the task (in check mode, as it would be); same keys as RV(before).
-  returned: success, when the task had one target
+  returned: success, when the task names one O(backend) and a single O(server) (hapc contract 1.2; decided
+    by the task, never by how many backends hold the server)
   type: dict
   sample: {"name": "web1", "backend": "web", "admin_state": "drain", "operational_state": "up",
            "status": "DRAIN", "weight": 1, "address": "10.0.0.11", "port": 8080, "sessions": 0, "queued": 0}
@@ -354,7 +359,10 @@ targets:
   description:
     - One entry per (backend, server) pair the task acted on, in HAProxy's backend order. The task is
       changed when any target changed.
-  returned: success
+    - Also on a refusal by O(min_up) (each target unchanged, failed where its backend would fall short) and
+      when a server is not found (the targets that were found, untouched; C(not_found) then names each server
+      found nowhere).
+  returned: always
   type: list
   elements: dict
   contains:
@@ -383,6 +391,19 @@ targets:
     diff:
       description: The fields of the server that change, C(before) and C(after).
       type: dict
+    waited:
+      description: With O(wait), whether the task waited for this target.
+      type: bool
+      returned: when O(wait) is set
+    sessions_left:
+      description: With O(state=drained) and O(wait), this target's sessions when the wait ended (C(queued_left) too).
+      type: int
+      returned: when a drain waited
+    escalated:
+      description: With O(on_timeout=stop), whether this target was stopped at the deadline (then with
+        C(sessions_killed) and C(sessions_killed_count)).
+      type: bool
+      returned: when a drain wait escalated
   sample: [{"backend": "web", "server": "web1", "changed": true, "failed": false,
             "before": {"admin_state": "ready"}, "after": {"admin_state": "drain"},
             "diff": {"before": {"admin_state": "ready"}, "after": {"admin_state": "drain"}}}]
@@ -407,10 +428,16 @@ capacity:
   sample: [{"backend": "web", "up_before": 3, "up_after": 2, "min_up": 2}]
 sessions_killed:
   description:
-    - With O(state=stopped), whether sessions were killed.
-    - With O(on_timeout=stop) at the deadline, how many sessions were killed.
-  returned: state=stopped, or when a drain wait escalated
-  type: raw
+    - With O(state=stopped), whether a C(shutdown sessions) went out and HAProxy took it.
+    - With O(on_timeout=stop) at the deadline, whether the sessions of a server stopped then were killed (a
+      boolean in both cases since hapc contract 1.2; 1.1 gave the count here, now RV(sessions_killed_count)).
+  returned: state=stopped with one O(backend) and a single O(server), or when a drain wait escalated
+  type: bool
+  sample: true
+sessions_killed_count:
+  description: With O(on_timeout=stop), the sessions the servers stopped at the deadline held just before.
+  returned: when a drain wait escalated
+  type: int
   sample: 2
 escalated:
   description: Whether O(on_timeout=stop) stopped servers still busy at the deadline.

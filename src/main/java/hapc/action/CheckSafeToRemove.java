@@ -7,6 +7,7 @@ import hapc.model.AdminState;
 import hapc.model.Server;
 import hapc.output.Outcome;
 import hapc.request.Action;
+import hapc.request.Request;
 import hapc.runtime.LiveServers.Inspection;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,24 +22,17 @@ import java.util.Map;
 public final class CheckSafeToRemove implements ActionHandler {
     @Override
     public Outcome run(Context context) {
-        Targets targets = Targets.resolve(context);
+        Targets targets = Targets.resolve(context, CheckSafeToRemove::entry);
         List<Map<String, Object>> entries = new ArrayList<>();
         List<String> unsafe = new ArrayList<>();
         long sessions = 0;
         long queued = 0;
         for (Inspection target : targets.list()) {
             Server server = target.server();
-            List<String> reasons = reasons(target);
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("backend", server.backend());
-            entry.put("server", server.name());
-            entry.put("safe", reasons.isEmpty());
-            entry.put("sessions", server.sessions());
-            entry.put("queued", server.queued());
-            entry.put("admin_state", server.adminState().jsonName());
-            entry.put("reasons", reasons);
-            entry.put("workers", WorkerLoads.toJson(target.workers()));
+            Map<String, Object> entry = entry(target);
             entries.add(entry);
+            @SuppressWarnings("unchecked")
+            List<String> reasons = (List<String>) entry.get("reasons");
             if (!reasons.isEmpty()) {
                 unsafe.add(server.backend() + "/" + server.name() + ": " + String.join("; ", reasons));
             }
@@ -49,19 +43,32 @@ public final class CheckSafeToRemove implements ActionHandler {
         Outcome outcome = new Outcome(Action.CHECK_SAFE_TO_REMOVE)
                 .msg(message(targets, safe, unsafe))
                 .exitStatus(safe ? Outcome.OK : Outcome.NOT_SAFE);
-        if (targets.single()) {
-            Map<String, Object> only = entries.get(0);
-            outcome.put("backend", only.get("backend")).put("server", only.get("server"));
-        }
+        // safe, sessions and queued are over every target, always; the rest is the one target's
+        // (contract 1.0), keyed on the request (1.2)
+        Request request = context.request();
+        OneTargetFields.copy(request, outcome, entries, List.of("backend", "server"));
         outcome.put("safe", safe).put("sessions", sessions).put("queued", queued);
-        if (targets.single()) {
-            Map<String, Object> only = entries.get(0);
-            outcome.put("admin_state", only.get("admin_state")).put("reasons", only.get("reasons"))
-                    .put("workers", only.get("workers"));
+        if (OneTargetFields.apply(request, entries)) {
+            OneTargetFields.copy(request, outcome, entries, List.of("admin_state", "reasons", "workers"));
         } else {
             outcome.put("reasons", unsafe);
         }
         return outcome.put("targets", entries);
+    }
+
+    private static Map<String, Object> entry(Inspection target) {
+        Server server = target.server();
+        List<String> reasons = reasons(target);
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("backend", server.backend());
+        entry.put("server", server.name());
+        entry.put("safe", reasons.isEmpty());
+        entry.put("sessions", server.sessions());
+        entry.put("queued", server.queued());
+        entry.put("admin_state", server.adminState().jsonName());
+        entry.put("reasons", reasons);
+        entry.put("workers", WorkerLoads.toJson(target.workers()));
+        return entry;
     }
 
     private static String message(Targets targets, boolean safe, List<String> unsafe) {

@@ -7,6 +7,7 @@ import hapc.HapcException;
 import hapc.host.HaproxyLock;
 import hapc.output.Outcome;
 import hapc.runtime.LiveServers.Inspection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -27,43 +28,55 @@ public final class DrainEscalation {
     @SuppressWarnings("unchecked")
     public static Outcome stop(Context context, Outcome drained, List<String> busy, String waited) {
         ServerStateChange.Done stopped;
-        long sessions;
+        Map<String, Long> sessionsAtStop = new LinkedHashMap<>();
         try (HaproxyLock lock = context.lockForWriting()) {
-            Targets fresh = Targets.resolve(context);
+            ServerStateChange stop = ServerStateChange.stop();
+            Targets fresh = Targets.resolve(context, stop::untouched);
             Targets still = new Targets(fresh.list().stream().filter(t -> busy.contains(id(t))).toList(),
                     fresh.snapshot());
-            sessions = still.list().stream().mapToLong(t -> t.server().sessions()).sum();
-            stopped = ServerStateChange.stop().apply(context, still);
+            still.list().forEach(t -> sessionsAtStop.put(id(t), t.server().sessions()));
+            stopped = stop.apply(context, still);
         } catch (HapcException e) {
             // Answered in drain-server's shape (stop-server's partial answer is not one).
             throw new HapcException(e.kind(), drained.get("msg") + " At the deadline, stopping the servers still"
                     + " busy (--on-timeout stop) failed: " + e.getMessage(), e, drained.fields());
         }
+        long sessions = sessionsAtStop.values().stream().mapToLong(Long::longValue).sum();
 
-        List<Map<String, Object>> drainEntries = (List<Map<String, Object>>) drained.get("targets");
+        List<Map<String, Object>> drainEntries = DrainServer.perTarget(drained);
         List<Map<String, Object>> stopEntries = (List<Map<String, Object>>) stopped.outcome().get("targets");
+        drainEntries.forEach(entry -> entry.put("escalated", false));
         long sessionsLeft = 0;
         long queuedLeft = 0;
+        boolean killed = false;
         for (Map<String, Object> stop : stopEntries) {
             Map<String, Object> after = (Map<String, Object>) stop.get("after");
             sessionsLeft += ((Number) after.get("sessions")).longValue();
             queuedLeft += ((Number) after.get("queued")).longValue();
+            killed |= Boolean.TRUE.equals(stop.get("sessions_killed"));
+            String id = stop.get("backend") + "/" + stop.get("server");
             for (Map<String, Object> entry : drainEntries) {
                 if (entry.get("backend").equals(stop.get("backend")) && entry.get("server").equals(stop.get("server"))) {
                     Map<String, Object> diff = ServerStateChange.diff((Map<String, Object>) entry.get("before"), after);
                     entry.put("after", after);
                     entry.put("diff", diff);
                     entry.put("changed", true);
-                    if (drainEntries.size() == 1) {
-                        drained.put("after", after).put("diff", diff);
-                    }
+                    entry.put("escalated", true);
+                    entry.put("sessions_killed", Boolean.TRUE.equals(stop.get("sessions_killed")));
+                    entry.put("sessions_killed_count", sessionsAtStop.getOrDefault(id, 0L));
+                    entry.put("sessions_left", after.get("sessions"));
+                    entry.put("queued_left", after.get("queued"));
                 }
             }
         }
+        OneTargetFields.copy(context.request(), drained, drainEntries, List.of("after", "diff"));
         String what = busy.size() == 1 ? busy.get(0) : busy.size() + " servers";
+        // sessions_killed is a boolean as at stop-server (contract 1.2; 1.1 answered the count
+        // here), the count has its own field
         return drained.changed(true)
                 .put("escalated", true)
-                .put("sessions_killed", sessions)
+                .put("sessions_killed", killed)
+                .put("sessions_killed_count", sessions)
                 .put("sessions_left", sessionsLeft)
                 .put("queued_left", queuedLeft)
                 .msg(drained.get("msg") + " After " + waited + " s " + what + " still had sessions or a queue: stopped (maint) and " + sessions + " session"

@@ -16,6 +16,7 @@ import hapc.runtime.ServerLoad;
 import hapc.runtime.ServerSnapshot;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -57,12 +58,11 @@ public final class DrainServer implements ActionHandler {
     private Outcome waitFor(Context context, ServerStateChange.Done drained) {
         Request request = context.request();
         Outcome outcome = drained.outcome();
-        if (!request.waitForSessions()) {
-            return outcome.put("waited", false);
-        }
-        if (request.checkMode()) {
-            return outcome.put("waited", false)
-                    .msg(outcome.get("msg") + " Check mode does not wait for sessions.");
+        if (!request.waitForSessions() || request.checkMode()) {
+            perTarget(outcome).forEach(entry -> entry.put("waited", false));
+            outcome.put("waited", false);
+            return request.waitForSessions()
+                    ? outcome.msg(outcome.get("msg") + " Check mode does not wait for sessions.") : outcome;
         }
         Targets targets = drained.plan().targets();
         String what = targets.single() ? drained.plan().changes().get(0).id()
@@ -77,14 +77,14 @@ public final class DrainServer implements ActionHandler {
                 if (now == null) {
                     // HAProxy is being reloaded: look again at the next poll
                     if (!interruption.pause(POLL_MILLIS)) {
-                        waited(outcome, started, null);
+                        waited(outcome, started, null, null);
                         throw interrupted(what, targets, outcome, null);
                     }
                     continue;
                 }
                 left = left(targets, now);
             } catch (HapcException e) {
-                waited(outcome, started, null);
+                waited(outcome, started, null, null);
                 if (e.kind() == ErrorKind.CONFLICT) {
                     throw new HapcException(e.kind(), e.getMessage(), null, outcome.fields());
                 }
@@ -96,12 +96,12 @@ public final class DrainServer implements ActionHandler {
             long now = System.nanoTime();
             progress.accept(new WaitProgress(what, total, (now - started) / 1e9, request.timeout().toNanos() / 1e9));
             if (total.idle()) {
-                waited(outcome, started, total);
+                waited(outcome, started, total, left);
                 return outcome.msg(outcome.get("msg") + " No sessions left after "
                         + seconds(outcome.get("waited_seconds")) + " s.");
             }
             if (now >= deadline) {
-                waited(outcome, started, total);
+                waited(outcome, started, total, left);
                 if (request.stopOnTimeout()) {
                     return DrainEscalation.stop(context, outcome, left.stream().filter(l -> !l.total().idle())
                             .map(Left::id).toList(), seconds(outcome.get("waited_seconds")));
@@ -110,7 +110,7 @@ public final class DrainServer implements ActionHandler {
                         null, outcome.fields());
             }
             if (!interruption.pause(Math.max(1, Math.min(POLL_MILLIS, (deadline - now) / 1_000_000)))) {
-                waited(outcome, started, total);
+                waited(outcome, started, total, left);
                 throw interrupted(what, targets, outcome, total);
             }
         }
@@ -161,13 +161,35 @@ public final class DrainServer implements ActionHandler {
     private record Left(String id, List<WorkerLoad> workers, ServerLoad total) {
     }
 
-    private static Outcome waited(Outcome outcome, long started, ServerLoad left) {
+    /**
+     * The wait's figures: at the top level for the call (the time, the totals left) and in each
+     * target's entry (waited, what it had left), as the last poll saw them.
+     *
+     * @param left each target's load at the last poll, or null when no poll answered
+     */
+    private static Outcome waited(Outcome outcome, long started, ServerLoad total, List<Left> left) {
         outcome.put("waited", true)
                 .put("waited_seconds", Math.round((System.nanoTime() - started) / 1e6) / 1000.0);
-        if (left != null) {
-            outcome.put("sessions_left", left.sessions()).put("queued_left", left.queued());
+        if (total != null) {
+            outcome.put("sessions_left", total.sessions()).put("queued_left", total.queued());
+        }
+        for (Map<String, Object> entry : perTarget(outcome)) {
+            entry.put("waited", true);
+            String id = entry.get("backend") + "/" + entry.get("server");
+            if (left != null) {
+                left.stream().filter(l -> l.id().equals(id)).findFirst().ifPresent(l -> {
+                    entry.put("sessions_left", l.total().sessions());
+                    entry.put("queued_left", l.total().queued());
+                });
+            }
         }
         return outcome;
+    }
+
+    /** The answer's targets[] entries (empty when none yet). */
+    @SuppressWarnings("unchecked")
+    static List<Map<String, Object>> perTarget(Outcome outcome) {
+        return outcome.get("targets") instanceof List<?> list ? (List<Map<String, Object>>) list : List.of();
     }
 
     private static String seconds(Object value) {

@@ -58,6 +58,7 @@ public final class EnableServer implements ActionHandler {
         List<Ramp.Climber> climbers = ramp == null ? List.of() : climbers(changes);
         if (request.waitForSessions()) {
             outcome.put("waited", !request.checkMode());
+            DrainServer.perTarget(outcome).forEach(entry -> entry.put("waited", !request.checkMode()));
         }
         if (request.checkMode()) {
             if (ramp != null) {
@@ -94,7 +95,7 @@ public final class EnableServer implements ActionHandler {
             interruption.watching(false);
         }
         if (ramp != null) {
-            refreshAfter(outcome, readBack(live, changes, climb), changes);
+            refreshAfter(request, outcome, readBack(live, changes, climb), changes);
             outcome.put("ramp", rampJson(ramp, climbers, changes, climb.stepsDone(), true, climb.weights()));
         }
         return outcome.msg(outcome.get("msg") + done(outcome, ramp, climbers, what));
@@ -155,7 +156,7 @@ public final class EnableServer implements ActionHandler {
         if (ramp != null) {
             Map<String, Integer> weights = climb.weights();
             ServerSnapshot now = readBack(context.live(), changes, climb);
-            refreshAfter(outcome, now, changes);
+            refreshAfter(context.request(), outcome, now, changes);
             outcome.put("ramp", rampJson(ramp, climbers, changes, climb.stepsDone(), false, weights));
             List<String> low = new ArrayList<>();
             for (PlannedChange change : changes) {
@@ -198,7 +199,7 @@ public final class EnableServer implements ActionHandler {
 
     /** Puts the servers as read now into the answer's after, diff and targets. */
     @SuppressWarnings("unchecked")
-    private static void refreshAfter(Outcome outcome, ServerSnapshot now, List<PlannedChange> changes) {
+    private static void refreshAfter(Request request, Outcome outcome, ServerSnapshot now, List<PlannedChange> changes) {
         List<Map<String, Object>> targets = (List<Map<String, Object>>) outcome.get("targets");
         for (int i = 0; i < changes.size(); i++) {
             PlannedChange change = changes.get(i);
@@ -213,10 +214,8 @@ public final class EnableServer implements ActionHandler {
             entry.put("after", after);
             entry.put("diff", diff);
             entry.put("changed", !((Map<?, ?>) diff.get("before")).isEmpty() || Boolean.TRUE.equals(entry.get("changed")));
-            if (changes.size() == 1) {
-                outcome.put("after", after).put("diff", diff);
-            }
         }
+        OneTargetFields.copy(request, outcome, targets, List.of("after", "diff"));
     }
 
     private static Map<String, Object> rampJson(RampPlan ramp, List<Ramp.Climber> climbers,

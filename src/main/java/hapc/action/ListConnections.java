@@ -22,35 +22,37 @@ import java.util.Map;
 public final class ListConnections implements ActionHandler {
     @Override
     public Outcome run(Context context) {
-        Targets targets = Targets.resolve(context);
+        Targets targets = Targets.resolve(context, ListConnections::entry);
         List<Map<String, Object>> entries = new ArrayList<>();
         ServerLoad total = ServerLoad.NONE;
         for (Inspection target : targets.list()) {
-            ServerLoad load = LiveServers.total(target.workers());
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("backend", target.server().backend());
-            entry.put("server", target.server().name());
-            entry.put("sessions", load.sessions());
-            entry.put("queued", load.queued());
-            entry.put("workers", WorkerLoads.toJson(target.workers()));
-            entries.add(entry);
-            total = total.plus(load);
+            entries.add(entry(target));
+            total = total.plus(LiveServers.total(target.workers()));
         }
         Outcome outcome = new Outcome(Action.LIST_CONNECTIONS);
         if (targets.single()) {
             Server server = targets.list().get(0).server();
-            outcome.msg(server.backend() + "/" + server.name() + " has " + count(total) + ".")
-                    .put("backend", server.backend())
-                    .put("server", server.name());
+            outcome.msg(server.backend() + "/" + server.name() + " has " + count(total) + ".");
         } else {
             outcome.msg(targets.list().size() + " targets (" + TargetList.describe(targets.list().stream()
                     .map(Inspection::server).toList()) + ") have " + count(total) + " in all.");
         }
+        // sessions and queued are the totals over the targets, always (contract 1.1)
+        OneTargetFields.copy(context.request(), outcome, entries, List.of("backend", "server"));
         outcome.put("sessions", total.sessions()).put("queued", total.queued());
-        if (targets.single()) {
-            outcome.put("workers", entries.get(0).get("workers"));
-        }
+        OneTargetFields.copy(context.request(), outcome, entries, List.of("workers"));
         return outcome.put("targets", entries);
+    }
+
+    private static Map<String, Object> entry(Inspection target) {
+        ServerLoad load = LiveServers.total(target.workers());
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("backend", target.server().backend());
+        entry.put("server", target.server().name());
+        entry.put("sessions", load.sessions());
+        entry.put("queued", load.queued());
+        entry.put("workers", WorkerLoads.toJson(target.workers()));
+        return entry;
     }
 
     private static String count(ServerLoad load) {

@@ -46,6 +46,10 @@ public final class ServerStateChange implements ActionHandler {
     /** How long stop-server gives HAProxy to close the sessions it was told to kill. */
     private static final long KILL_SETTLE_MILLIS = 2000;
 
+    /** The 1.0 top-level fields of one target (contract 1.0, kept keyed on the request since 1.2). */
+    private static final List<String> ONE_TARGET_FIELDS = List.of("backend", "server", "before", "after", "diff",
+            "sessions_killed");
+
     private final Action action;
     private final WantedState wanted;
     /** set-weight's weight as asked for ("50%"), for the messages; null otherwise. */
@@ -124,20 +128,21 @@ public final class ServerStateChange implements ActionHandler {
     Done apply(Context context) {
         Request request = context.request();
         if (request.checkMode()) {
-            return apply(context, Targets.resolve(context));
+            return apply(context, Targets.resolve(context, this::untouched));
         }
         CapacityWait capacity = request.capacityTimeout() == null ? null
                 : new CapacityWait(request.capacityTimeout(), context.interruption(), context.waitProgress());
         while (true) {
             try (HaproxyLock lock = context.lockForWriting()) {
-                return apply(context, Targets.resolve(context));
+                return apply(context, Targets.resolve(context, this::untouched));
             } catch (HapcException e) {
                 if (e.kind() != ErrorKind.CAPACITY || capacity == null) {
                     throw e;
                 }
                 // outside the lock: others must be able to bring servers back meanwhile
                 capacity.until(() -> CapacityGuard.allows(
-                        ChangePlan.of(Targets.resolve(context), wanted.keepingAgent(request.keepAgent())),
+                        ChangePlan.of(Targets.resolve(context, this::untouched),
+                                wanted.keepingAgent(request.keepAgent())),
                         request.minUp(), CapacityBasis.of(context)), e);
             }
         }
@@ -167,8 +172,12 @@ public final class ServerStateChange implements ActionHandler {
         Outcome outcome = new Outcome(action).put("check_mode", request.checkMode());
         if (request.minUp() != null) {
             // a refusal changes nothing: its answer says changed false
-            outcome.put("capacity", CapacityGuard.check(plan, request.minUp(), outcome.fields(),
-                    CapacityBasis.of(context)));
+            try {
+                outcome.put("capacity", CapacityGuard.check(plan, request.minUp(), outcome.fields(),
+                        CapacityBasis.of(context)));
+            } catch (HapcException refused) {
+                throw refusedWithTargets(request, plan, refused);
+            }
         }
         outcome.changed(plan.changed() || (holds != null && holds.storeChanged()));
         if (holds != null && holds.storeChanged() && !request.checkMode() && action != Action.ENABLE_SERVER) {
@@ -247,14 +256,7 @@ public final class ServerStateChange implements ActionHandler {
         if (holds != null) {
             showHolds(entries, store, holds, all);
         }
-        if (plan.targets().single() && all.single()) {
-            Map<String, Object> only = entries.get(0);
-            for (String field : List.of("backend", "server", "before", "after", "diff", "sessions_killed")) {
-                if (only.containsKey(field)) {
-                    outcome.put(field, only.get(field));
-                }
-            }
-        }
+        OneTargetFields.copy(request, outcome, entries, ONE_TARGET_FIELDS);
         outcome.put("targets", entries);
         if (!failures.isEmpty()) {
             throw new HapcException(failureKind, String.join("; ", failures.values()), null, outcome.fields());
@@ -295,11 +297,7 @@ public final class ServerStateChange implements ActionHandler {
             Map<String, Object> after = (Map<String, Object>) entry.get("after");
             entry.put("diff", diff(before, after));
         }
-        if (all.single()) {
-            for (String field : List.of("backend", "server", "before", "after", "diff")) {
-                outcome.put(field, entries.get(0).get(field));
-            }
-        }
+        OneTargetFields.copy(request, outcome, entries, ONE_TARGET_FIELDS);
         outcome.put("targets", entries);
         if (!request.checkMode()) {
             store.write(holds.after());
@@ -369,6 +367,56 @@ public final class ServerStateChange implements ActionHandler {
         if (!context.warnings().contains(warning)) {
             context.warnings().add(warning);
         }
+    }
+
+    /**
+     * A capacity refusal's answer with its {@code targets}: each unchanged, and the ones in a
+     * backend the guard found short failed with why (nothing was sent to any).
+     */
+    @SuppressWarnings("unchecked")
+    private HapcException refusedWithTargets(Request request, ChangePlan plan, HapcException refused) {
+        if (refused.kind() != ErrorKind.CAPACITY) {
+            return refused;
+        }
+        Map<String, String> shortOf = new LinkedHashMap<>();
+        Object capacity = refused.partial().get("capacity");
+        if (capacity instanceof List<?> counts) {
+            for (Object one : counts) {
+                Map<String, Object> count = (Map<String, Object>) one;
+                int after = ((Number) count.get("up_after")).intValue();
+                int minUp = ((Number) count.get("min_up")).intValue();
+                if (after < minUp) {
+                    shortOf.put((String) count.get("backend"), "refused by the capacity guard: backend '"
+                            + count.get("backend") + "' would have " + after + " server" + (after == 1 ? "" : "s")
+                            + " up and in rotation (--min-up " + minUp + "); nothing was sent");
+                }
+            }
+        }
+        List<Map<String, Object>> entries = new ArrayList<>();
+        for (PlannedChange change : plan.changes()) {
+            entries.add(entry(change, change.before(), shortOf.get(change.before().backend()), false, false));
+        }
+        Outcome answer = new Outcome(action);
+        refused.partial().forEach(answer::put);
+        OneTargetFields.copy(request, answer, entries, ONE_TARGET_FIELDS);
+        answer.put("targets", entries);
+        return new HapcException(refused.kind(), refused.getMessage(), refused.getCause(), answer.fields());
+    }
+
+    /** A target found but not acted on (a not-found answer lists it): unchanged, not failed. */
+    Map<String, Object> untouched(LiveServers.Inspection target) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("backend", target.server().backend());
+        entry.put("server", target.server().name());
+        entry.put("changed", false);
+        entry.put("failed", false);
+        entry.put("before", target.server().toJson());
+        entry.put("after", target.server().toJson());
+        entry.put("diff", diff(target.server().toJson(), target.server().toJson()));
+        if (wanted.killSessions()) {
+            entry.put("sessions_killed", false);
+        }
+        return entry;
     }
 
     /** The answer so far, the plan it carried out (or, in check mode, would have) and what it wanted. */

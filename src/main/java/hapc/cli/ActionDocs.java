@@ -51,7 +51,9 @@ record ActionDocs(String summary, String description, List<Example> examples) {
                     "sessions and queue of one server",
                     "Shows a server's current sessions (scur: TCP sessions count) and queued requests, summed over "
                             + "the current worker and the old workers still alive after a reload (seen through the "
-                            + "master CLI), with the figures of each worker.",
+                            + "master CLI), with the figures of each worker. sessions and queued are the totals of "
+                            + "the targets; the one target's backend, server and workers are at the top only when "
+                            + "-b and one -s are given.",
                     List.of(new Example("hapc list-connections -b web -s web1 | jq .sessions", null),
                             new Example("hapc list-connections -s web1 |\n    jq -c '.targets[] | {backend, sessions}'",
                                     "web1 in every backend that has it")));
@@ -83,7 +85,8 @@ record ActionDocs(String summary, String description, List<Example> examples) {
                             + "queued in any worker, or until --timeout seconds (default 60) have passed; on the "
                             + "deadline it fails with exit status 1 and the server stays drained, unless --on-timeout "
                             + "stop: then the servers still busy are stopped (maint, their sessions killed in every "
-                            + "worker) and the call succeeds with escalated true and the number of sessions killed. "
+                            + "worker) and the call succeeds with escalated true, sessions_killed true and "
+                            + "sessions_killed_count; each target says what it waited for and had left. "
                             + "At a terminal, the wait shows its progress on stderr. A running agent check is paused "
                             + "first (disable agent), or its next \"ready\" would undo the drain; --keep-agent leaves it "
                             + "running and warns. The wait goes on across a reload: HAProxy unreachable while its "

@@ -208,9 +208,24 @@ public final class ManPage {
         man.text("A server, wherever one is described (list-servers --details, before and after of the actions "
                 + "that change a server), has name, backend, admin_state (" + names(AdminState.values())
                 + "), admin_state_source, operational_state (" + names(OperationalState.values())
-                + "), status (HAProxy's own status text), weight (srv_uweight, as get weight shows it), "
-                + "initial_weight (the configured weight, srv_iweight), address, port, sessions, queued, "
+                + "), status (HAProxy's own status text), weight (srv_uweight, as get weight shows it; contract "
+                + "1.1, where 1.0 answered show stat's weight), initial_weight (the configured weight, srv_iweight), "
+                + "effective_weight (show stat's weight, what HAProxy balances with now, lagging behind weight "
+                + "during a slowstart; contract 1.2), address, port, sessions, queued, "
                 + "check_status and agent (none, running, paused: its agent check).");
+        man.macro(".PP");
+        man.text("On the actions that take servers (enable-server, drain-server, stop-server, set-weight, "
+                + "list-connections, check-safe-to-remove), targets lists every (backend, server) concerned, always: "
+                + "also in a capacity refusal (each unchanged, failed where its backend would fall short) and in a "
+                + "not_found answer (the servers found, untouched, and not_found naming each server found nowhere). "
+                + "The 1.0 fields of one target at the top level (backend, server, before, after, diff, "
+                + "sessions_killed of stop-server, workers, admin_state and that target's reasons) are there exactly "
+                + "when the request names one backend and one server, and never otherwise, however many targets "
+                + "are found (contract 1.2): -s web1 without -b answers with targets only, so its shape does not "
+                + "change the day web1 joins a second backend. Call-level figures stay at the top: the totals "
+                + "sessions and queued, safe, and drain-server's waited, waited_seconds, sessions_left, queued_left, "
+                + "escalated, sessions_killed (a boolean, as at stop-server) and sessions_killed_count; each "
+                + "target has its own.");
         man.macro(".PP");
         man.text("Sessions are HAProxy's scur (TCP sessions count), summed over the current worker and the old "
                 + "workers still alive after a reload, which hapc reaches through the master CLI. queued is qcur.");

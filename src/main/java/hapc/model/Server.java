@@ -11,6 +11,9 @@ import java.util.Map;
  *                      changes and {@code get weight} shows)
  * @param initialWeight the weight the config gave it ({@code srv_iweight})
  * @param backup        a backup server ({@code show stat}'s {@code bck}); not in the answer's server object
+ * @param effectiveWeight the weight HAProxy balances with now ({@code show stat}'s {@code weight}): lags
+ *                      behind {@code weight} during a slowstart, and before 3.0 stays stale for a server
+ *                      in maint after {@code set weight}; null when HAProxy gave no stats row
  */
 public record Server(
         String backend,
@@ -26,7 +29,8 @@ public record Server(
         String checkStatus,
         int initialWeight,
         int agentBits,
-        boolean backup) {
+        boolean backup,
+        Integer effectiveWeight) {
 
     public AdminState adminState() {
         return admin.state();
@@ -53,22 +57,26 @@ public record Server(
             case READY -> checkStatus == null ? "no check" : "UP";
         };
         return new Server(backend, name, bits, operational, expectedStatus, weight, address, port, sessions, queued,
-                checkStatus, initialWeight, agentBits, backup);
+                checkStatus, initialWeight, agentBits, backup, effectiveWeight);
     }
 
+    /**
+     * With a new weight, as expected after {@code set weight}: HAProxy balances with it at once
+     * (outside a slowstart), so the effective weight is expected to follow.
+     */
     public Server withWeight(int newWeight) {
         return new Server(backend, name, admin, operational, status, newWeight, address, port, sessions, queued,
-                checkStatus, initialWeight, agentBits, backup);
+                checkStatus, initialWeight, agentBits, backup, effectiveWeight == null ? null : newWeight);
     }
 
     public Server withAgentBits(int bits) {
         return new Server(backend, name, admin, operational, status, weight, address, port, sessions, queued,
-                checkStatus, initialWeight, bits, backup);
+                checkStatus, initialWeight, bits, backup, effectiveWeight);
     }
 
     public Server withLoad(long newSessions, long newQueued) {
         return new Server(backend, name, admin, operational, status, weight, address, port, newSessions, newQueued,
-                checkStatus, initialWeight, agentBits, backup);
+                checkStatus, initialWeight, agentBits, backup, effectiveWeight);
     }
 
     public Map<String, Object> toJson() {
@@ -82,6 +90,7 @@ public record Server(
         json.put("status", status);
         json.put("weight", weight);
         json.put("initial_weight", initialWeight);
+        json.put("effective_weight", effectiveWeight);
         json.put("address", address);
         json.put("port", port);
         json.put("sessions", sessions);

@@ -130,6 +130,17 @@ public record Request(
                 path(values, Field.STATE_DIR));
     }
 
+    /**
+     * Whether the answer carries the 1.0 top-level fields of one target ({@code backend},
+     * {@code server}, {@code before}, {@code after}, {@code diff}...): exactly when the request
+     * names one backend and one server (contract 1.2). Decided from the request alone, never from
+     * how many targets were found, so {@code -s web1} without {@code -b} answers in the same shape
+     * the day web1 appears in a second backend.
+     */
+    public boolean namesOneTarget() {
+        return backend != null && servers.size() == 1;
+    }
+
     private static String choice(Map<Field, Object> values, Field field) {
         Object value = values.get(field);
         if (value == null) {

@@ -177,7 +177,9 @@ public final class LiveServers {
                 state.weight(),
                 state.address(), state.port(), load.sessions(), load.queued(),
                 stat == null ? null : stat.checkStatus(),
-                state.initialWeight(), state.agentState(), stat != null && stat.backup());
+                state.initialWeight(), state.agentState(), stat != null && stat.backup(),
+                // show stat's weight is what 1.0 answered as weight: kept as effective_weight
+                stat == null ? null : stat.weight());
     }
 
     public static HapcException noSuchServer(String backend, String server) {

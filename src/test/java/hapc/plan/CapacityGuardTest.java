@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 class CapacityGuardTest {
     private static Server server(String backend, String name, int adminBits, OperationalState op, int weight) {
         return new Server(backend, name, new AdminBits(adminBits), op, "UP", weight, "127.0.0.1", 80, 0, 0, null,
-                weight, 0, false);
+                weight, 0, false, weight);
     }
 
     private static Server up(String backend, String name) {

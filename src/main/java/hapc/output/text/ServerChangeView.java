@@ -20,6 +20,7 @@ final class ServerChangeView implements TextView {
             new String[] {"status", "status"},
             new String[] {"weight", "weight"},
             new String[] {"initial_weight", "configured weight"},
+            new String[] {"effective_weight", "effective weight"},
             new String[] {"sessions", "sessions"},
             new String[] {"queued", "queued"},
             new String[] {"address", "address"},
@@ -54,7 +55,7 @@ final class ServerChangeView implements TextView {
             table.print(out);
             out.println();
         }
-        if (answer.has("sessions_killed")) {
+        if (answer.has("sessions_killed") && !answer.has("escalated")) {
             out.println("Sessions killed: " + Values.show(answer.take("sessions_killed")));
         }
         boolean waited = answer.flag("waited");
@@ -64,8 +65,9 @@ final class ServerChangeView implements TextView {
                     + Values.show(answer.take("queued_left")) + " queued.");
         }
         if (answer.has("escalated")) {
+            answer.skip("sessions_killed");
             out.println("Escalated to stop: " + Values.show(answer.take("escalated")) + "; sessions killed: "
-                    + Values.show(answer.take("sessions_killed")));
+                    + Values.show(answer.take("sessions_killed_count")));
         }
         List<Map<String, Object>> health = answer.objects("health");
         if (!health.isEmpty()) {
