@@ -35,7 +35,12 @@ public final class DrainEscalation {
             sessions = still.list().stream().mapToLong(t -> t.server().sessions()).sum();
             stopped = ServerStateChange.stop().apply(context, still);
         } catch (HapcException e) {
-            // Answered in drain-server's shape (stop-server's partial answer is not one).
+            // Answered in drain-server's shape (stop-server's partial answer is not one), with what
+            // the stop did to each target it reached (a write broken part-way still took some).
+            Object stopTargets = e.partial().get("targets");
+            if (stopTargets instanceof List<?> list) {
+                mergeStop(drained, (List<Map<String, Object>>) list);
+            }
             throw new HapcException(e.kind(), drained.get("msg") + " At the deadline, stopping the servers still"
                     + " busy (--on-timeout stop) failed: " + e.getMessage(), e, drained.fields());
         }
@@ -54,6 +59,7 @@ public final class DrainEscalation {
                     entry.put("after", after);
                     entry.put("diff", diff);
                     entry.put("changed", true);
+                    entry.put("write", stop.get("write")); // the last write to it: the stop's
                     if (drainEntries.size() == 1) {
                         drained.put("after", after).put("diff", diff);
                     }
@@ -68,6 +74,33 @@ public final class DrainEscalation {
                 .put("queued_left", queuedLeft)
                 .msg(drained.get("msg") + " After " + waited + " s " + what + " still had sessions or a queue: stopped (maint) and " + sessions + " session"
                         + (sessions == 1 ? "" : "s") + " killed, as --on-timeout stop asks.");
+    }
+
+    /** A failed stop's targets into the drain's entries: their after, write, and whether it changed them. */
+    @SuppressWarnings("unchecked")
+    private static void mergeStop(Outcome drained, List<Map<String, Object>> stopEntries) {
+        List<Map<String, Object>> drainEntries = (List<Map<String, Object>>) drained.get("targets");
+        if (drainEntries == null) {
+            return;
+        }
+        for (Map<String, Object> stop : stopEntries) {
+            for (Map<String, Object> entry : drainEntries) {
+                if (entry.get("backend").equals(stop.get("backend")) && entry.get("server").equals(stop.get("server"))) {
+                    Map<String, Object> after = (Map<String, Object>) stop.get("after");
+                    entry.put("after", after);
+                    entry.put("diff", ServerStateChange.diff((Map<String, Object>) entry.get("before"), after));
+                    entry.put("write", stop.get("write"));
+                    if (Boolean.TRUE.equals(stop.get("changed"))) {
+                        entry.put("changed", true);
+                        drained.changed(true);
+                    }
+                    if (Boolean.TRUE.equals(stop.get("failed"))) {
+                        entry.put("failed", true);
+                        entry.put("error", stop.get("error"));
+                    }
+                }
+            }
+        }
     }
 
     private static String id(Inspection target) {
