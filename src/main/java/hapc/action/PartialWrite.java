@@ -23,13 +23,18 @@ final class PartialWrite {
     /** A failed or not-attempted target's own error, or null for the others. */
     static String targetError(WriteFate fate, Written written) {
         return switch (fate) {
-            case FAILED -> "its write went in exchange " + written.brokenAt() + " of " + written.exchanges()
-                    + ", which broke off (" + written.broken().getMessage() + "): HAProxy may or may not have"
-                    + " taken it (after is as read back)";
-            case NOT_ATTEMPTED -> "not sent: exchange " + written.brokenAt() + " of " + written.exchanges()
-                    + " broke off before its line, and hapc sends nothing after a broken exchange";
+            case FAILED -> "the exchange that carried its write (" + exchange(written) + ") broke off (error.message"
+                    + " says how): HAProxy may or may not have taken it";
+            case NOT_ATTEMPTED -> "not sent: " + exchange(written) + " broke off before its line, and hapc sends"
+                    + " nothing after a broken exchange";
             default -> null;
         };
+    }
+
+    /** "exchange 2 of 3 (CLI lines)", or "the only one". */
+    private static String exchange(Written written) {
+        return written.exchanges() == 1 ? "the write's only exchange"
+                : "exchange " + written.brokenAt() + " of " + written.exchanges() + " (CLI lines)";
     }
 
     /** Why the call failed, counting the targets by what became of their write; null when nothing broke. */
@@ -49,9 +54,8 @@ final class PartialWrite {
             List<String> counted = new ArrayList<>();
             byFate.forEach((fate, ids) -> counted.add(fate.jsonName() + " " + ids.size() + " ("
                     + TargetList.shortened(ids, ", ") + ")"));
-            parts.add("The write went in " + written.exchanges() + " exchanges (CLI lines) and exchange "
-                    + written.brokenAt() + " broke off: " + broken.getMessage() + ". Nothing was sent after it;"
-                    + " per target (write): " + String.join("; ", counted));
+            parts.add("The write broke off in " + exchange(written) + ": " + broken.getMessage()
+                    + ". Nothing was sent after it; per target (write): " + String.join("; ", counted));
         }
         if (readBack != null) {
             parts.add("Reading the targets back after the write failed (" + readBack.getMessage() + "): after is"

@@ -127,8 +127,8 @@ public final class AdminSocket {
             if (!changes || !sent.any) {
                 throw e;
             }
-            throw new HapcException(e.kind(), e.getMessage() + "; the change was sent ('" + line
-                    + "') and HAProxy may have applied it: check the server's state (hapc list-servers -d) before"
+            throw new HapcException(e.kind(), e.getMessage() + "; the change was sent (" + quoted(line, commands.size())
+                    + ") and HAProxy may have applied it: check the server's state (hapc list-servers -d) before"
                     + " trying again", e.getCause() == null ? e : e.getCause(), e.partial());
         }
     }
@@ -140,6 +140,12 @@ public final class AdminSocket {
      */
     public boolean lastLineSent() {
         return lastSent;
+    }
+
+    /** The line as sent, for a message: cut short when it is long (a write packs up to 15,000 bytes). */
+    private static String quoted(String line, int commands) {
+        return line.length() <= 300 ? "'" + line + "'"
+                : "'" + line.substring(0, 200) + "...', " + commands + " commands, " + line.length() + " characters";
     }
 
     /** Bytes received from HAProxy by this socket's exchanges so far (what {@code -v} reports per call). */
