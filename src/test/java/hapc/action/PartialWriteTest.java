@@ -2,6 +2,7 @@ package hapc.action;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -130,6 +131,7 @@ class PartialWriteTest {
         boolean secondTaken = cut != Cut.BEFORE_HAPROXY;
         int notAttempted = 0;
         JsonNode targets = run.json().get("targets");
+        assertNotNull(targets, "the answer lists the targets: " + run.stdout());
         assertEquals(BACKENDS, targets.size(), "every target is in the answer: " + run.stdout());
         for (int i = 0; i < BACKENDS; i++) {
             String id = backend(i) + "/s";
