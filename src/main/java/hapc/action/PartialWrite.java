@@ -25,8 +25,8 @@ final class PartialWrite {
         return switch (fate) {
             case FAILED -> "the exchange that carried its write (" + exchange(written) + ") broke off (error.message"
                     + " says how): HAProxy may or may not have taken it";
-            case NOT_ATTEMPTED -> "not sent: " + exchange(written) + " broke off before its line, and hapc sends"
-                    + " nothing after a broken exchange";
+            case NOT_ATTEMPTED -> "never sent: the write stopped at " + exchange(written) + ", which broke off"
+                    + " (error.message says how); hapc sends nothing after a broken exchange";
             default -> null;
         };
     }

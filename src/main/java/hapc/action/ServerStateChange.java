@@ -202,7 +202,7 @@ public final class ServerStateChange implements ActionHandler {
             }
         } else {
             applied = plan.apply(context.live());
-            ServerSnapshot read = wanted.killSessions() && applied.after() != null
+            ServerSnapshot read = wanted.killSessions() && applied.after() != null && applied.broken() == null
                     ? awaitKilled(context.live(), plan, applied.after()) : applied.after();
             for (PlannedChange change : plan.changes()) {
                 Server now = read == null ? null : read.find(change.before().backend(), change.before().name())

@@ -15,6 +15,7 @@ import hapc.testing.RawSocket;
 import hapc.testing.RecordingRelay;
 import hapc.testing.RecordingRelay.Cut;
 import hapc.testing.ServerStates;
+import hapc.testing.TcpListen;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -201,5 +202,33 @@ class PartialWriteTest {
         assertTrue(target.get("changed").asBoolean(), target.toString());
         assertFalse(target.get("failed").asBoolean(), target.toString());
         assertEquals("drain", run.json().at("/after/admin_state").asText(), run.stdout());
+    }
+    /**
+     * drain-server --wait --on-timeout stop whose stop write loses its answer (HAProxy took it):
+     * one JSON answer in drain-server's shape, the target's write failed and its after read back.
+     */
+    @ParameterizedTest
+    @MethodSource("hapc.testing.HaproxyVersions#all")
+    void anEscalationWhoseStopBreaksOffKeepsTheAnswer(String binary) {
+        TcpListen db = TcpListen.db(live.backend().port(), "db1", "db2");
+        HaproxyProcess haproxy = live.start(binary, db.section());
+        db.holdSession(haproxy, "db1");
+        RecordingRelay relay = live.relay(haproxy.adminSocket());
+        relay.cut(1, line -> line.contains("state maint"), Cut.AFTER_HAPROXY);
+
+        HapcRun run = HapcRun.run(haproxy.hapcArgsThrough(relay, "drain-server", "-b", "db", "-s", "db1", "--wait",
+                "-t", "1", "--on-timeout", "stop"));
+        assertEquals(1, relay.cuts(), "the stop's write lost its answer");
+        assertEquals("maint", ServerStates.of(haproxy, "db", "db1"), "HAProxy took the stop");
+        assertEquals(1, relay.changes().stream().filter(c -> c.equals("set server db/db1 state maint")).count(),
+                "sent once: " + relay.changes());
+        assertEquals(1, run.exit(), run.stdout());
+        assertEquals("haproxy", run.errorKind(), run.stdout());
+        assertTrue(run.changed(), run.stdout());
+        assertEquals("drain-server", run.json().get("action").asText());
+        JsonNode target = run.json().get("targets").get(0);
+        assertEquals("failed", target.get("write").asText(), target.toString());
+        assertEquals("maint", target.at("/after/admin_state").asText(), "read back: " + target);
+        assertTrue(run.msg().contains("--on-timeout stop"), run.msg());
     }
 }
