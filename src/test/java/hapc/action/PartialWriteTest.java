@@ -231,4 +231,30 @@ class PartialWriteTest {
         assertEquals("maint", target.at("/after/admin_state").asText(), "read back: " + target);
         assertTrue(run.msg().contains("--on-timeout stop"), run.msg());
     }
+    /** A ramp step whose exchange breaks off: one answer, the ramp's progress in it, the server enabled. */
+    @ParameterizedTest
+    @MethodSource("hapc.testing.HaproxyVersions#all")
+    void aRampStepThatBreaksOffKeepsTheAnswer(String binary) {
+        HaproxyProcess haproxy = live.start(binary, """
+                backend web
+                    server a 127.0.0.1:%d weight 100
+                """.formatted(live.backend().port()));
+        RawSocket.ask(haproxy.adminSocket(), "set server web/a state drain");
+        RecordingRelay relay = live.relay(haproxy.adminSocket());
+        // the enable carries step 0's weight; step 1 is the second line with a weight
+        relay.cut(2, line -> line.contains("set weight "), Cut.BEFORE_HAPROXY);
+
+        HapcRun run = HapcRun.run(haproxy.hapcArgsThrough(relay, "enable-server", "-b", "web", "-s", "a",
+                "--ramp", "3"));
+        assertEquals(1, relay.cuts(), "step 1 was broken");
+        assertEquals("ready", ServerStates.of(haproxy, "web", "a"), "the enable stands");
+        int weight = RawSocket.weight(haproxy.adminSocket(), "web", "a")[0];
+        assertTrue(weight > 0 && weight < 100, "left at step 0's weight: " + weight);
+        assertEquals(1, run.exit(), run.stdout());
+        assertEquals("haproxy", run.errorKind(), run.stdout());
+        assertTrue(run.changed(), run.stdout());
+        assertEquals(1, run.json().at("/ramp/steps_done").asInt(), run.stdout());
+        assertEquals(weight, run.json().at("/ramp/targets/0/weight").asInt(), run.stdout());
+        assertTrue(run.msg().contains("step 1 of the ramp broke off"), run.msg());
+    }
 }
