@@ -404,6 +404,14 @@ targets:
         C(sessions_killed) and C(sessions_killed_count)).
       type: bool
       returned: when a drain wait escalated
+    write:
+      description:
+        - What became of this target's write (hapc contract 1.2). C(applied) HAProxy took it; C(refused)
+          HAProxy answered an error; C(failed) the exchange carrying it broke off (a reload, a timeout), so
+          HAProxy may or may not have taken it; C(not_attempted) an earlier exchange broke and it was never
+          sent; C(none) nothing to send, or check mode. A failed task still returns the targets when its
+          write broke part-way.
+      type: str
   sample: [{"backend": "web", "server": "web1", "changed": true, "failed": false,
             "before": {"admin_state": "ready"}, "after": {"admin_state": "drain"},
             "diff": {"before": {"admin_state": "ready"}, "after": {"admin_state": "drain"}}}]

@@ -37,7 +37,13 @@ public final class DrainEscalation {
             still.list().forEach(t -> sessionsAtStop.put(id(t), t.server().sessions()));
             stopped = stop.apply(context, still);
         } catch (HapcException e) {
-            // Answered in drain-server's shape (stop-server's partial answer is not one).
+            // Answered in drain-server's shape (stop-server's partial answer is not one), with what
+            // the stop did to each target it reached (a write broken part-way still took some).
+            Object stopTargets = e.partial().get("targets");
+            if (stopTargets instanceof List<?> list) {
+                mergeStop(drained, (List<Map<String, Object>>) list);
+                OneTargetFields.copy(context.request(), drained, DrainServer.perTarget(drained), List.of("after", "diff"));
+            }
             throw new HapcException(e.kind(), drained.get("msg") + " At the deadline, stopping the servers still"
                     + " busy (--on-timeout stop) failed: " + e.getMessage(), e, drained.fields());
         }
@@ -66,6 +72,7 @@ public final class DrainEscalation {
                     entry.put("sessions_killed_count", sessionsAtStop.getOrDefault(id, 0L));
                     entry.put("sessions_left", after.get("sessions"));
                     entry.put("queued_left", after.get("queued"));
+                    entry.put("write", stop.get("write")); // the last write to it: the stop's
                 }
             }
         }
@@ -81,6 +88,33 @@ public final class DrainEscalation {
                 .put("queued_left", queuedLeft)
                 .msg(drained.get("msg") + " After " + waited + " s " + what + " still had sessions or a queue: stopped (maint) and " + sessions + " session"
                         + (sessions == 1 ? "" : "s") + " killed, as --on-timeout stop asks.");
+    }
+
+    /** A failed stop's targets into the drain's entries: their after, write, and whether it changed them. */
+    @SuppressWarnings("unchecked")
+    private static void mergeStop(Outcome drained, List<Map<String, Object>> stopEntries) {
+        List<Map<String, Object>> drainEntries = (List<Map<String, Object>>) drained.get("targets");
+        if (drainEntries == null) {
+            return;
+        }
+        for (Map<String, Object> stop : stopEntries) {
+            for (Map<String, Object> entry : drainEntries) {
+                if (entry.get("backend").equals(stop.get("backend")) && entry.get("server").equals(stop.get("server"))) {
+                    Map<String, Object> after = (Map<String, Object>) stop.get("after");
+                    entry.put("after", after);
+                    entry.put("diff", ServerStateChange.diff((Map<String, Object>) entry.get("before"), after));
+                    entry.put("write", stop.get("write"));
+                    if (Boolean.TRUE.equals(stop.get("changed"))) {
+                        entry.put("changed", true);
+                        drained.changed(true);
+                    }
+                    if (Boolean.TRUE.equals(stop.get("failed"))) {
+                        entry.put("failed", true);
+                        entry.put("error", stop.get("error"));
+                    }
+                }
+            }
+        }
     }
 
     private static String id(Inspection target) {

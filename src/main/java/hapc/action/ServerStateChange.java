@@ -29,6 +29,7 @@ import hapc.request.Request;
 import hapc.request.WeightValue;
 import hapc.runtime.LiveServers;
 import hapc.runtime.ServerSnapshot;
+import hapc.runtime.WriteFate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -210,14 +211,27 @@ public final class ServerStateChange implements ActionHandler {
             }
         } else {
             applied = plan.apply(context.live());
-            ServerSnapshot read = wanted.killSessions() ? awaitKilled(context.live(), plan, applied.after())
-                    : applied.after();
+            ServerSnapshot read = wanted.killSessions() && applied.after() != null && applied.broken() == null
+                    ? awaitKilled(context.live(), plan, applied.after()) : applied.after();
             for (PlannedChange change : plan.changes()) {
-                Server now = read.find(change.before().backend(), change.before().name())
+                Server now = read == null ? null : read.find(change.before().backend(), change.before().name())
                         .map(LiveServers.Inspection::server).orElse(null);
-                after.add(now == null ? change.before() : now);
+                WriteFate write = applied.write(change);
                 String refused = applied.refused().get(change.id());
-                if (now == null) {
+                String partial = PartialWrite.targetError(write, applied.written());
+                if (read == null) {
+                    // not read back: what HAProxy took, as planned; the rest as read before
+                    after.add(write == WriteFate.APPLIED ? change.expected() : change.before());
+                } else {
+                    after.add(now == null ? change.before() : now);
+                }
+                if (partial != null) {
+                    failures.put(change.id(), partial);
+                } else if (read == null) {
+                    if (refused != null) {
+                        failures.put(change.id(), refused);
+                    }
+                } else if (now == null) {
                     failures.put(change.id(), (refused == null ? "" : refused + "; ") + change.id()
                             + " is no longer in the running HAProxy (deleted, or a reload without it?)");
                     failureKind = failureKind == null ? ErrorKind.CONFLICT : failureKind;
@@ -246,18 +260,28 @@ public final class ServerStateChange implements ActionHandler {
         for (int i = 0; i < plan.changes().size(); i++) {
             PlannedChange change = plan.changes().get(i);
             // Sent: changed is what HAProxy took, not what was planned (a refused target is not changed).
-            boolean changed = applied == null ? change.changed() : applied.tookAny(change);
+            boolean changed = applied == null ? change.changed() : applied.tookAny(change)
+                    || (applied.write(change) == WriteFate.FAILED && applied.after() != null
+                            && readBackShowsChange(change.before(), after.get(i)));
             boolean killed = applied != null && applied.killed(change);
             entries.add(entry(change, after.get(i), failures.get(change.id()), changed, killed));
+            entries.get(i).put("write", (applied == null ? WriteFate.NONE : applied.write(change)).jsonName());
         }
+        String partialWrite = applied == null ? null : PartialWrite.summary(plan, applied);
         if (applied != null) {
             outcome.changed(entries.stream().anyMatch(e -> Boolean.TRUE.equals(e.get("changed"))));
+            // the broken exchange's kind first, then the read-back's: what the caller must look at
+            HapcException cause = applied.broken() != null ? applied.broken() : applied.readBackFailure();
+            failureKind = cause != null ? cause.kind() : failureKind;
         }
         if (holds != null) {
             showHolds(entries, store, holds, all);
         }
         OneTargetFields.copy(request, outcome, entries, ONE_TARGET_FIELDS);
         outcome.put("targets", entries);
+        if (partialWrite != null) {
+            throw new HapcException(failureKind, partialWrite, null, outcome.fields());
+        }
         if (!failures.isEmpty()) {
             throw new HapcException(failureKind, String.join("; ", failures.values()), null, outcome.fields());
         }
@@ -287,6 +311,7 @@ public final class ServerStateChange implements ActionHandler {
             entry.put("failed", false);
             entry.put("before", server.toJson());
             entry.put("after", server.toJson());
+            entry.put("write", WriteFate.NONE.jsonName());
             entries.add(entry);
         }
         showHolds(entries, store, holds, all);
@@ -330,6 +355,7 @@ public final class ServerStateChange implements ActionHandler {
                 entry.put("failed", false);
                 entry.put("before", target.server().toJson());
                 entry.put("after", target.server().toJson());
+                entry.put("write", WriteFate.NONE.jsonName());
                 entries.add(entry);
             }
         }
@@ -394,7 +420,10 @@ public final class ServerStateChange implements ActionHandler {
         }
         List<Map<String, Object>> entries = new ArrayList<>();
         for (PlannedChange change : plan.changes()) {
-            entries.add(entry(change, change.before(), shortOf.get(change.before().backend()), false, false));
+            Map<String, Object> entry = entry(change, change.before(), shortOf.get(change.before().backend()), false,
+                    false);
+            entry.put("write", WriteFate.NONE.jsonName()); // nothing was sent
+            entries.add(entry);
         }
         Outcome answer = new Outcome(action);
         refused.partial().forEach(answer::put);
@@ -410,6 +439,7 @@ public final class ServerStateChange implements ActionHandler {
         entry.put("server", target.server().name());
         entry.put("changed", false);
         entry.put("failed", false);
+        entry.put("write", WriteFate.NONE.jsonName());
         entry.put("before", target.server().toJson());
         entry.put("after", target.server().toJson());
         entry.put("diff", diff(target.server().toJson(), target.server().toJson()));
@@ -551,9 +581,19 @@ public final class ServerStateChange implements ActionHandler {
         ServerSnapshot current = after;
         while (anySessions(plan, current) && System.currentTimeMillis() < deadline) {
             Pause.millis(20);
-            current = live.read(plan.targets().backends(), plan.targets().serverNames());
+            try {
+                current = live.read(plan.targets().backends(), plan.targets().serverNames());
+            } catch (HapcException e) {
+                return current; // the read-back itself succeeded: the counts as they were then
+            }
         }
         return current;
+    }
+
+    /** Whether a target whose write's fate is unknown shows, read back, the change it was sent. */
+    private static boolean readBackShowsChange(Server before, Server now) {
+        return now.adminState() != before.adminState() || now.weight() != before.weight()
+                || now.agent() != before.agent();
     }
 
     private static boolean anySessions(ChangePlan plan, ServerSnapshot snapshot) {

@@ -5,6 +5,7 @@ import hapc.action.Context;
 import hapc.config.ConfigFiles;
 import hapc.model.AdminState;
 import hapc.model.OperationalState;
+import hapc.runtime.WriteFate;
 import hapc.request.Action;
 import hapc.request.Field;
 import hapc.request.Request;
@@ -226,6 +227,15 @@ public final class ManPage {
                 + "sessions and queued, safe, and drain-server's waited, waited_seconds, sessions_left, queued_left, "
                 + "escalated, sessions_killed (a boolean, as at stop-server) and sessions_killed_count; each "
                 + "target has its own.");
+        man.macro(".PP");
+        man.text("enable-server, drain-server, stop-server and set-weight describe each target in targets, with "
+                + "write: what became of its write (" + Arrays.stream(WriteFate.values()).map(WriteFate::jsonName)
+                .collect(Collectors.joining(", ")) + "). Many targets go over several exchanges (CLI lines of at "
+                + "most 15,000 bytes), a target's commands always on one line; when an exchange breaks off (a "
+                + "reload, a timeout) nothing more is sent: its targets are failed (HAProxy may or may not have "
+                + "taken them), the later ones not_attempted, and the answer fails with the broken exchange's "
+                + "error kind, changed true when anything was taken. The targets are then read back once; when "
+                + "that read fails too, the message says so.");
         man.macro(".PP");
         man.text("Sessions are HAProxy's scur (TCP sessions count), summed over the current worker and the old "
                 + "workers still alive after a reload, which hapc reaches through the master CLI. queued is qcur.");

@@ -1,7 +1,10 @@
 package hapc.plan;
 
+import hapc.HapcException;
 import hapc.runtime.LiveServers;
 import hapc.runtime.ServerSnapshot;
+import hapc.runtime.WriteFate;
+import hapc.runtime.Written;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,8 +13,8 @@ import java.util.Map;
 /**
  * Every target's change, decided from one read before anything is sent: whether the call
  * changes anything, what the capacity guard sees, and what check mode reports all come from
- * here. Applying it sends every command in as few exchanges as the CLI takes and reads the
- * backends back once, whatever the number of targets.
+ * here. Applying it sends every command in as few exchanges as the CLI takes (a target's
+ * commands always on one line) and reads the backends back once, whatever the number of targets.
  */
 public record ChangePlan(Targets targets, List<PlannedChange> changes) {
 
@@ -24,50 +27,88 @@ public record ChangePlan(Targets targets, List<PlannedChange> changes) {
     }
 
     /**
-     * Sends the plan and reads the backends back.
-     *
-     * @return HAProxy's refusal per target id ("backend/server"), empty when all was taken, and
-     *         the servers as read after
+     * Sends the plan and reads the backends back. An exchange that breaks part-way (a reload
+     * closing the socket, a timeout) does not escape: what became of each target is in the
+     * result, nothing more is sent (old workers' kills included), and the targets are still read
+     * back once, which may fail too (then {@link Applied#readBackFailure()} says why).
      */
     public Applied apply(LiveServers live) {
-        List<String> commands = new ArrayList<>();
-        List<PlannedChange> owners = new ArrayList<>();
-        for (PlannedChange change : changes) {
-            for (String command : change.commands()) {
-                commands.add(command);
-                owners.add(change);
-            }
-        }
+        Written written = live.write(changes.stream().map(PlannedChange::commands).toList());
         Map<String, String> refused = new LinkedHashMap<>();
         Map<String, List<String>> accepted = new LinkedHashMap<>();
-        List<String> refusals = live.write(commands);
-        for (int i = 0; i < refusals.size(); i++) {
-            if (refusals.get(i) != null) {
-                refused.putIfAbsent(owners.get(i).id(), "HAProxy refused '" + commands.get(i) + "': " + refusals.get(i));
-            } else {
-                accepted.computeIfAbsent(owners.get(i).id(), id -> new ArrayList<>()).add(commands.get(i));
+        Map<String, WriteFate> writes = new LinkedHashMap<>();
+        int i = 0;
+        for (PlannedChange change : changes) {
+            List<WriteFate> fates = new ArrayList<>();
+            for (String command : change.commands()) {
+                WriteFate fate = written.fates().get(i);
+                fates.add(fate);
+                if (fate == WriteFate.REFUSED) {
+                    refused.putIfAbsent(change.id(), "HAProxy refused '" + command + "': " + written.refusals().get(i));
+                } else if (fate == WriteFate.APPLIED) {
+                    accepted.computeIfAbsent(change.id(), id -> new ArrayList<>()).add(command);
+                }
+                i++;
+            }
+            writes.put(change.id(), WriteFate.of(fates));
+        }
+        boolean killsSent = written.broken() == null;
+        Map<String, String> killRefused = killsSent ? live.killOldWorkerSessions(changes.stream()
+                .filter(PlannedChange::killOldSessions).map(PlannedChange::before).toList()) : Map.of();
+        killRefused.forEach(refused::putIfAbsent);
+        for (PlannedChange change : changes) {
+            // the old workers' kill is part of the target's write: sent through the master CLI
+            WriteFate fate = writes.get(change.id());
+            if (change.killOldSessions() && fate != WriteFate.FAILED) {
+                writes.put(change.id(), !killsSent ? (fate == WriteFate.NONE ? WriteFate.NOT_ATTEMPTED : fate)
+                        : killRefused.containsKey(change.id()) ? WriteFate.REFUSED
+                        : fate == WriteFate.NONE ? WriteFate.APPLIED : fate);
             }
         }
-        live.killOldWorkerSessions(changes.stream().filter(PlannedChange::killOldSessions).map(PlannedChange::before)
-                .toList()).forEach(refused::putIfAbsent);
         // The read-back verifies and reports the targets only: their rows, not their neighbours'.
-        return new Applied(refused, accepted, live.read(targets.backends(), targets.serverNames()));
+        // One try, each exchange bounded by --socket-timeout: during a reload it fails, and the
+        // answer says so rather than hiding what was taken behind the read's error.
+        ServerSnapshot after = null;
+        HapcException readBackFailure = null;
+        try {
+            after = live.read(targets.backends(), targets.serverNames());
+        } catch (HapcException e) {
+            readBackFailure = e;
+        }
+        return new Applied(refused, accepted, writes, written, killsSent, after, readBackFailure);
     }
 
     /**
-     * @param accepted per target id, the commands HAProxy took (a target absent took none: it
-     *                 is not changed, whatever was planned for it)
+     * @param accepted        per target id, the commands HAProxy took (a target absent took none: it
+     *                        is not changed, whatever was planned for it)
+     * @param writes          per target id, what became of its write ({@link WriteFate#NONE} when
+     *                        nothing was planned for the admin socket)
+     * @param written         the write as sent: how many exchanges, which one broke and why
+     * @param oldKillsSent    whether the old workers' kills went out (not after a broken exchange)
+     * @param after           the targets as read back, or null when the read-back failed
+     * @param readBackFailure why the read-back failed, or null
      */
-    public record Applied(Map<String, String> refused, Map<String, List<String>> accepted, ServerSnapshot after) {
+    public record Applied(Map<String, String> refused, Map<String, List<String>> accepted,
+            Map<String, WriteFate> writes, Written written, boolean oldKillsSent, ServerSnapshot after,
+            HapcException readBackFailure) {
         /** Whether HAProxy took any of this target's commands (old workers' kills count as sent). */
         public boolean tookAny(PlannedChange change) {
-            return accepted.containsKey(change.id()) || change.killOldSessions();
+            return accepted.containsKey(change.id()) || (change.killOldSessions() && oldKillsSent);
         }
 
         /** Whether a kill of this target's sessions went out and was taken, here or in an old worker. */
         public boolean killed(PlannedChange change) {
-            return change.killOldSessions() || accepted.getOrDefault(change.id(), List.of()).stream()
+            return (change.killOldSessions() && oldKillsSent) || accepted.getOrDefault(change.id(), List.of()).stream()
                     .anyMatch(c -> c.startsWith("shutdown sessions server "));
+        }
+
+        public WriteFate write(PlannedChange change) {
+            return writes.getOrDefault(change.id(), WriteFate.NONE);
+        }
+
+        /** The exchange that broke part-way through the write, or null. */
+        public HapcException broken() {
+            return written.broken();
         }
     }
 }

@@ -39,6 +39,8 @@ public final class AdminSocket {
     /** One read's buffer: answers are split into lines as they come, never kept whole. */
     private static final int CHUNK = 64 * 1024;
     private long bytesRead;
+    /** Whether any byte of the last exchange's line went out (see {@link #lastLineSent}). */
+    private boolean lastSent;
 
     public AdminSocket(SocketTarget target, Duration timeout, Consumer<String> trace) {
         this.target = target;
@@ -112,20 +114,38 @@ public final class AdminSocket {
         trace.accept("-> " + target + ": " + line);
         long started = System.nanoTime();
         Sent sent = new Sent();
+        lastSent = false;
         try {
             AnswerSplitter splitter = new AnswerSplitter(commands.size(), lines);
             long bytes = transfer((line + "\n").getBytes(StandardCharsets.UTF_8), sent, splitter::feed);
+            lastSent = true;
             splitter.end(commands, target, bytes);
             bytesRead += bytes;
             trace.accept("<- " + bytes + " bytes in " + (System.nanoTime() - started) / 1_000_000 + " ms");
         } catch (HapcException e) {
+            lastSent = sent.any;
             if (!changes || !sent.any) {
                 throw e;
             }
-            throw new HapcException(e.kind(), e.getMessage() + "; the change was sent ('" + line
-                    + "') and HAProxy may have applied it: check the server's state (hapc list-servers -d) before"
+            throw new HapcException(e.kind(), e.getMessage() + "; the change was sent (" + quoted(line, commands.size())
+                    + ") and HAProxy may have applied it: check the server's state (hapc list-servers -d) before"
                     + " trying again", e.getCause() == null ? e : e.getCause(), e.partial());
         }
+    }
+
+    /**
+     * Whether the last exchange's line (or part of it) went out, answered or not: a write that
+     * never left cannot have been taken (nothing listens, connection refused), one that did may
+     * have been.
+     */
+    public boolean lastLineSent() {
+        return lastSent;
+    }
+
+    /** The line as sent, for a message: cut short when it is long (a write packs up to 15,000 bytes). */
+    private static String quoted(String line, int commands) {
+        return line.length() <= 300 ? "'" + line + "'"
+                : "'" + line.substring(0, 200) + "...', " + commands + " commands, " + line.length() + " characters";
     }
 
     /** Bytes received from HAProxy by this socket's exchanges so far (what {@code -v} reports per call). */

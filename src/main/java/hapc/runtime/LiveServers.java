@@ -95,9 +95,9 @@ public final class LiveServers {
         return snapshot(api.locate(serverNames));
     }
 
-    /** Sends write commands (see {@link RuntimeApi#write}); HAProxy's refusal of each, null where taken. */
-    public List<String> write(List<String> commands) {
-        return api.write(commands);
+    /** Sends write commands, one group per target (see {@link RuntimeApi#write}); what became of each. */
+    public Written write(List<List<String>> groups) {
+        return api.write(groups);
     }
 
     /** Kills the sessions of these servers in the old workers, if any; an old worker's refusal per target id. */

@@ -322,19 +322,63 @@ public final class RuntimeApi {
     }
 
     /**
-     * Sends write commands, packed into as few lines as the CLI takes, and returns HAProxy's
-     * refusal of each (null where it was taken), in order. A line whose answer is lost fails the
-     * whole call, saying the change may have been applied: it is never re-sent.
+     * Sends write commands, one group per target, packed into as few lines as the CLI takes
+     * without splitting a group over two lines, and says what became of each command. A line
+     * whose exchange breaks after it went out is never re-sent (it may have been taken), and no
+     * later line is sent: its commands are failed, the later ones not attempted, and the broken
+     * exchange's error travels in {@link Written#broken()}.
+     *
+     * <p>When the first line breaks before anything could be taken (it never left: nothing
+     * listens, no permission, an unknown command), the error is thrown as it is: the write did
+     * nothing at all.
      */
-    public List<String> write(List<String> commands) {
-        List<String> refusals = new ArrayList<>(commands.size());
-        for (Answer answer : askPacked(commands, true)) {
-            if (answer.isPermissionDenied() || answer.isUnknownCommand()) {
-                throw refusal(answer);
+    public Written write(List<List<String>> groups) {
+        List<List<String>> lines = CommandLines.packGroups(groups);
+        int total = groups.stream().mapToInt(List::size).sum();
+        List<WriteFate> fates = new ArrayList<>(total);
+        List<String> refusals = new ArrayList<>(total);
+        HapcException broken = null;
+        int brokenAt = 0;
+        for (int l = 0; l < lines.size(); l++) {
+            List<String> line = lines.get(l);
+            if (broken != null) {
+                add(fates, refusals, line.size(), WriteFate.NOT_ATTEMPTED);
+                continue;
             }
-            refusals.add(answer.isError() || !answer.text().isBlank() ? answer.message() : null);
+            List<Answer> answers;
+            try {
+                answers = ask(line, true);
+            } catch (HapcException e) {
+                boolean left = socket.lastLineSent();
+                if (l == 0 && !left) {
+                    throw e;
+                }
+                broken = e;
+                brokenAt = l + 1;
+                add(fates, refusals, line.size(), left ? WriteFate.FAILED : WriteFate.NOT_ATTEMPTED);
+                continue;
+            }
+            for (Answer answer : answers) {
+                if (answer.isPermissionDenied() || answer.isUnknownCommand()) {
+                    if (l == 0) {
+                        throw refusal(answer);
+                    }
+                    broken = broken == null ? refusal(answer) : broken;
+                    brokenAt = l + 1;
+                }
+                boolean refused = answer.isError() || !answer.text().isBlank();
+                fates.add(refused ? WriteFate.REFUSED : WriteFate.APPLIED);
+                refusals.add(refused ? answer.message() : null);
+            }
         }
-        return refusals;
+        return new Written(fates, refusals, broken, lines.size(), brokenAt);
+    }
+
+    private static void add(List<WriteFate> fates, List<String> refusals, int count, WriteFate fate) {
+        for (int i = 0; i < count; i++) {
+            fates.add(fate);
+            refusals.add(null);
+        }
     }
 
     private Map<String, Map<String, StatRow>> stats(Collection<String> backends) {

@@ -11,6 +11,8 @@ import hapc.model.Server;
 import hapc.runtime.LiveServers;
 import hapc.runtime.LiveServers.Inspection;
 import hapc.runtime.ServerSnapshot;
+import hapc.runtime.WriteFate;
+import hapc.runtime.Written;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -90,8 +92,7 @@ public final class Ramp {
     }
 
     private void step(int k, ServerSnapshot read) {
-        List<String> commands = new ArrayList<>();
-        List<PlannedChange> owners = new ArrayList<>();
+        List<PlannedChange> changes = new ArrayList<>();
         for (Climber climber : climbers) {
             Inspection found = read.find(climber.backend(), climber.server())
                     .orElseThrow(() -> LiveServers.noSuchServer(climber.backend(), climber.server()));
@@ -102,22 +103,27 @@ public final class Ramp {
                         + " ramp (it is now " + now.adminState().jsonName() + " with weight " + now.weight()
                         + "; the ramp had set " + last + "); the ramp stopped and left it as it is");
             }
-            PlannedChange change = WantedState.weightOnly(s -> plan.weightAt(k, s.initialWeight(), climber.floor()))
-                    .planFor(found);
+            changes.add(WantedState.weightOnly(s -> plan.weightAt(k, s.initialWeight(), climber.floor()))
+                    .planFor(found));
+        }
+        Written written = live.write(changes.stream().map(PlannedChange::commands).toList());
+        String refused = null;
+        int i = 0;
+        for (PlannedChange change : changes) {
             for (String command : change.commands()) {
-                commands.add(command);
-                owners.add(change);
+                if (written.fates().get(i) == WriteFate.APPLIED) {
+                    weights.put(change.id(), change.expected().weight());
+                } else if (written.fates().get(i) == WriteFate.REFUSED && refused == null) {
+                    refused = "HAProxy refused '" + command + "': " + written.refusals().get(i);
+                }
+                i++;
             }
         }
-        List<String> refusals = live.write(commands);
-        String refused = null;
-        for (int i = 0; i < refusals.size(); i++) {
-            PlannedChange owner = owners.get(i);
-            if (refusals.get(i) == null) {
-                weights.put(owner.id(), owner.expected().weight());
-            } else if (refused == null) {
-                refused = "HAProxy refused '" + commands.get(i) + "': " + refusals.get(i);
-            }
+        if (written.broken() != null) {
+            // the weights taken so far are in weights(): the answer says where each server was left
+            throw new HapcException(written.broken().kind(), "step " + k + " of the ramp broke off in exchange "
+                    + written.brokenAt() + " of " + written.exchanges() + ": " + written.broken().getMessage()
+                    + "; nothing was sent after it", written.broken());
         }
         if (refused != null) {
             throw new HapcException(ErrorKind.HAPROXY, refused);

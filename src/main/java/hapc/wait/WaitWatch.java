@@ -150,6 +150,16 @@ public final class WaitWatch {
         List<String> ids = undone.stream().map(i -> i.server().backend() + "/" + i.server().name()).toList();
         ChangePlan plan = ChangePlan.of(new Targets(undone, now), wanted);
         ChangePlan.Applied applied = plan.apply(live);
+        if (applied.broken() != null) {
+            // a failure of the wait, with the drain's answer so far: what was taken is said, not re-sent
+            outcome.changed(true);
+            List<String> taken = ids.stream().filter(id -> applied.accepted().containsKey(id)).toList();
+            throw new HapcException(applied.broken().kind(), "HAProxy was reloaded during the wait (worker "
+                    + workerPid + " replaced by " + pid + ") and lost the drain; draining again broke off in exchange "
+                    + applied.written().brokenAt() + " of " + applied.written().exchanges() + " ("
+                    + applied.broken().getMessage() + "); drained again: "
+                    + (taken.isEmpty() ? "none" : TargetList.shortened(taken, ", ")), null, outcome.fields());
+        }
         if (!applied.refused().isEmpty()) {
             throw new HapcException(ErrorKind.HAPROXY, "HAProxy was reloaded during the wait (worker " + workerPid
                     + " replaced by " + pid + ") and lost the drain; draining again failed: "
@@ -161,6 +171,10 @@ public final class WaitWatch {
                 + "; sessions of the old worker " + workerPid + " are still counted");
         outcome.changed(true);
         workerPid = pid;
+        if (applied.readBackFailure() != null) {
+            // drained again, not yet seen: the next poll looks (or decides HAProxy is gone)
+            throw applied.readBackFailure();
+        }
         List<Inspection> still = undone(applied.after());
         if (!still.isEmpty()) {
             throw conflict(still);

@@ -237,7 +237,8 @@ class SocketFaultsTest {
 
     /**
      * The answer to the write itself is lost: HAProxy did drain the server (the fake forwarded
-     * the line), so "failed" must not read as "nothing happened".
+     * the line), so "failed" must not read as "nothing happened": the target's write is failed
+     * (unknown), and the one read-back after it shows the drain (issue 21, case 1).
      */
     @ParameterizedTest
     @MethodSource("hapc.testing.HaproxyVersions#all")
@@ -245,11 +246,14 @@ class SocketFaultsTest {
         HaproxyProcess haproxy = haproxy(binary);
         String before = RawSocket.serversState(haproxy.adminSocket());
         try (FakeHaproxySocket cutting = FakeHaproxySocket.forwarding(haproxy.adminSocket(),
-                (n, real) -> n == 1 ? real : Arrays.copyOf(real, real.length / 2))) {
+                (n, real) -> n != 2 ? real : Arrays.copyOf(real, real.length / 2))) {
             HapcRun run = failing("haproxy", "may have applied it", 3000, "-k", cutting.path().toString(),
                     "drain-server", "-b", "web", "-s", "web-2");
             assertTrue(run.msg().contains("set server web/web-2 state drain"), run.msg());
-            assertEquals(2, cutting.connections(), "read, then the one write; never re-sent");
+            assertEquals(3, cutting.connections(), "read, the one write (never re-sent), the read-back");
+            assertEquals("failed", run.json().at("/targets/0/write").asText(), run.stdout());
+            assertTrue(run.changed(), "the read-back shows the drain: " + run.stdout());
+            assertEquals("drain", run.json().at("/after/admin_state").asText(), run.stdout());
             assertEquals(0x08, RawSocket.adminBits(haproxy.adminSocket(), "web", "web-2"), "the drain did happen");
         } finally {
             RawSocket.ask(haproxy.adminSocket(), "set server web/web-2 state ready");

@@ -14,12 +14,17 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 /**
  * A unix socket that stands between hapc and a real HAProxy CLI (admin socket or master CLI):
  * it forwards every byte both ways unchanged and records each command line it receives, per
  * connection. What crossed the wire is then a fact the test can assert on ("nothing sent",
  * "sent once", "only reads"), independent of hapc's own trace or answer.
+ *
+ * <p>It can also break one exchange on purpose ({@link #cut}), the way a reload or a stuck
+ * HAProxy does: the connection closed before or after HAProxy ran the line, or left silent.
  */
 public final class RecordingRelay implements AutoCloseable {
     private final Path target;
@@ -27,11 +32,28 @@ public final class RecordingRelay implements AutoCloseable {
     private final Path path;
     private final ServerSocketChannel listener;
     private final List<Connection> connections = new CopyOnWriteArrayList<>();
+    private volatile CutRule rule;
+    private final AtomicInteger cuts = new AtomicInteger();
+
+    /** How {@link #cut} breaks an exchange. */
+    public enum Cut {
+        /** The line never reaches HAProxy; the client's connection is closed without an answer. */
+        BEFORE_HAPROXY,
+        /** HAProxy runs the line; its answer is dropped and the client's connection closed. */
+        AFTER_HAPROXY,
+        /** HAProxy runs the line; its answer is dropped and the client left waiting (its timeout). */
+        SILENT
+    }
+
+    private record CutRule(Predicate<String> line, int nth, Cut how, AtomicInteger matched) {
+    }
 
     /** One client connection: the lines received from the client, in order. */
     private static final class Connection {
         final List<String> lines = new CopyOnWriteArrayList<>();
         final List<SocketChannel> channels = new CopyOnWriteArrayList<>();
+        /** How this connection's answer is broken (AFTER_HAPROXY, SILENT), or null to forward it. */
+        volatile Cut answer;
     }
 
     private RecordingRelay(Path target) {
@@ -97,6 +119,20 @@ public final class RecordingRelay implements AutoCloseable {
         return commands().stream().anyMatch(c -> c.startsWith("show servers state"));
     }
 
+    /**
+     * Breaks the {@code nth} connection (from 1, counted from this call) whose first line matches,
+     * once; the others go through. The predicate sees the first line of every connection from now
+     * on, in order, so it may keep state (say, "the first read after a write").
+     */
+    public void cut(int nth, Predicate<String> line, Cut how) {
+        rule = new CutRule(line, nth, how, new AtomicInteger());
+    }
+
+    /** How many connections {@link #cut} broke so far. */
+    public int cuts() {
+        return cuts.get();
+    }
+
     /** Forgets what was recorded so far (for a test that checks several calls one after another). */
     public void clear() {
         connections.clear();
@@ -125,7 +161,7 @@ public final class RecordingRelay implements AutoCloseable {
                     continue;
                 }
                 start("relay-up", () -> pumpUp(client, upstream, connection));
-                start("relay-down", () -> pumpDown(upstream, client));
+                start("relay-down", () -> pumpDown(upstream, client, connection));
             } catch (IOException e) {
                 return;
             }
@@ -138,9 +174,14 @@ public final class RecordingRelay implements AutoCloseable {
         thread.start();
     }
 
-    /** Client to HAProxy: forwarded as it comes, recorded line by line. */
-    private static void pumpUp(SocketChannel client, SocketChannel upstream, Connection connection) {
+    /**
+     * Client to HAProxy: forwarded as it comes, recorded line by line. While a cut is armed, the
+     * first line is held back until complete, so that it can be broken before HAProxy sees it.
+     */
+    private void pumpUp(SocketChannel client, SocketChannel upstream, Connection connection) {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
+        ByteArrayOutputStream held = new ByteArrayOutputStream();
+        boolean decided = rule == null;
         ByteBuffer buffer = ByteBuffer.allocate(65536);
         try {
             while (client.read(buffer) >= 0) {
@@ -153,6 +194,23 @@ public final class RecordingRelay implements AutoCloseable {
                     } else {
                         line.write(b);
                     }
+                }
+                if (!decided) {
+                    held.write(buffer.array(), buffer.position(), buffer.remaining());
+                    buffer.clear();
+                    if (connection.lines.isEmpty()) {
+                        continue;
+                    }
+                    decided = true;
+                    Cut how = decide(connection.lines.get(0));
+                    if (how == Cut.BEFORE_HAPROXY) {
+                        client.close();
+                        upstream.close();
+                        return;
+                    }
+                    connection.answer = how;
+                    buffer.put(held.toByteArray());
+                    buffer.flip();
                 }
                 while (buffer.hasRemaining()) {
                     upstream.write(buffer);
@@ -169,19 +227,42 @@ public final class RecordingRelay implements AutoCloseable {
         }
     }
 
-    /** HAProxy to client: forwarded unchanged; HAProxy closing closes the client. */
-    private static void pumpDown(SocketChannel upstream, SocketChannel client) {
+    /** The cut for a connection whose first line this is, or null to let it through. */
+    private Cut decide(String firstLine) {
+        CutRule armed = rule;
+        if (armed == null || !armed.line().test(firstLine) || armed.matched().incrementAndGet() != armed.nth()) {
+            return null;
+        }
+        rule = null;
+        cuts.incrementAndGet();
+        return armed.how();
+    }
+
+    /** HAProxy to client: forwarded unchanged (or dropped, for a cut); HAProxy closing closes the client. */
+    private static void pumpDown(SocketChannel upstream, SocketChannel client, Connection connection) {
         ByteBuffer buffer = ByteBuffer.allocate(65536);
-        try (upstream; client) {
+        try {
             while (upstream.read(buffer) >= 0) {
                 buffer.flip();
-                while (buffer.hasRemaining()) {
+                while (connection.answer == null && buffer.hasRemaining()) {
                     client.write(buffer);
                 }
                 buffer.clear();
             }
+            if (connection.answer != Cut.SILENT) {
+                client.close();
+            }
+            upstream.close();
         } catch (IOException e) {
             // the client went away first
+            try {
+                upstream.close();
+                if (connection.answer != Cut.SILENT) {
+                    client.close();
+                }
+            } catch (IOException ignored) {
+                // closed already
+            }
         }
     }
 
