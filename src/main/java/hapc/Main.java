@@ -16,6 +16,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        chooseSelectorProvider();
         Interruption interruption = new Interruption();
         CountDownLatch answered = new CountDownLatch(1);
         // On Ctrl-C the JVM runs this hook and then halts. A wait or ramp in progress is asked to
@@ -26,6 +27,21 @@ public final class Main {
         int status = new Cli(System.in, System.out, System.err, Terminal.detect(), interruption).run(args);
         answered.countDown();
         System.exit(status);
+    }
+
+    /**
+     * Names the JDK's own socket implementation before the first socket opens. Otherwise the JDK
+     * looks for another one on the class path (a service lookup), which opens and indexes
+     * hapc.jar, 3.5 MB and thousands of entries, that the class-data archive otherwise spares
+     * the call: ~100 classes and 7-10 ms of every call's start-up (bench/RESULTS.md, issue 22).
+     * Linux only (the class is Linux's); anywhere else, or when the caller set the property, the
+     * JDK chooses as usual.
+     */
+    private static void chooseSelectorProvider() {
+        String property = "java.nio.channels.spi.SelectorProvider";
+        if (System.getProperty(property) == null && "Linux".equals(System.getProperty("os.name"))) {
+            System.setProperty(property, "sun.nio.ch.EPollSelectorProvider");
+        }
     }
 
     /**

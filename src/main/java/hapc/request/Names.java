@@ -17,7 +17,12 @@ public final class Names {
 
     public static boolean isValid(String name) {
         // ALLOWED by hand: 20,000 names checked for one probe of 10,000 backends
-        if (name == null || name.isEmpty() || name.length() > MAX_LENGTH) {
+        return name != null && name.length() <= MAX_LENGTH && hasOnlyNameCharacters(name);
+    }
+
+    /** Not empty, and only the characters HAProxy accepts in a name (any length). */
+    public static boolean hasOnlyNameCharacters(String name) {
+        if (name.isEmpty()) {
             return false;
         }
         for (int i = 0; i < name.length(); i++) {

@@ -1,6 +1,6 @@
 package hapc.runtime;
 
-import java.util.regex.Pattern;
+import hapc.request.Names;
 
 /**
  * A proxy HAProxy makes for itself, never a backend to act on: {@code MASTER} (the master CLI's
@@ -13,13 +13,15 @@ import java.util.regex.Pattern;
  * searches without {@code -b} leave it out) rather than risk acting on the master's proxy.
  */
 public final class InternalProxy {
-    /** The characters HAProxy accepts in a proxy name of a configuration (its invalid_char()). */
-    private static final Pattern USER_NAME = Pattern.compile("[A-Za-z0-9_.:-]+");
-
     private InternalProxy() {
     }
 
+    /**
+     * Whether HAProxy made this proxy: MASTER, or a name with a character a configuration cannot
+     * use (HAProxy's invalid_char(): only letters, digits, '-', '_', '.', ':'). Checked by a loop,
+     * not a regular expression: a whole state dump of 10,000 backends asks it 100,000 times.
+     */
     public static boolean is(String name) {
-        return name.equals("MASTER") || !USER_NAME.matcher(name).matches();
+        return name.equals("MASTER") || !Names.hasOnlyNameCharacters(name);
     }
 }

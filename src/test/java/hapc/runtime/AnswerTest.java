@@ -35,6 +35,21 @@ class AnswerTest {
     }
 
     @Test
+    void theSeverityPrefixIsOneDigitInBracketsAndAColon() {
+        assertEquals("No such server.", new Answer("get weight a/b", "[3]:No such server.").message());
+        assertTrue(new Answer("get weight a/b", "[3]:").isError());
+        assertEquals("", new Answer("get weight a/b", "[3]: ").message());
+        assertFalse(new Answer("show info", "[6]: done").isError());
+        assertEquals("done", new Answer("show info", "[6]: done").message());
+        // not a prefix: the text is data, taken whole
+        assertFalse(new Answer("show x", "[12]: twelve").isError());
+        assertEquals("[12]: twelve", new Answer("show x", "[12]: twelve").message());
+        assertFalse(new Answer("show x", "[a]: letter").isError());
+        assertFalse(new Answer("show x", "[3] no colon").isError());
+        assertEquals("[3", new Answer("show x", "[3").message());
+    }
+
+    @Test
     void dataAndEmptyAnswersAreNotErrors() {
         assertFalse(new Answer("set server web/x state ready", "").isError());
         assertFalse(new Answer("show backend", "# name\nweb").isError());
