@@ -10,6 +10,7 @@ import hapc.plan.WantedState;
 
 import hapc.ErrorKind;
 import hapc.HapcException;
+import hapc.host.LocalMaster;
 import hapc.model.AdminState;
 import hapc.model.Server;
 import hapc.output.Outcome;
@@ -32,7 +33,9 @@ import java.util.List;
  * and never past the deadline. When the master process is gone, HAProxy was stopped or killed:
  * the wait fails at once (kind socket), not at the deadline. Without a master CLI on this host
  * (or with its master in another pid namespace) hapc cannot tell a reload from a crash: it
- * allows {@link #BLIND_GRACE_MILLIS}, then fails.</li>
+ * allows {@link #BLIND_GRACE_MILLIS}, then fails. A pid from {@code show proc} is trusted only when
+ * the process of that pid here is the master of this very socket ({@link LocalMaster}): a
+ * container's master is pid 1, which here is init and never dies.</li>
  * <li>A target back in state ready means something changed it. If the worker behind the admin
  * socket changed ({@code show info} Pid), HAProxy was reloaded without a server-state file and the
  * new worker started the server from the config: hapc drains it again through the same plan
@@ -54,7 +57,8 @@ public final class WaitWatch {
     private final Targets targets;
     private final WantedState wanted;
     private final Outcome outcome;
-    private final Integer masterPid;
+    /** The master process here, when it can be told from another (see {@link LocalMaster}); else null. */
+    private final ProcessHandle master;
     private Integer workerPid;
     private long unreachableSince = -1;
 
@@ -66,12 +70,13 @@ public final class WaitWatch {
         this.outcome = drained.outcome();
         // Known from the drain's own reads, without asking: a reload may start right now.
         this.workerPid = pidOf(live, Process.Role.CURRENT);
-        Integer master = pidOf(live, Process.Role.MASTER);
-        // A pid that does not exist here (HAProxy in another pid namespace, or the master CLI
-        // over TCP from elsewhere) tells nothing.
+        Integer masterPid = pidOf(live, Process.Role.MASTER);
+        // show proc's pid is HAProxy's view of it: in a container (another pid namespace) the
+        // master is pid 1, which here is init, always alive. Only a process that is the master of
+        // this socket tells anything; a master CLI over TCP, from elsewhere, tells nothing.
         SocketTarget target = live.masterTarget();
-        this.masterPid = master != null && target != null && target.isUnix() && ProcessHandle.of(master).isPresent()
-                ? master : null;
+        this.master = masterPid != null && target != null && target.isUnix()
+                ? LocalMaster.of(masterPid, target.unixPath()).orElse(null) : null;
     }
 
     private static Integer pidOf(LiveServers live, Process.Role role) {
@@ -193,17 +198,13 @@ public final class WaitWatch {
         if (now >= deadlineNanos) {
             return false;
         }
-        if (masterPid != null) {
-            return masterAlive() && mutedMillis() < RELOAD_LIMIT_MILLIS;
+        if (master != null) {
+            return master.isAlive() && mutedMillis() < RELOAD_LIMIT_MILLIS;
         }
         return mutedMillis() < BLIND_GRACE_MILLIS;
     }
 
     private long mutedMillis() {
         return (System.nanoTime() - unreachableSince) / 1_000_000;
-    }
-
-    private boolean masterAlive() {
-        return ProcessHandle.of(masterPid).map(ProcessHandle::isAlive).orElse(false);
     }
 }
