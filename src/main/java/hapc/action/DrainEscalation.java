@@ -3,37 +3,79 @@ package hapc.action;
 import hapc.action.Context;
 import hapc.plan.Targets;
 
+import hapc.ErrorKind;
 import hapc.HapcException;
 import hapc.host.HaproxyLock;
 import hapc.output.Outcome;
+import hapc.plan.TargetList;
+import hapc.runtime.LiveServers;
 import hapc.runtime.LiveServers.Inspection;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * drain-server --wait --on-timeout stop: at the deadline, the targets still busy are stopped
  * with stop-server's own plan (maint, then their sessions killed in every worker, old ones
  * included) and the call succeeds, saying so ({@code escalated}, {@code sessions_killed}). The
- * targets that emptied in time stay drained.
+ * targets that emptied in time stay drained. A target a reload removed from the running HAProxy
+ * has nothing to put in maint: its sessions are killed in the old workers that still hold them.
  */
 public final class DrainEscalation {
     private DrainEscalation() {
     }
 
     /**
-     * @param drained the drain's answer so far (its wait figures already in)
-     * @param busy    the ids ("backend/server") of the targets still holding sessions or a queue
+     * @param drained  the drain's answer so far (its wait figures already in)
+     * @param busy     the ids ("backend/server") of the targets still holding sessions or a queue
+     * @param vanished the targets the current worker no longer has (a reload removed them): their
+     *                 sessions are in old workers only, and are killed there
      */
     @SuppressWarnings("unchecked")
-    public static Outcome stop(Context context, Outcome drained, List<String> busy, String waited) {
-        ServerStateChange.Done stopped;
+    public static Outcome stop(Context context, Outcome drained, List<String> busy, List<Inspection> vanished,
+            String waited) {
+        List<Inspection> gone = vanished.stream().filter(t -> busy.contains(id(t))).toList();
+        ServerStateChange.Done stopped = null;
         long sessions;
+        long goneSessions = 0;
+        long goneLeft = 0;
         try (HaproxyLock lock = context.lockForWriting()) {
-            Targets fresh = Targets.resolve(context);
-            Targets still = new Targets(fresh.list().stream().filter(t -> busy.contains(id(t))).toList(),
-                    fresh.snapshot());
-            sessions = still.list().stream().mapToLong(t -> t.server().sessions()).sum();
-            stopped = ServerStateChange.stop().apply(context, still);
+            Set<String> backends = new LinkedHashSet<>();
+            busy.forEach(id -> backends.add(id.substring(0, id.indexOf('/'))));
+            LiveServers.Look look = context.live().look(backends);
+            List<Inspection> still = new ArrayList<>();
+            Set<String> goneIds = new LinkedHashSet<>(gone.stream().map(DrainEscalation::id).toList());
+            for (String id : busy) {
+                String backend = id.substring(0, id.indexOf('/'));
+                if (!goneIds.contains(id)) {
+                    look.current().find(backend, id.substring(backend.length() + 1)).ifPresent(still::add);
+                }
+            }
+            sessions = still.stream().mapToLong(t -> t.server().sessions()).sum();
+            if (!still.isEmpty()) {
+                stopped = ServerStateChange.stop().apply(context, new Targets(still, look.current()));
+            }
+            if (!gone.isEmpty()) {
+                for (Inspection target : gone) {
+                    goneSessions += LiveServers.total(look.workers(target.server().backend(), target.server().name()))
+                            .sessions();
+                }
+                // @!pid shutdown sessions server B/S on each old worker: no other worker has them
+                Map<String, String> refused = context.live().killOldWorkerSessions(
+                        gone.stream().map(Inspection::server).toList());
+                if (!refused.isEmpty()) {
+                    throw new HapcException(ErrorKind.HAPROXY, String.join("; ", refused.values()));
+                }
+                Set<String> goneBackends = new LinkedHashSet<>();
+                gone.forEach(t -> goneBackends.add(t.server().backend()));
+                LiveServers.Look after = context.live().look(goneBackends);
+                for (Inspection target : gone) {
+                    goneLeft += LiveServers.total(after.workers(target.server().backend(), target.server().name()))
+                            .sessions();
+                }
+            }
         } catch (HapcException e) {
             // Answered in drain-server's shape (stop-server's partial answer is not one).
             throw new HapcException(e.kind(), drained.get("msg") + " At the deadline, stopping the servers still"
@@ -41,8 +83,9 @@ public final class DrainEscalation {
         }
 
         List<Map<String, Object>> drainEntries = (List<Map<String, Object>>) drained.get("targets");
-        List<Map<String, Object>> stopEntries = (List<Map<String, Object>>) stopped.outcome().get("targets");
-        long sessionsLeft = 0;
+        List<Map<String, Object>> stopEntries = stopped == null ? List.of()
+                : (List<Map<String, Object>>) stopped.outcome().get("targets");
+        long sessionsLeft = goneLeft;
         long queuedLeft = 0;
         for (Map<String, Object> stop : stopEntries) {
             Map<String, Object> after = (Map<String, Object>) stop.get("after");
@@ -61,13 +104,20 @@ public final class DrainEscalation {
             }
         }
         String what = busy.size() == 1 ? busy.get(0) : busy.size() + " servers";
+        long killed = sessions + goneSessions;
+        String done = gone.size() == busy.size() ? killed + " session" + (killed == 1 ? "" : "s")
+                + " killed in the old workers (no longer in the running HAProxy, nothing to put in maint)"
+                : "stopped (maint) and " + killed + " session" + (killed == 1 ? "" : "s") + " killed"
+                + (gone.isEmpty() ? "" : ", " + goneSessions + " of them in the old workers for "
+                + TargetList.shortened(gone.stream().map(DrainEscalation::id).toList(), ", ")
+                + " (no longer in the running HAProxy)");
         return drained.changed(true)
                 .put("escalated", true)
-                .put("sessions_killed", sessions)
+                .put("sessions_killed", killed)
                 .put("sessions_left", sessionsLeft)
                 .put("queued_left", queuedLeft)
-                .msg(drained.get("msg") + " After " + waited + " s " + what + " still had sessions or a queue: stopped (maint) and " + sessions + " session"
-                        + (sessions == 1 ? "" : "s") + " killed, as --on-timeout stop asks.");
+                .msg(drained.get("msg") + " After " + waited + " s " + what + " still had sessions or a queue: " + done
+                        + ", as --on-timeout stop asks.");
     }
 
     private static String id(Inspection target) {

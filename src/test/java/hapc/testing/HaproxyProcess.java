@@ -271,6 +271,23 @@ public final class HaproxyProcess implements AutoCloseable {
         return sent;
     }
 
+    /**
+     * Rewrites the config file (a later {@link #reloadThroughMaster} loads it), as an operator
+     * editing haproxy.cfg does: say, removing a server's line before the reload.
+     */
+    public void editConfig(java.util.function.UnaryOperator<String> edit) {
+        try {
+            String before = Files.readString(config);
+            String after = edit.apply(before);
+            if (after.equals(before)) {
+                throw new AssertionError("the edit changed nothing in " + config);
+            }
+            Files.writeString(config, after);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public static boolean waitUntil(Duration limit, BooleanSupplier condition) {
         long deadline = System.nanoTime() + limit.toNanos();
         while (System.nanoTime() < deadline) {

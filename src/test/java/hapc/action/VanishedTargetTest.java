@@ -1,0 +1,204 @@
+package hapc.action;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import hapc.testing.HapcRun;
+import hapc.testing.HaproxyProcess;
+import hapc.testing.LiveHaproxies;
+import hapc.testing.Ports;
+import hapc.testing.Procs;
+import hapc.testing.RawSocket;
+import hapc.testing.RecordingRelay;
+import hapc.testing.ServerStates;
+import hapc.testing.TcpListen;
+import java.io.IOException;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Issue 21, case 3: "drain, remove from the config, reload, wait". A target the reload removed
+ * from the running HAProxy is out of rotation for good: drain-server --wait goes on counting its
+ * sessions in the old worker (through the master CLI) and succeeds when they end, naming it in
+ * {@code vanished} and a warning; --on-timeout stop kills them in the old worker; without a
+ * master CLI the wait stops with kind conflict. Before, every one of these ended in exit 2
+ * (not_found, "invalid request") at the first poll after the reload. HAProxy's own state (the
+ * new worker's servers, the old worker, the client's connection) and the relays' records are the
+ * proof.
+ */
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class VanishedTargetTest {
+    @RegisterExtension
+    final LiveHaproxies live = new LiveHaproxies();
+    private TcpListen db;
+    private RecordingRelay relay;
+
+    /** listen db (db1, db2) and, so that a config without db still listens, listen other (o1). */
+    private HaproxyProcess haproxy(String binary) {
+        db = TcpListen.db(live.backend().port(), "db1", "db2");
+        TcpListen other = new TcpListen("other", Ports.free(), live.backend().port(), List.of("o1"));
+        HaproxyProcess haproxy = live.start(binary, db.section() + other.section());
+        relay = live.relay(haproxy.adminSocket());
+        return haproxy;
+    }
+
+    /** drain-server with these arguments in the background, returned once db1 is drained and the wait polls. */
+    private CompletableFuture<HapcRun> drainAndWait(HaproxyProcess haproxy, String... args) {
+        CompletableFuture<HapcRun> drain = CompletableFuture.supplyAsync(() -> HapcRun.run(args));
+        assertTrue(HaproxyProcess.waitUntil(Duration.ofSeconds(10), () -> {
+            List<String> sent = relay.commands();
+            int write = sent.indexOf("set server db/db1 state drain");
+            return write >= 0 && sent.subList(write, sent.size()).stream()
+                    .filter(c -> c.startsWith("show servers state")).count() >= 2;
+        }), "the wait started polling: " + relay.commands());
+        assertEquals("drain", ServerStates.of(haproxy, "db", "db1"));
+        return drain;
+    }
+
+    private static void removeServer(HaproxyProcess haproxy, String server) {
+        haproxy.editConfig(config -> config.replaceFirst("(?m)^    server " + server + " .*\n", ""));
+    }
+
+    private static void removeListenDb(HaproxyProcess haproxy) {
+        haproxy.editConfig(config -> config.replaceFirst("(?s)listen db\n.*?(?=listen other)", ""));
+    }
+
+    @ParameterizedTest
+    @MethodSource("hapc.testing.HaproxyVersions#all")
+    void aServerRemovedByAReloadIsWaitedForInTheOldWorkerAndTheWaitSucceeds(String binary) throws Exception {
+        HaproxyProcess haproxy = haproxy(binary);
+        Socket client = db.holdSession(haproxy, "db1");
+        CompletableFuture<HapcRun> drain = drainAndWait(haproxy,
+                haproxy.hapcArgsThrough(relay, "drain-server", "-b", "db", "-s", "db1", "--wait", "-t", "30"));
+        int oldWorker = Procs.adminPid(haproxy.adminSocket());
+
+        removeServer(haproxy, "db1");
+        haproxy.reloadThroughMaster();
+        assertEquals(-1, RawSocket.adminBits(haproxy.adminSocket(), "db", "db1"), "the new worker has no db/db1");
+        assertEquals("ready", ServerStates.of(haproxy, "db", "db2"));
+        Thread.sleep(600);
+        assertFalse(drain.isDone(), () -> "still waiting for the old worker's session: " + drain.join().stdout());
+        assertTrue(Procs.pids(haproxy.masterSocket(), "old workers").contains(oldWorker), "the old worker holds it");
+
+        client.close();
+        HapcRun run = drain.get(20, TimeUnit.SECONDS);
+        assertEquals(0, run.exit(), run.stdout());
+        assertEquals(List.of("db/db1"), vanished(run), run.stdout());
+        assertEquals(0, run.json().get("sessions_left").asInt(), run.stdout());
+        assertTrue(run.json().get("waited_seconds").asDouble() >= 0.6, run.stdout());
+        String warnings = run.json().path("warnings").toString();
+        assertTrue(warnings.contains("db/db1 is gone during the wait") && warnings.contains(String.valueOf(oldWorker)),
+                run.stdout());
+        assertTrue(run.msg().contains("no longer in the running HAProxy"), run.msg());
+        assertEquals(List.of("set server db/db1 state drain"), relay.changes(), "the drain once, nothing after it");
+        assertEquals("ready", ServerStates.of(haproxy, "db", "db2"), "the other server untouched");
+    }
+
+    @ParameterizedTest
+    @MethodSource("hapc.testing.HaproxyVersions#all")
+    void aBackendRemovedByAReloadStillBusyAtTheDeadlineHasItsOldWorkerSessionsKilled(String binary)
+            throws Exception {
+        HaproxyProcess haproxy = haproxy(binary);
+        Socket client = db.holdSession(haproxy, "db1");
+        RecordingRelay master = live.relay(haproxy.masterSocket());
+        CompletableFuture<HapcRun> drain = drainAndWait(haproxy, "-k", relay.path().toString(), "--master-socket",
+                master.path().toString(), "drain-server", "-b", "db", "-s", "db1", "--wait", "-t", "4",
+                "--on-timeout", "stop");
+        int oldWorker = Procs.adminPid(haproxy.adminSocket());
+
+        removeListenDb(haproxy);
+        haproxy.reloadThroughMaster();
+        assertTrue(RawSocket.ask(haproxy.adminSocket(), "show servers state db").contains("Can't find backend"),
+                "the new worker has no backend db");
+        HapcRun run = drain.get(20, TimeUnit.SECONDS);
+
+        assertEquals(0, run.exit(), run.stdout());
+        assertTrue(run.json().get("escalated").asBoolean(), run.stdout());
+        assertEquals(1, run.json().get("sessions_killed").asInt(), run.stdout());
+        assertEquals(List.of("db/db1"), vanished(run), run.stdout());
+        // 'shutdown sessions server' is refused by an old worker ("Proxy is disabled."): its session is killed by id
+        List<String> kills = master.changes();
+        assertEquals(1, kills.size(), "one kill, to the old worker: " + kills);
+        assertTrue(kills.get(0).matches("@!" + oldWorker + " shutdown session 0x[0-9a-f]+"), kills.toString());
+        assertEquals(List.of("set server db/db1 state drain"), relay.changes(), "no write to the new worker");
+        assertClosedByHaproxy(client);
+        assertTrue(HaproxyProcess.waitUntil(Duration.ofSeconds(10),
+                () -> !Procs.pids(haproxy.masterSocket(), "old workers").contains(oldWorker)),
+                "the old worker, its last session killed, exits");
+    }
+
+    @ParameterizedTest
+    @MethodSource("hapc.testing.HaproxyVersions#all")
+    void aRemovedServerStillBusyAtTheDeadlineIsATimeoutNamingItAndTheOldWorkersSession(String binary)
+            throws Exception {
+        HaproxyProcess haproxy = haproxy(binary);
+        db.holdSession(haproxy, "db1");
+        CompletableFuture<HapcRun> drain = drainAndWait(haproxy,
+                haproxy.hapcArgsThrough(relay, "drain-server", "-b", "db", "-s", "db1", "--wait", "-t", "3"));
+        int oldWorker = Procs.adminPid(haproxy.adminSocket());
+
+        removeServer(haproxy, "db1");
+        haproxy.reloadThroughMaster();
+        HapcRun run = drain.get(20, TimeUnit.SECONDS);
+
+        assertEquals(1, run.exit(), run.stdout());
+        assertEquals("timeout", run.errorKind(), run.stdout());
+        assertEquals(List.of("db/db1"), vanished(run), run.stdout());
+        assertEquals(1, run.json().get("sessions_left").asInt(), run.stdout());
+        assertTrue(run.msg().contains("1 in old worker " + oldWorker) && run.msg().contains("no longer in the running"),
+                run.msg());
+        assertEquals(List.of("set server db/db1 state drain"), relay.changes());
+        assertTrue(Procs.pids(haproxy.masterSocket(), "old workers").contains(oldWorker),
+                "nothing killed: the old worker still holds the session");
+    }
+
+    @ParameterizedTest
+    @MethodSource("hapc.testing.HaproxyVersions#all")
+    void withoutAMasterCliARemovedServerEndsTheWaitWithAConflict(String binary) throws Exception {
+        assertFalse(Files.exists(Path.of(Context.DEFAULT_MASTER_SOCKET)), "no master CLI where hapc would look");
+        HaproxyProcess haproxy = haproxy(binary);
+        db.holdSession(haproxy, "db1");
+        CompletableFuture<HapcRun> drain = drainAndWait(haproxy, "-k", relay.path().toString(),
+                "drain-server", "-b", "db", "-s", "db1", "--wait", "-t", "30");
+        int oldWorker = Procs.adminPid(haproxy.adminSocket());
+
+        removeServer(haproxy, "db1");
+        haproxy.reloadThroughMaster();
+        HapcRun run = drain.get(20, TimeUnit.SECONDS);
+
+        assertEquals(1, run.exit(), run.stdout());
+        assertEquals("conflict", run.errorKind(), run.stdout());
+        assertEquals(List.of("db/db1"), vanished(run), run.stdout());
+        assertTrue(run.msg().contains("without a master CLI"), run.msg());
+        assertEquals(List.of("set server db/db1 state drain"), relay.changes());
+        assertEquals(-1, RawSocket.adminBits(haproxy.adminSocket(), "db", "db1"));
+        assertTrue(Procs.pids(haproxy.masterSocket(), "old workers").contains(oldWorker), "its session is untouched");
+    }
+
+    private static List<String> vanished(HapcRun run) {
+        return java.util.stream.StreamSupport.stream(run.json().path("vanished").spliterator(), false)
+                .map(v -> v.get("backend").asText() + "/" + v.get("server").asText()).toList();
+    }
+
+    /** The client sees its connection closed (end of stream or reset), within the socket's 10 s read bound. */
+    private static void assertClosedByHaproxy(Socket client) {
+        try {
+            assertEquals(-1, client.getInputStream().read(), "the connection was closed by HAProxy");
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("the session is still open 10 s after the kill");
+        } catch (IOException reset) {
+            // reset by HAProxy: closed as well
+        }
+    }
+}
