@@ -62,19 +62,13 @@ public final class DrainEscalation {
                     goneSessions += LiveServers.total(look.workers(target.server().backend(), target.server().name()))
                             .sessions();
                 }
-                // @!pid shutdown sessions server B/S on each old worker: no other worker has them
+                // killed in each old worker that holds them (by session id: see MasterCli): no other worker has them
                 Map<String, String> refused = context.live().killOldWorkerSessions(
                         gone.stream().map(Inspection::server).toList());
                 if (!refused.isEmpty()) {
                     throw new HapcException(ErrorKind.HAPROXY, String.join("; ", refused.values()));
                 }
-                Set<String> goneBackends = new LinkedHashSet<>();
-                gone.forEach(t -> goneBackends.add(t.server().backend()));
-                LiveServers.Look after = context.live().look(goneBackends);
-                for (Inspection target : gone) {
-                    goneLeft += LiveServers.total(after.workers(target.server().backend(), target.server().name()))
-                            .sessions();
-                }
+                goneLeft = leftAfterKill(context.live(), gone);
             }
         } catch (HapcException e) {
             // Answered in drain-server's shape (stop-server's partial answer is not one).
@@ -118,6 +112,18 @@ public final class DrainEscalation {
                 .put("queued_left", queuedLeft)
                 .msg(drained.get("msg") + " After " + waited + " s " + what + " still had sessions or a queue: " + done
                         + ", as --on-timeout stop asks.");
+    }
+
+    /** The sessions of these vanished targets left in the old workers after the kill, as read now. */
+    private static long leftAfterKill(LiveServers live, List<Inspection> gone) {
+        Set<String> backends = new LinkedHashSet<>();
+        gone.forEach(t -> backends.add(t.server().backend()));
+        LiveServers.Look after = live.look(backends);
+        long left = 0;
+        for (Inspection target : gone) {
+            left += LiveServers.total(after.workers(target.server().backend(), target.server().name())).sessions();
+        }
+        return left;
     }
 
     private static String id(Inspection target) {

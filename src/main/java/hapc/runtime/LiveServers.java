@@ -83,6 +83,15 @@ public final class LiveServers {
     }
 
     /**
+     * As {@link #read(Collection)}, except that a backend the current worker no longer has (a
+     * reload without it in the config) is left out instead of failing the read: what a ramp or a
+     * wait reads, to tell a server that left from a failure.
+     */
+    public ServerSnapshot readPresent(Collection<String> backends) {
+        return snapshot(api.readPresent(backends));
+    }
+
+    /**
      * What a wait polls: the servers of these backends as {@link #read(Collection)} gives them,
      * except that a backend the current worker no longer has (a reload without it in the config)
      * is left out instead of failing the read, and the old workers' loads are read for every

@@ -168,13 +168,15 @@ public final class MasterCli {
      * 0x...}), which a stopped proxy does not prevent.
      *
      * @return per target id ("backend/server"), an old worker's refusal of a kill; empty when
-     *         every kill was taken (or its session, or its worker, had ended meanwhile)
+     *         every kill was taken (or its session, or its worker, had ended meanwhile); returned
+     *         once the workers left without sessions have exited ({@link #awaitExit})
      */
     public Map<String, String> shutdownSessions(List<Process> oldWorkers, List<Server> servers) {
         Set<String> wanted = new HashSet<>();
         servers.forEach(s -> wanted.add(s.backend() + "/" + s.name()));
         List<String> commands = new ArrayList<>();
         List<String> owners = new ArrayList<>();
+        Set<Integer> killedIn = new HashSet<>();
         for (Process worker : oldWorkers) {
             if (wanted.isEmpty()) {
                 break;
@@ -183,6 +185,7 @@ public final class MasterCli {
             for (String line : sessions.text().split("\n")) {
                 Matcher m = SESSION_ID_LINE.matcher(line);
                 if (m.find() && wanted.contains(m.group(2) + "/" + m.group(3))) {
+                    killedIn.add(worker.pid());
                     commands.add("@!" + worker.pid() + " shutdown session " + m.group(1));
                     owners.add(m.group(2) + "/" + m.group(3));
                 }
@@ -201,7 +204,31 @@ public final class MasterCli {
                 i++;
             }
         }
+        awaitExit(killedIn);
         return refused;
+    }
+
+    /**
+     * An old worker whose last sessions were just killed exits at once, and one asked through
+     * the master CLI in that moment answers cut off or never finishes (seen on 2.6 and 3.0). So
+     * before anyone reads the old workers again, {@code show proc} (the master's own answer) is
+     * asked until these workers are gone, for at most half a second: one still there then has
+     * other sessions and is not exiting because of the kill.
+     */
+    private void awaitExit(Set<Integer> workers) {
+        for (int poll = 0; poll < 10 && !workers.isEmpty(); poll++) {
+            Set<Integer> old = new HashSet<>();
+            processes().stream().filter(p -> p.role() == Process.Role.OLD).forEach(p -> old.add(p.pid()));
+            if (workers.stream().noneMatch(old::contains)) {
+                return;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     /**

@@ -113,7 +113,7 @@ class VanishedTargetTest {
         Socket client = db.holdSession(haproxy, "db1");
         RecordingRelay master = live.relay(haproxy.masterSocket());
         CompletableFuture<HapcRun> drain = drainAndWait(haproxy, "-k", relay.path().toString(), "--master-socket",
-                master.path().toString(), "drain-server", "-b", "db", "-s", "db1", "--wait", "-t", "4",
+                master.path().toString(), "-v", "drain-server", "-b", "db", "-s", "db1", "--wait", "-t", "4",
                 "--on-timeout", "stop");
         int oldWorker = Procs.adminPid(haproxy.adminSocket());
 
@@ -123,7 +123,7 @@ class VanishedTargetTest {
                 "the new worker has no backend db");
         HapcRun run = drain.get(20, TimeUnit.SECONDS);
 
-        assertEquals(0, run.exit(), run.stdout());
+        assertEquals(0, run.exit(), run.stdout() + run.stderr());
         assertTrue(run.json().get("escalated").asBoolean(), run.stdout());
         assertEquals(1, run.json().get("sessions_killed").asInt(), run.stdout());
         assertEquals(List.of("db/db1"), vanished(run), run.stdout());
@@ -184,6 +184,78 @@ class VanishedTargetTest {
         assertEquals(List.of("set server db/db1 state drain"), relay.changes());
         assertEquals(-1, RawSocket.adminBits(haproxy.adminSocket(), "db", "db1"));
         assertTrue(Procs.pids(haproxy.masterSocket(), "old workers").contains(oldWorker), "its session is untouched");
+    }
+
+    @ParameterizedTest
+    @MethodSource("hapc.testing.HaproxyVersions#all")
+    void aServerRemovedByAReloadMidRampStopsTheRampWithAConflictNamingIt(String binary) throws Exception {
+        HaproxyProcess haproxy = live.start(binary, """
+                backend web
+                    server app1 127.0.0.1:%1$d weight 100
+                    server app2 127.0.0.1:%1$d weight 100
+                """.formatted(live.backend().port()));
+        RawSocket.ask(haproxy.adminSocket(), "set server web/app1 state drain");
+        relay = live.relay(haproxy.adminSocket());
+        CompletableFuture<HapcRun> call = CompletableFuture.supplyAsync(() -> HapcRun.run(
+                haproxy.hapcArgsThrough(relay, "enable-server", "-b", "web", "-s", "app1", "--ramp", "10")));
+        assertTrue(HaproxyProcess.waitUntil(Duration.ofSeconds(10), () -> relay.changes().stream()
+                .filter(c -> c.startsWith("set weight web/app1 ")).count() >= 2), "two steps out: " + relay.changes());
+        assertFalse(call.isDone());
+
+        removeServer(haproxy, "app1");
+        haproxy.reloadThroughMaster();
+        HapcRun run = call.get(15, TimeUnit.SECONDS);
+        List<String> sent = relay.changes();
+
+        assertEquals(1, run.exit(), run.stdout());
+        assertEquals("conflict", run.errorKind(), run.stdout());
+        assertEquals(List.of("web/app1"), vanished(run), run.stdout());
+        assertTrue(run.msg().contains("web/app1 left the running HAProxy during the ramp"), run.msg());
+        int steps = run.json().at("/ramp/steps_done").asInt();
+        assertTrue(steps >= 2 && steps < run.json().at("/ramp/steps").size(), run.stdout());
+        assertFalse(run.json().at("/ramp/completed").asBoolean(), run.stdout());
+        assertTrue(run.json().path("warnings").toString().indexOf("set-weight") < 0,
+                "no advice to raise the weight of a server that is gone: " + run.stdout());
+        assertEquals(-1, RawSocket.adminBits(haproxy.adminSocket(), "web", "app1"), "the new worker has no web/app1");
+        assertEquals(100, RawSocket.weight(haproxy.adminSocket(), "web", "app2")[0], "app2 untouched");
+        assertTrue(sent.stream().noneMatch(c -> c.contains("app2")), sent.toString());
+        Thread.sleep(1200);
+        assertEquals(sent, relay.changes(), "nothing sent after the answer");
+    }
+
+    @ParameterizedTest
+    @MethodSource("hapc.testing.HaproxyVersions#all")
+    void aServerRemovedByAReloadWhileEnableWaitsForItToBeUpEndsTheWaitWithAConflict(String binary)
+            throws Exception {
+        int closedPort = Ports.free(); // nothing listens: the health check fails, the server never comes up
+        HaproxyProcess haproxy = live.start(binary, """
+                backend web
+                    server app1 127.0.0.1:%d check inter 200ms
+                    server app2 127.0.0.1:%d
+                """.formatted(closedPort, live.backend().port()));
+        RawSocket.ask(haproxy.adminSocket(), "set server web/app1 state maint");
+        relay = live.relay(haproxy.adminSocket());
+        CompletableFuture<HapcRun> call = CompletableFuture.supplyAsync(() -> HapcRun.run(haproxy.hapcArgsThrough(
+                relay, "enable-server", "-b", "web", "-s", "app1", "--wait", "-t", "30")));
+        assertTrue(HaproxyProcess.waitUntil(Duration.ofSeconds(10),
+                () -> ServerStates.of(haproxy, "web", "app1").equals("ready")), "enabled");
+        Thread.sleep(500);
+        assertFalse(call.isDone(), "waits: the check fails");
+
+        removeServer(haproxy, "app1");
+        long reloaded = System.nanoTime();
+        haproxy.reloadThroughMaster();
+        HapcRun run = call.get(15, TimeUnit.SECONDS);
+        long tookMs = (System.nanoTime() - reloaded) / 1_000_000;
+
+        assertEquals(1, run.exit(), run.stdout());
+        assertEquals("conflict", run.errorKind(), run.stdout());
+        assertEquals(List.of("web/app1"), vanished(run), run.stdout());
+        assertTrue(run.msg().contains("web/app1 was enabled, then web/app1 left the running HAProxy"), run.msg());
+        assertTrue(run.json().get("waited").asBoolean(), run.stdout());
+        assertTrue(tookMs < 5000, "the wait stopped " + tookMs + " ms after the reload, not at its 30 s deadline");
+        assertEquals(-1, RawSocket.adminBits(haproxy.adminSocket(), "web", "app1"), "the new worker has no web/app1");
+        assertEquals(List.of("set server web/app1 state ready"), relay.changes(), "the enable once, then only reads");
     }
 
     private static List<String> vanished(HapcRun run) {
