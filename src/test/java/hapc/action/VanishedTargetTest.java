@@ -107,6 +107,40 @@ class VanishedTargetTest {
 
     @ParameterizedTest
     @MethodSource("hapc.testing.HaproxyVersions#all")
+    void ofTwoTargetsTheOneARemovedIsCountedInTheOldWorkerAndTheOtherIsDrainedAgain(String binary) throws Exception {
+        HaproxyProcess haproxy = haproxy(binary);
+        Socket first = db.holdSession(haproxy, "db1");
+        Socket second = db.holdSession(haproxy, "db2");
+        CompletableFuture<HapcRun> drain = drainAndWait(haproxy, haproxy.hapcArgsThrough(relay, "drain-server", "-b",
+                "db", "-s", "db1", "-s", "db2", "--wait", "-t", "30"));
+        int oldWorker = Procs.adminPid(haproxy.adminSocket());
+
+        removeServer(haproxy, "db1");
+        haproxy.reloadThroughMaster();
+        assertTrue(HaproxyProcess.waitUntil(Duration.ofSeconds(5),
+                () -> ServerStates.of(haproxy, "db", "db2").equals("drain")), "db2 drained again in the new worker");
+        assertEquals(-1, RawSocket.adminBits(haproxy.adminSocket(), "db", "db1"));
+        first.close();
+        Thread.sleep(600);
+        assertFalse(drain.isDone(), () -> "db2's session is still in the old worker: " + drain.join().stdout());
+        second.close();
+        HapcRun run = drain.get(20, TimeUnit.SECONDS);
+
+        assertEquals(0, run.exit(), run.stdout());
+        assertEquals(List.of("db/db1"), vanished(run), run.stdout());
+        assertEquals(0, run.json().get("sessions_left").asInt(), run.stdout());
+        String warnings = run.json().path("warnings").toString();
+        assertTrue(warnings.contains("db/db1 is gone during the wait") && warnings.contains("drained again"),
+                run.stdout());
+        assertEquals(List.of("set server db/db1 state drain", "set server db/db2 state drain",
+                "set server db/db2 state drain"), relay.changes(), "db2 drained again, nothing sent about db1");
+        assertEquals("drain", ServerStates.of(haproxy, "db", "db2"));
+        assertTrue(HaproxyProcess.waitUntil(Duration.ofSeconds(10),
+                () -> !Procs.pids(haproxy.masterSocket(), "old workers").contains(oldWorker)), "old worker gone");
+    }
+
+    @ParameterizedTest
+    @MethodSource("hapc.testing.HaproxyVersions#all")
     void aBackendRemovedByAReloadStillBusyAtTheDeadlineHasItsOldWorkerSessionsKilled(String binary)
             throws Exception {
         HaproxyProcess haproxy = haproxy(binary);

@@ -95,7 +95,7 @@ public final class HaproxyProcess implements AutoCloseable {
     private static List<String> unshare() {
         for (List<String> prefix : UNSHARE) {
             List<String> probe = new ArrayList<>(prefix);
-            probe.addAll(List.of("sh", "-c", "test $$ = 1"));
+            probe.add("true");
             try {
                 java.lang.Process p = new ProcessBuilder(probe).redirectErrorStream(true)
                         .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
