@@ -63,6 +63,8 @@ class MasterInContainerTest {
             relay.close();
             HapcRun run = drain.get(20, TimeUnit.SECONDS);
             long after = (System.nanoTime() - cut) / 1_000_000;
+            System.out.println("[measure] " + haproxy.version() + ": show proc with master pid 1, admin socket cut:"
+                    + " the wait failed " + after + " ms after");
             assertEquals(1, run.exit(), run.stdout());
             assertEquals("socket", run.errorKind(), run.stdout());
             // WaitWatch.BLIND_GRACE_MILLIS, not the 10 s a reload is allowed while its (real) master lives
@@ -88,6 +90,8 @@ class MasterInContainerTest {
         haproxy.kill();
         HapcRun run = drain.get(20, TimeUnit.SECONDS);
         long after = (System.nanoTime() - killed) / 1_000_000;
+        System.out.println("[measure] " + haproxy.version() + ": HAProxy in a pid namespace killed: the wait failed "
+                + after + " ms after");
         assertEquals(1, run.exit(), run.stdout());
         assertEquals("socket", run.errorKind(), run.stdout());
         assertTrue(run.msg().contains("db/db1 was drained, but waiting for its sessions failed"), run.msg());
