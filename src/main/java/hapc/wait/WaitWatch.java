@@ -121,6 +121,12 @@ public final class WaitWatch {
             noteVanished(now, before);
             seen = now;
         } catch (HapcException e) {
+            if (e.kind() == ErrorKind.NOT_FOUND && System.nanoTime() < deadlineNanos) {
+                // A reload removed a backend between this poll's look and the read-back of a drain
+                // put back: the next look sees it gone (a look never answers "not found").
+                context.trace().accept("a backend vanished during the poll (" + e.getMessage() + "); polling again");
+                return null;
+            }
             if (!mayBeReloading(e, deadlineNanos)) {
                 throw e;
             }
