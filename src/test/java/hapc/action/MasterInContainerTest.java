@@ -86,11 +86,12 @@ class MasterInContainerTest {
         db.holdSession(haproxy, "db1");
         CompletableFuture<HapcRun> drain = waitingDrain(haproxy,
                 haproxy.hapcArgs("drain-server", "-b", "db", "-s", "db1", "--wait", "-t", "60"));
+        String version = haproxy.version(); // asked before: nothing answers after the kill
         long killed = System.nanoTime();
         haproxy.kill();
         HapcRun run = drain.get(20, TimeUnit.SECONDS);
         long after = (System.nanoTime() - killed) / 1_000_000;
-        System.out.println("[measure] " + haproxy.version() + ": HAProxy in a pid namespace killed: the wait failed "
+        System.out.println("[measure] " + version + ": HAProxy in a pid namespace killed: the wait failed "
                 + after + " ms after");
         assertEquals(1, run.exit(), run.stdout());
         assertEquals("socket", run.errorKind(), run.stdout());
