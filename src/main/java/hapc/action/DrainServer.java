@@ -13,7 +13,6 @@ import hapc.request.Request;
 import hapc.runtime.LiveServers.WorkerLoad;
 import hapc.runtime.LiveServers;
 import hapc.runtime.ServerLoad;
-import hapc.runtime.ServerSnapshot;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -73,7 +72,7 @@ public final class DrainServer implements ActionHandler {
         while (true) {
             List<Left> left;
             try {
-                ServerSnapshot now = watch.poll(deadline);
+                LiveServers.Look now = watch.poll(deadline);
                 if (now == null) {
                     // HAProxy is being reloaded: look again at the next poll
                     if (!interruption.pause(POLL_MILLIS)) {
@@ -98,16 +97,19 @@ public final class DrainServer implements ActionHandler {
             if (total.idle()) {
                 waited(outcome, started, total, left);
                 return outcome.msg(outcome.get("msg") + " No sessions left after "
-                        + seconds(outcome.get("waited_seconds")) + " s.");
+                        + seconds(outcome.get("waited_seconds")) + " s" + gone(watch) + ".");
             }
             if (now >= deadline) {
                 waited(outcome, started, total, left);
                 if (request.stopOnTimeout()) {
                     return DrainEscalation.stop(context, outcome, left.stream().filter(l -> !l.total().idle())
-                            .map(Left::id).toList(), seconds(outcome.get("waited_seconds")));
+                            .map(Left::id).toList(), watch.vanished(), seconds(outcome.get("waited_seconds")));
                 }
-                throw new HapcException(ErrorKind.TIMEOUT, stillBusy(what, left, seconds(outcome.get("waited_seconds"))),
-                        null, outcome.fields());
+                List<String> gone = goneIds(watch);
+                throw new HapcException(ErrorKind.TIMEOUT, stillBusy(what, left, seconds(outcome.get("waited_seconds")))
+                        + (gone.isEmpty() ? "" : " " + TargetList.shortened(gone, ", ") + (gone.size() == 1 ? " is"
+                        : " are") + " no longer in the running HAProxy (counted in the old workers)."), null,
+                        outcome.fields());
             }
             if (!interruption.pause(Math.max(1, Math.min(POLL_MILLIS, (deadline - now) / 1_000_000)))) {
                 waited(outcome, started, total, left);
@@ -145,17 +147,27 @@ public final class DrainServer implements ActionHandler {
         return load.sessions() + " session" + (load.sessions() == 1 ? "" : "s") + " and " + load.queued() + " queued";
     }
 
-    /** Each target's load in every worker, from one poll. */
-    private static List<Left> left(Targets targets, ServerSnapshot now) {
+    /** Each target's load in every worker, from one poll; a vanished target's in the old workers only. */
+    private static List<Left> left(Targets targets, LiveServers.Look now) {
         List<Left> left = new ArrayList<>(targets.list().size());
         for (LiveServers.Inspection target : targets.list()) {
             String backend = target.server().backend();
             String name = target.server().name();
-            List<WorkerLoad> workers = now.find(backend, name).map(LiveServers.Inspection::workers)
-                    .orElseThrow(() -> LiveServers.noSuchServer(backend, name));
+            List<WorkerLoad> workers = now.workers(backend, name);
             left.add(new Left(backend + "/" + name, workers, LiveServers.total(workers)));
         }
         return left;
+    }
+
+    /** The success message's note on the targets a reload removed (the warning has the details). */
+    private static String gone(WaitWatch watch) {
+        List<String> ids = goneIds(watch);
+        return ids.isEmpty() ? "" : " (" + TargetList.shortened(ids, ", ") + " no longer in the running HAProxy:"
+                + " counted in the old workers)";
+    }
+
+    private static List<String> goneIds(WaitWatch watch) {
+        return watch.vanished().stream().map(t -> t.server().backend() + "/" + t.server().name()).toList();
     }
 
     private record Left(String id, List<WorkerLoad> workers, ServerLoad total) {

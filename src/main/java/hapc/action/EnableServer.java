@@ -160,9 +160,11 @@ public final class EnableServer implements ActionHandler {
             outcome.put("ramp", rampJson(ramp, climbers, changes, climb.stepsDone(), false, weights));
             List<String> low = new ArrayList<>();
             for (PlannedChange change : changes) {
-                Server server = now.find(change.before().backend(), change.before().name())
-                        .map(LiveServers.Inspection::server).orElse(change.expected().withWeight(
-                                weights.getOrDefault(change.id(), change.expected().weight())));
+                var found = now.find(change.before().backend(), change.before().name());
+                if (found.isEmpty()) {
+                    continue; // gone from HAProxy (vanished): no weight left to raise
+                }
+                Server server = found.get().server();
                 if (server.weight() < server.initialWeight()) {
                     low.add(change.id() + " at weight " + server.weight() + " of " + server.initialWeight());
                     context.warnings().add(change.id() + " is enabled but left at weight " + server.weight() + " of "
@@ -179,12 +181,15 @@ public final class EnableServer implements ActionHandler {
                 + left, cause, outcome.fields());
     }
 
-    /** The targets as HAProxy has them now; on a failed read, as hapc last set them. */
+    /**
+     * The targets as HAProxy has them now (a target it no longer has left out); on a failed read,
+     * as hapc last set them.
+     */
     private static ServerSnapshot readBack(LiveServers live, List<PlannedChange> changes, Ramp climb) {
         Set<String> backends = new LinkedHashSet<>();
         changes.forEach(c -> backends.add(c.before().backend()));
         try {
-            return live.read(backends);
+            return live.readPresent(backends); // a server a reload removed is absent, not an error
         } catch (HapcException e) {
             Map<String, Map<String, LiveServers.Inspection>> known = new LinkedHashMap<>();
             for (PlannedChange change : changes) {

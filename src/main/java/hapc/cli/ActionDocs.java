@@ -72,7 +72,9 @@ record ActionDocs(String summary, String description, List<Example> examples) {
                             + "once the server is up, and the default deadline is 60 s plus the ramp. A deadline, a "
                             + "failure or Ctrl-C during the ramp leaves the server enabled at its last weight, and the "
                             + "answer's after and a warning say which. A server already in rotation at its configured "
-                            + "weight is not ramped. At a terminal, the wait and the ramp show their progress on stderr.",
+                            + "weight is not ramped. A server a reload removed from the running HAProxy during the wait "
+                            + "or the ramp stops it: exit status 1, kind conflict, named in vanished, the steps sent in "
+                            + "ramp. At a terminal, the wait and the ramp show their progress on stderr.",
                     List.of(new Example("hapc enable-server -b web -s web1", null),
                             new Example("hapc enable-server -b web -s web1 --wait --ramp 30",
                                     "up first, then 30 s from a small share to full weight"),
@@ -96,7 +98,10 @@ record ActionDocs(String summary, String description, List<Example> examples) {
                             + "drained again, with a warning naming both workers, and the old worker's sessions are "
                             + "still counted. A server put back in state ready without a reload (another client, an "
                             + "agent) ends the wait within one poll: exit status 1, kind conflict; hapc does not fight "
-                            + "it.",
+                            + "it. A server a reload removed from the running HAProxy (drain, remove it from the "
+                            + "config, reload, wait) is out of rotation for good: its sessions are still counted in the "
+                            + "old workers until they end, the answer names it in vanished and a warning, and "
+                            + "--on-timeout stop kills them there; without a master CLI the wait stops (kind conflict).",
                     List.of(new Example("hapc drain-server -b web -s web1 --wait --timeout 120", null),
                             new Example("hapc drain-server -s web1 -s web2 --wait --text",
                                     "both, in every backend that has them; one deadline"),

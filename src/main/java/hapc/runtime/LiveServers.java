@@ -82,6 +82,27 @@ public final class LiveServers {
         return snapshot(api.read(backends));
     }
 
+    /**
+     * As {@link #read(Collection)}, except that a backend the current worker no longer has (a
+     * reload without it in the config) is left out instead of failing the read: what a ramp or a
+     * wait reads, to tell a server that left from a failure.
+     */
+    public ServerSnapshot readPresent(Collection<String> backends) {
+        return snapshot(api.readPresent(backends));
+    }
+
+    /**
+     * What a wait polls: the servers of these backends as {@link #read(Collection)} gives them,
+     * except that a backend the current worker no longer has (a reload without it in the config)
+     * is left out instead of failing the read, and the old workers' loads are read for every
+     * backend asked: a server the current worker lost is still counted where its sessions are.
+     */
+    public Look look(Collection<String> backends) {
+        Map<String, Map<String, RuntimeApi.ServerView>> views = api.readPresent(backends);
+        Map<Integer, Map<String, Map<String, ServerLoad>>> old = oldWorkerLoads(backends);
+        return new Look(snapshot(views, old), old, master() != null);
+    }
+
     /** Only the servers of these names in these backends (see {@link RuntimeApi#read(Collection, Set)}). */
     public ServerSnapshot read(Collection<String> backends, Set<String> serverNames) {
         return snapshot(api.read(backends, serverNames));
@@ -126,7 +147,11 @@ public final class LiveServers {
     }
 
     private ServerSnapshot snapshot(Map<String, Map<String, RuntimeApi.ServerView>> views) {
-        Map<Integer, Map<String, Map<String, ServerLoad>>> old = oldWorkerLoads(views.keySet());
+        return snapshot(views, oldWorkerLoads(views.keySet()));
+    }
+
+    private static ServerSnapshot snapshot(Map<String, Map<String, RuntimeApi.ServerView>> views,
+            Map<Integer, Map<String, Map<String, ServerLoad>>> old) {
         Map<String, Map<String, Inspection>> backends = new LinkedHashMap<>();
         views.forEach((backend, servers) -> {
             Map<String, Inspection> inspected = new LinkedHashMap<>();
@@ -184,6 +209,33 @@ public final class LiveServers {
 
     public static HapcException noSuchServer(String backend, String server) {
         return HapcException.notFound("no server '" + server + "' in backend '" + backend + "' of the running HAProxy");
+    }
+
+    /**
+     * One poll of a wait: the servers the current worker has, and what the old workers still
+     * carry on every server of the backends polled, those the current worker lost included.
+     *
+     * @param oldWorkersSeen whether old workers could be looked at (a master CLI is known)
+     */
+    public record Look(ServerSnapshot current, Map<Integer, Map<String, Map<String, ServerLoad>>> old,
+            boolean oldWorkersSeen) {
+        /** Whether the current worker still has this server. */
+        public boolean has(String backend, String server) {
+            return current.find(backend, server).isPresent();
+        }
+
+        /**
+         * A server's load in each live worker: the current one first when it still has the
+         * server, else only the old workers (none seen: nothing left anywhere that can be seen).
+         */
+        public List<WorkerLoad> workers(String backend, String server) {
+            return current.find(backend, server).map(Inspection::workers).orElseGet(() -> {
+                List<WorkerLoad> loads = new ArrayList<>(old.size());
+                old.forEach((pid, perBackend) -> loads.add(new WorkerLoad(pid, true,
+                        perBackend.getOrDefault(backend, Map.of()).getOrDefault(server, ServerLoad.NONE))));
+                return loads;
+            });
+        }
     }
 
     /** A server with its load in each live worker, the current one first. */

@@ -5,6 +5,7 @@ import hapc.HapcException;
 import hapc.model.Server;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +26,8 @@ public final class MasterCli {
 
     /** A {@code show sess} line's backend and server: {@code ... fe=db be=db srv=db1 ts=00 ...}. */
     private static final Pattern SESSION_LINE = Pattern.compile(" be=(\\S+) srv=(\\S+) ");
+    /** The same line with the session's id, which {@code shutdown session} takes: {@code 0x55d1...: proto=...}. */
+    private static final Pattern SESSION_ID_LINE = Pattern.compile("^(0x[0-9a-fA-F]+): .* be=(\\S+) srv=(\\S+) ");
 
     private final AdminSocket socket;
 
@@ -158,26 +161,42 @@ public final class MasterCli {
     }
 
     /**
-     * Kills the sessions of these servers in old workers, which the admin socket cannot reach.
+     * Kills the sessions of these servers in old workers, which the admin socket cannot reach. An
+     * old worker refuses {@code shutdown sessions server B/S} ("Proxy is disabled.": a reload
+     * stops every proxy of the old worker; seen on 2.2, 2.6 and 3.0), so each session of theirs
+     * is found in the worker's {@code show sess} and killed by its id ({@code shutdown session
+     * 0x...}), which a stopped proxy does not prevent.
      *
-     * @return per target id ("backend/server"), an old worker's refusal of the kill; empty when
-     *         every worker took it (or had exited, or never had the backend)
+     * @return per target id ("backend/server"), an old worker's refusal of a kill; empty when
+     *         every kill was taken (or its session, or its worker, had ended meanwhile); returned
+     *         once the workers left without sessions have exited ({@link #awaitExit})
      */
     public Map<String, String> shutdownSessions(List<Process> oldWorkers, List<Server> servers) {
+        Set<String> wanted = new HashSet<>();
+        servers.forEach(s -> wanted.add(s.backend() + "/" + s.name()));
         List<String> commands = new ArrayList<>();
         List<String> owners = new ArrayList<>();
+        Set<Integer> killedIn = new HashSet<>();
         for (Process worker : oldWorkers) {
-            servers.forEach(s -> {
-                commands.add("@!" + worker.pid() + " " + Commands.shutdownSessions(s.backend(), s.name()));
-                owners.add(s.backend() + "/" + s.name());
-            });
+            if (wanted.isEmpty()) {
+                break;
+            }
+            Answer sessions = socket.exchange(List.of("@!" + worker.pid() + " show sess")).get(0);
+            for (String line : sessions.text().split("\n")) {
+                Matcher m = SESSION_ID_LINE.matcher(line);
+                if (m.find() && wanted.contains(m.group(2) + "/" + m.group(3))) {
+                    killedIn.add(worker.pid());
+                    commands.add("@!" + worker.pid() + " shutdown session " + m.group(1));
+                    owners.add(m.group(2) + "/" + m.group(3));
+                }
+            }
         }
         Map<String, String> refused = new LinkedHashMap<>();
         int i = 0;
         for (List<String> line : CommandLines.pack(commands)) {
             for (Answer answer : socket.exchangeChange(line)) {
                 String said = answer.message();
-                // shutdown sessions answers nothing when taken
+                // taken: no answer; a session (or a worker) that ended meanwhile is as good
                 if (!said.isEmpty() && !said.startsWith("Can't find the target PID") && !said.startsWith("No such")
                         && i < owners.size()) {
                     refused.putIfAbsent(owners.get(i), "an old worker refused '" + answer.command() + "': " + said);
@@ -185,7 +204,31 @@ public final class MasterCli {
                 i++;
             }
         }
+        awaitExit(killedIn);
         return refused;
+    }
+
+    /**
+     * An old worker whose last sessions were just killed exits at once, and one asked through
+     * the master CLI in that moment answers cut off or never finishes (seen on 2.6 and 3.0). So
+     * before anyone reads the old workers again, {@code show proc} (the master's own answer) is
+     * asked until these workers are gone, for at most half a second: one still there then has
+     * other sessions and is not exiting because of the kill.
+     */
+    private void awaitExit(Set<Integer> workers) {
+        for (int poll = 0; poll < 10 && !workers.isEmpty(); poll++) {
+            Set<Integer> old = new HashSet<>();
+            processes().stream().filter(p -> p.role() == Process.Role.OLD).forEach(p -> old.add(p.pid()));
+            if (workers.stream().noneMatch(old::contains)) {
+                return;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     /**

@@ -106,6 +106,19 @@ public final class RuntimeApi {
      * commands (what waits and ramps over many backends poll), only the rows of these backends kept.
      */
     public Map<String, Map<String, ServerView>> read(Collection<String> backends) {
+        return read(backends, false);
+    }
+
+    /**
+     * As {@link #read(Collection)}, except that a backend this worker does not have is left out
+     * of the answer instead of being an error: what a wait reads, since a reload may remove a
+     * backend it watches from the config.
+     */
+    public Map<String, Map<String, ServerView>> readPresent(Collection<String> backends) {
+        return read(backends, true);
+    }
+
+    private Map<String, Map<String, ServerView>> read(Collection<String> backends, boolean presentOnly) {
         if (backends.size() > PER_BACKEND_LIMIT) {
             Set<String> wanted = Set.copyOf(backends);
             Map<String, Map<String, StateRow>> states = wholeStates("be_name", wanted);
@@ -114,6 +127,10 @@ public final class RuntimeApi {
             for (String backend : backends) {
                 Map<String, StateRow> rows = states.get(backend);
                 if (rows == null) {
+                    // (a backend without servers has no row either: it has nothing to wait for)
+                    if (presentOnly) {
+                        continue;
+                    }
                     throw noSuchBackend(backend);
                 }
                 servers.put(backend, join(rows.values(), stats.getOrDefault(backend, Map.of())));
@@ -123,16 +140,25 @@ public final class RuntimeApi {
         // state and stats of each backend in the same exchange: one backend is one round trip
         Map<String, Map<String, StateRow>> states = new LinkedHashMap<>();
         Map<String, Map<String, StatRow>> stats = new LinkedHashMap<>();
+        Set<String> missing = new HashSet<>();
         List<TableAnswer> answers = new ArrayList<>();
         for (String backend : backends) {
             Map<String, StateRow> rows = states.computeIfAbsent(backend, b -> new LinkedHashMap<>());
+            Function<Answer, RuntimeException> stateError = stateRefusal(backend);
             answers.add(stateAnswer(stateCommand(backend), "be_name", Set.of(backend), row -> rows.put(row.server(), row),
-                    stateRefusal(backend)));
-            answers.add(statAnswer(backend, stats));
+                    !presentOnly ? stateError : answer -> {
+                        RuntimeException e = stateError.apply(answer);
+                        if (e instanceof HapcException h && h.kind() == ErrorKind.NOT_FOUND) {
+                            missing.add(backend);
+                            return null;
+                        }
+                        return e;
+                    }));
+            answers.add(statAnswer(backend, stats, presentOnly ? missing : null));
         }
         askTables(answers);
         Map<String, Map<String, ServerView>> servers = new LinkedHashMap<>();
-        backends.forEach(backend -> servers.put(backend,
+        backends.stream().filter(backend -> !missing.contains(backend)).forEach(backend -> servers.put(backend,
                 join(states.get(backend).values(), stats.getOrDefault(backend, Map.of()))));
         return servers;
     }
@@ -389,7 +415,7 @@ public final class RuntimeApi {
         List<TableAnswer> answers = new ArrayList<>();
         for (String backend : backends) {
             stats.put(backend, new LinkedHashMap<>());
-            answers.add(statAnswer(backend, stats));
+            answers.add(statAnswer(backend, stats, null));
         }
         askTables(answers);
         return stats;
@@ -546,12 +572,25 @@ public final class RuntimeApi {
         }), onError);
     }
 
-    /** {@code show stat B 4 -1}: every server row of the backend into {@code stats}. */
-    private TableAnswer statAnswer(String backend, Map<String, Map<String, StatRow>> stats) {
+    /**
+     * {@code show stat B 4 -1}: every server row of the backend into {@code stats}.
+     *
+     * @param missing where a backend this worker does not have goes, when that is no error; null: it is one
+     */
+    private TableAnswer statAnswer(String backend, Map<String, Map<String, StatRow>> stats, Set<String> missing) {
         return new TableAnswer(statCommand(backend), () -> Table.csvReader("pxname", Set.of(backend), STAT_COLUMNS,
                 statVisitor(statCommand(backend), seen, row -> stats.computeIfAbsent(backend, b -> new LinkedHashMap<>())
                         .put(row.row().server(), row.row()))),
-                answer -> answer.message().startsWith("No such proxy") ? noSuchBackend(backend) : refusal(answer));
+                answer -> {
+                    if (!answer.message().startsWith("No such proxy")) {
+                        return refusal(answer);
+                    }
+                    if (missing == null) {
+                        return noSuchBackend(backend);
+                    }
+                    missing.add(backend);
+                    return null;
+                });
     }
 
     /** A {@code show stat} answer whose server rows with {@code column} in {@code values} go to {@code each}. */

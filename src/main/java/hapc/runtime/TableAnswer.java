@@ -44,11 +44,23 @@ final class TableAnswer {
         }
     }
 
-    /** After the whole answer: the table, with these columns, or HAProxy's refusal thrown. */
+    /**
+     * After the whole answer: the table, with these columns, or HAProxy's refusal thrown; null when
+     * the error function made the refusal no error (returned null: "no such backend" where a
+     * missing backend is expected).
+     */
     Table finish(String... needed) {
         if (refusal != null) {
+            reader = null;
             Answer answer = new Answer(command, refusal.toString());
-            throw answer.isError() ? onError.apply(answer) : RuntimeApi.refused(answer);
+            if (!answer.isError()) {
+                throw RuntimeApi.refused(answer);
+            }
+            RuntimeException error = onError.apply(answer);
+            if (error == null) {
+                return null;
+            }
+            throw error;
         }
         Table.Reader read = reader == null ? readers.get() : reader;
         reader = null;

@@ -2,6 +2,7 @@ package hapc.wait;
 
 import hapc.action.EnableServer;
 import hapc.plan.PlannedChange;
+import hapc.plan.TargetList;
 import hapc.plan.WantedState;
 
 import hapc.ErrorKind;
@@ -72,8 +73,7 @@ public final class Ramp {
      */
     public void run(long start, long deadline, Interruption interruption, String what,
             Consumer<EnableServer.RampProgress> progress) {
-        Set<String> backends = new LinkedHashSet<>();
-        climbers.forEach(c -> backends.add(c.backend()));
+        Set<String> backends = backends();
         for (int k = 1; k <= plan.intervals(); k++) {
             long due = start + plan.atNanos(k);
             long now = System.nanoTime();
@@ -85,17 +85,20 @@ public final class Ramp {
                 throw new HapcException(ErrorKind.TIMEOUT, "the deadline came before the ramp of " + what
                         + " was done");
             }
-            step(k, live.read(backends));
+            step(k, live.readPresent(backends));
             progress.accept(new EnableServer.RampProgress(what, k, plan.intervals(), summary(),
                     (System.nanoTime() - start) / 1e9, plan.seconds()));
         }
     }
 
     private void step(int k, ServerSnapshot read) {
+        List<Climber> gone = gone(read);
+        if (!gone.isEmpty()) {
+            throw vanished(gone);
+        }
         List<PlannedChange> changes = new ArrayList<>();
         for (Climber climber : climbers) {
-            Inspection found = read.find(climber.backend(), climber.server())
-                    .orElseThrow(() -> LiveServers.noSuchServer(climber.backend(), climber.server()));
+            Inspection found = read.find(climber.backend(), climber.server()).orElseThrow();
             Server now = found.server();
             int last = weights.get(climber.id());
             if (now.adminState() != AdminState.READY || now.weight() != last) {
@@ -126,9 +129,47 @@ public final class Ramp {
                     + "; nothing was sent after it", written.broken());
         }
         if (refused != null) {
+            // A reload between this step's read and its write: the new worker answers "No such
+            // server/backend" for a server it no longer has. That is the server leaving, not a failure.
+            if (refused.contains("No such")) {
+                List<Climber> left = gone(live.readPresent(backends()));
+                if (!left.isEmpty()) {
+                    throw vanished(left);
+                }
+            }
             throw new HapcException(ErrorKind.HAPROXY, refused);
         }
         stepsDone = k + 1;
+    }
+
+    private List<Climber> gone(ServerSnapshot read) {
+        return climbers.stream().filter(c -> read.find(c.backend(), c.server()).isEmpty()).toList();
+    }
+
+    private Set<String> backends() {
+        Set<String> backends = new LinkedHashSet<>();
+        climbers.forEach(c -> backends.add(c.backend()));
+        return backends;
+    }
+
+    /**
+     * A server the running HAProxy no longer has (a reload without it in the config, or deleted
+     * at run time) has no weight to raise: the ramp stops before this step's write (kind conflict),
+     * naming it and the steps already sent; the others stay at the weight of the last step.
+     */
+    private HapcException vanished(List<Climber> gone) {
+        List<String> ids = gone.stream().map(Climber::id).toList();
+        List<Map<String, Object>> named = new ArrayList<>();
+        for (Climber climber : gone) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("backend", climber.backend());
+            entry.put("server", climber.server());
+            named.add(entry);
+        }
+        return new HapcException(ErrorKind.CONFLICT, TargetList.shortened(ids, ", ")
+                + " left the running HAProxy during the ramp (a reload without " + (ids.size() == 1 ? "it" : "them")
+                + " in the config, or deleted at run time) after step " + stepsDone + " of " + (plan.intervals() + 1)
+                + "; the ramp stopped", null, Map.of("vanished", named));
     }
 
     /** "weight 50" for one server, "weights 50, 25" for a few, a range for many. */

@@ -43,14 +43,17 @@ public final class UpWait {
         Set<String> backends = new java.util.LinkedHashSet<>();
         targets.forEach(t -> backends.add(t.before().backend()));
         while (true) {
-            Map<String, Map<String, ServerView>> read = live.api().read(backends);
+            // a backend a reload removed is left out, not an error: its servers are gone, said below
+            Map<String, Map<String, ServerView>> read = live.api().readPresent(backends);
             long now = System.nanoTime();
             List<Map<String, Object>> health = new ArrayList<>();
             List<String> notUp = new ArrayList<>();
+            List<PlannedChange> gone = new ArrayList<>();
             for (PlannedChange target : targets) {
                 ServerView view = read.getOrDefault(target.before().backend(), Map.of()).get(target.before().name());
                 if (view == null) {
-                    throw LiveServers.noSuchServer(target.before().backend(), target.before().name());
+                    gone.add(target);
+                    continue;
                 }
                 String status = view.stat() == null ? "" : view.stat().status();
                 String check = view.stat() == null ? null : view.stat().checkStatus();
@@ -64,6 +67,9 @@ public final class UpWait {
                 health.add(entry(target, status, check, up, upAfter.get(target.id())));
             }
             double waited = (now - started) / 1e9;
+            if (!gone.isEmpty()) {
+                throw vanished(gone, targets, what, waited, health);
+            }
             progress.accept(new EnableServer.UpProgress(what, targets.size(), targets.size() - notUp.size(),
                     notUp.isEmpty() ? "up" : notUp.get(0), waited, (deadline - started) / 1e9));
             if (notUp.isEmpty()) {
@@ -84,6 +90,35 @@ public final class UpWait {
                         Map.of("health", health));
             }
         }
+    }
+
+    /**
+     * A target the running HAProxy no longer has (a reload without it in the config, or deleted
+     * at run time) can never come up: the wait stops there, kind conflict, naming it, with the
+     * health of the others as last read. The enable was done; nothing else is sent.
+     */
+    private static HapcException vanished(List<PlannedChange> gone, List<PlannedChange> targets, String what,
+            double waited, List<Map<String, Object>> health) {
+        List<String> ids = gone.stream().map(PlannedChange::id).toList();
+        Map<String, Object> partial = new LinkedHashMap<>();
+        partial.put("health", health);
+        partial.put("vanished", named(gone));
+        return new HapcException(ErrorKind.CONFLICT, what + (targets.size() == 1 ? " was" : " were") + " enabled, then "
+                + TargetList.shortened(ids, ", ") + " left the running HAProxy"
+                + " (a reload without " + (ids.size() == 1 ? "it" : "them") + " in the config, or deleted at run time)"
+                + " while waiting to be up; the wait stopped after " + seconds(waited) + " s", null, partial);
+    }
+
+    /** The {@code vanished} entries of an answer: backend and server of each. */
+    private static List<Map<String, Object>> named(List<PlannedChange> gone) {
+        List<Map<String, Object>> named = new ArrayList<>();
+        for (PlannedChange target : gone) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("backend", target.before().backend());
+            entry.put("server", target.before().name());
+            named.add(entry);
+        }
+        return named;
     }
 
     /**

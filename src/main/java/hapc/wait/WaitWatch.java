@@ -10,16 +10,20 @@ import hapc.plan.WantedState;
 
 import hapc.ErrorKind;
 import hapc.HapcException;
+import hapc.host.LocalMaster;
 import hapc.model.AdminState;
 import hapc.model.Server;
 import hapc.output.Outcome;
 import hapc.runtime.LiveServers;
 import hapc.runtime.LiveServers.Inspection;
+import hapc.runtime.LiveServers.Look;
 import hapc.runtime.Process;
 import hapc.runtime.ServerSnapshot;
 import hapc.runtime.SocketTarget;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What drain-server --wait watches besides the sessions: that its targets stay out of rotation
@@ -32,16 +36,22 @@ import java.util.List;
  * and never past the deadline. When the master process is gone, HAProxy was stopped or killed:
  * the wait fails at once (kind socket), not at the deadline. Without a master CLI on this host
  * (or with its master in another pid namespace) hapc cannot tell a reload from a crash: it
- * allows {@link #BLIND_GRACE_MILLIS}, then fails.</li>
+ * allows {@link #BLIND_GRACE_MILLIS}, then fails. A pid from {@code show proc} is trusted only when
+ * the process of that pid here is the master of this very socket ({@link LocalMaster}): a
+ * container's master is pid 1, which here is init and never dies.</li>
  * <li>A target back in state ready means something changed it. If the worker behind the admin
  * socket changed ({@code show info} Pid), HAProxy was reloaded without a server-state file and the
  * new worker started the server from the config: hapc drains it again through the same plan
  * (pausing its agent again) and says so in a warning; the old worker's sessions are still
  * counted through the master CLI. With the same worker, another client (or an agent) undid the
- * drain: hapc stops waiting at once with kind conflict and does not fight it.</li>
+ * drain: hapc stops waiting at once with kind conflict and does not fight it. With
+ * {@code server-state-file} and {@code load-server-state-from-file}, the new worker keeps the
+ * drain itself: nothing is re-applied, no warning, and the watch follows the new worker.</li>
+ * <li>A target the new worker no longer has ("drain, remove from the config, reload, wait") is out
+ * of rotation for good: the watch notes it as vanished (a warning and {@code vanished} in the
+ * answer) and its sessions are counted in the old workers until they end. Without a master CLI
+ * they cannot be: the wait stops there (kind conflict).</li>
  * </ul>
- * With {@code server-state-file} and {@code load-server-state-from-file}, the new worker keeps
- * the drain itself: nothing is re-applied, no warning, and the watch follows the new worker.
  */
 public final class WaitWatch {
     /** A master alive but unreachable for this long is not reloading: something else is wrong. */
@@ -54,8 +64,11 @@ public final class WaitWatch {
     private final Targets targets;
     private final WantedState wanted;
     private final Outcome outcome;
-    private final Integer masterPid;
+    /** The master process here, when it can be told from another (see {@link LocalMaster}); else null. */
+    private final ProcessHandle master;
     private Integer workerPid;
+    /** The targets the current worker no longer has, by id, as they were drained. */
+    private final Map<String, Inspection> vanished = new LinkedHashMap<>();
     private long unreachableSince = -1;
 
     public WaitWatch(Context context, ServerStateChange.Done drained) {
@@ -66,12 +79,13 @@ public final class WaitWatch {
         this.outcome = drained.outcome();
         // Known from the drain's own reads, without asking: a reload may start right now.
         this.workerPid = pidOf(live, Process.Role.CURRENT);
-        Integer master = pidOf(live, Process.Role.MASTER);
-        // A pid that does not exist here (HAProxy in another pid namespace, or the master CLI
-        // over TCP from elsewhere) tells nothing.
+        Integer masterPid = pidOf(live, Process.Role.MASTER);
+        // show proc's pid is HAProxy's view of it: in a container (another pid namespace) the
+        // master is pid 1, which here is init, always alive. Only a process that is the master of
+        // this socket tells anything; a master CLI over TCP, from elsewhere, tells nothing.
         SocketTarget target = live.masterTarget();
-        this.masterPid = master != null && target != null && target.isUnix() && ProcessHandle.of(master).isPresent()
-                ? master : null;
+        this.master = masterPid != null && target != null && target.isUnix()
+                ? LocalMaster.of(masterPid, target.unixPath()).orElse(null) : null;
     }
 
     private static Integer pidOf(LiveServers live, Process.Role role) {
@@ -82,27 +96,37 @@ public final class WaitWatch {
     /**
      * One look at the targets, with their load in every worker, after putting back a drain a
      * reload lost. Null when HAProxy could not be reached but is (probably) being reloaded: poll
-     * again.
+     * again. A target the current worker no longer has (a reload without it in the config) is
+     * noted as vanished, once, and its sessions are looked for in the old workers only.
      *
-     * @throws HapcException when HAProxy is gone, or another client undid the drain (conflict)
+     * @throws HapcException when HAProxy is gone, another client undid the drain (conflict), or a
+     *                       target vanished where old workers cannot be seen (conflict)
      */
-    public ServerSnapshot poll(long deadlineNanos) {
-        ServerSnapshot seen;
+    public Look poll(long deadlineNanos) {
+        Look seen;
         try {
             if (workerPid == null) {
                 workerPid = live.api().workerPid();
             }
-            ServerSnapshot now = live.read(targets.backends());
-            List<Inspection> undone = undone(now);
+            Integer before = workerPid;
+            Look now = live.look(targets.backends());
+            List<Inspection> undone = undone(now.current());
             if (undone.isEmpty()) {
                 followCurrentWorker();
-                seen = now;
             } else {
                 // Inside the try: putting a lost drain back reads the master CLI again, which a
                 // reload still in progress may refuse for a moment (seen on 2.6 under load).
-                seen = drainAgain(undone, now);
+                drainAgain(undone, now.current());
             }
+            noteVanished(now, before);
+            seen = now;
         } catch (HapcException e) {
+            if (e.kind() == ErrorKind.NOT_FOUND && System.nanoTime() < deadlineNanos) {
+                // A reload removed a backend between this poll's look and the read-back of a drain
+                // put back: the next look sees it gone (a look never answers "not found").
+                context.trace().accept("a backend vanished during the poll (" + e.getMessage() + "); polling again");
+                return null;
+            }
             if (!mayBeReloading(e, deadlineNanos)) {
                 throw e;
             }
@@ -114,6 +138,51 @@ public final class WaitWatch {
             unreachableSince = -1;
         }
         return seen;
+    }
+
+    /** The targets the current worker no longer has, in the order they were noticed. */
+    public List<Inspection> vanished() {
+        return List.copyOf(vanished.values());
+    }
+
+    /**
+     * Notes the targets this look no longer finds in the current worker. That is no failure of
+     * the drain: the server is out of rotation for good. Its sessions, if any, are in the old
+     * workers, which only the master CLI shows: without one, hapc cannot wait for them and says so
+     * (conflict) rather than call them ended.
+     */
+    private void noteVanished(Look now, Integer before) {
+        List<String> fresh = new ArrayList<>();
+        for (Inspection target : targets.list()) {
+            String id = target.server().backend() + "/" + target.server().name();
+            if (!now.has(target.server().backend(), target.server().name()) && !vanished.containsKey(id)) {
+                vanished.put(id, target);
+                fresh.add(id);
+            }
+        }
+        if (fresh.isEmpty()) {
+            return;
+        }
+        List<Map<String, Object>> named = new ArrayList<>();
+        vanished.values().forEach(t -> named.add(new LinkedHashMap<>(Map.of("backend", t.server().backend(),
+                "server", t.server().name()))));
+        outcome.put("vanished", named);
+        String ids = TargetList.shortened(fresh, ", ");
+        Integer current = pidOf(live, Process.Role.CURRENT);
+        String how = current != null && before != null && !current.equals(before)
+                ? "HAProxy was reloaded without " + (fresh.size() == 1 ? "it" : "them") + " in its config (worker "
+                        + before + " replaced by " + current + ")"
+                : "the running HAProxy no longer has " + (fresh.size() == 1 ? "it" : "them")
+                        + " (a reload without it in the config, or deleted at run time)";
+        if (!now.oldWorkersSeen()) {
+            throw new HapcException(ErrorKind.CONFLICT, ids + (fresh.size() == 1 ? " is" : " are") + " gone during"
+                    + " the wait: " + how + "; out of rotation for good, but without a master CLI hapc cannot count"
+                    + " the sessions an old worker may still hold there, so it stopped waiting (give"
+                    + " --master-socket to wait for them)", null, outcome.fields());
+        }
+        context.warnings().add(ids + (fresh.size() == 1 ? " is" : " are") + " gone during the wait: " + how
+                + "; out of rotation for good, and " + (fresh.size() == 1 ? "its" : "their")
+                + " sessions in the old workers are still counted");
     }
 
     /**
@@ -142,7 +211,7 @@ public final class WaitWatch {
         return undone;
     }
 
-    private ServerSnapshot drainAgain(List<Inspection> undone, ServerSnapshot now) {
+    private void drainAgain(List<Inspection> undone, ServerSnapshot now) {
         int pid = live.api().workerPid();
         if (pid == workerPid) {
             throw conflict(undone);
@@ -179,7 +248,6 @@ public final class WaitWatch {
         if (!still.isEmpty()) {
             throw conflict(still);
         }
-        return applied.after();
     }
 
     private HapcException conflict(List<Inspection> undone) {
@@ -207,17 +275,13 @@ public final class WaitWatch {
         if (now >= deadlineNanos) {
             return false;
         }
-        if (masterPid != null) {
-            return masterAlive() && mutedMillis() < RELOAD_LIMIT_MILLIS;
+        if (master != null) {
+            return master.isAlive() && mutedMillis() < RELOAD_LIMIT_MILLIS;
         }
         return mutedMillis() < BLIND_GRACE_MILLIS;
     }
 
     private long mutedMillis() {
         return (System.nanoTime() - unreachableSince) / 1_000_000;
-    }
-
-    private boolean masterAlive() {
-        return ProcessHandle.of(masterPid).map(ProcessHandle::isAlive).orElse(false);
     }
 }

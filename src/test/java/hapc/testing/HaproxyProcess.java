@@ -23,12 +23,15 @@ public final class HaproxyProcess implements AutoCloseable {
     private final Path config;
     private final java.lang.Process process;
     private final List<Socket> clients = new ArrayList<>();
+    /** Started in a pid namespace of its own: {@link #process} is unshare, HAProxy's master its child. */
+    private final boolean namespaced;
 
-    private HaproxyProcess(String binary, Path dir, Path config, java.lang.Process process) {
+    private HaproxyProcess(String binary, Path dir, Path config, java.lang.Process process, boolean namespaced) {
         this.binary = binary;
         this.dir = dir;
         this.config = config;
         this.process = process;
+        this.namespaced = namespaced;
     }
 
     /** @param proxies the sections after global and defaults: frontends, backends, listens */
@@ -63,14 +66,85 @@ public final class HaproxyProcess implements AutoCloseable {
     }
 
     public static HaproxyProcess startWith(String binary, Path dir, Path config) throws IOException {
-        java.lang.Process process = new ProcessBuilder(binary, "-W", "-S", dir.resolve("master.sock").toString(),
-                "-f", config.toString())
+        return startWith(List.of(), binary, dir, config);
+    }
+
+    private static HaproxyProcess startWith(List<String> prefix, String binary, Path dir, Path config)
+            throws IOException {
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of(binary, "-W", "-S", dir.resolve("master.sock").toString(), "-f", config.toString()));
+        java.lang.Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("haproxy.log").toFile())
                 .start();
-        HaproxyProcess haproxy = new HaproxyProcess(binary, dir, config, process);
+        HaproxyProcess haproxy = new HaproxyProcess(binary, dir, config, process, !prefix.isEmpty());
         haproxy.awaitReady();
         return haproxy;
+    }
+
+    /**
+     * unshare's ways to give HAProxy a pid namespace of its own (as in a container, its master is
+     * pid 1 there): as root, or as a user through a user namespace. {@code --kill-child}: HAProxy
+     * dies with unshare.
+     */
+    private static final List<List<String>> UNSHARE = List.of(
+            List.of("unshare", "--pid", "--fork", "--mount-proc", "--kill-child"),
+            List.of("unshare", "--user", "--map-root-user", "--pid", "--fork", "--mount-proc", "--kill-child"));
+
+    /** The unshare prefix that works on this machine, or null (then {@link #pidNamespaceUnavailable} says why). */
+    private static List<String> unshare() {
+        for (List<String> prefix : UNSHARE) {
+            List<String> probe = new ArrayList<>(prefix);
+            probe.add("true");
+            try {
+                java.lang.Process p = new ProcessBuilder(probe).redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                if (p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0) {
+                    return prefix;
+                }
+                p.destroyForcibly();
+            } catch (IOException e) {
+                return null;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
+        return null;
+    }
+
+    /** Why HAProxy cannot be given its own pid namespace here, or null when it can. */
+    public static String pidNamespaceUnavailable() {
+        return unshare() == null ? "unshare cannot make a pid namespace here (" + String.join(" ", UNSHARE.get(0))
+                + " and the same with --user --map-root-user both failed)" : null;
+    }
+
+    /**
+     * As {@link #start(String, String)}, with HAProxy in a pid namespace of its own (unshare):
+     * its master CLI says the master is pid 1, which on this host is another process.
+     */
+    public static HaproxyProcess startInPidNamespace(String binary, String proxies) {
+        List<String> prefix = unshare();
+        if (prefix == null) {
+            throw new IllegalStateException(pidNamespaceUnavailable());
+        }
+        try {
+            Path dir = Files.createTempDirectory("hapc-test-");
+            Path config = dir.resolve("haproxy.cfg");
+            Files.writeString(config, globalAndDefaults(dir) + proxies);
+            return startWith(prefix, binary, dir, config);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Kills HAProxy's master and workers at once (SIGKILL), as a crash would; the sockets' files stay. */
+    public void kill() {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        if (!namespaced) {
+            process.destroyForcibly();
+        }
+        waitUntil(Duration.ofSeconds(5), () -> process.descendants().findAny().isEmpty());
     }
 
     private void awaitReady() {
@@ -197,6 +271,23 @@ public final class HaproxyProcess implements AutoCloseable {
         return sent;
     }
 
+    /**
+     * Rewrites the config file (a later {@link #reloadThroughMaster} loads it), as an operator
+     * editing haproxy.cfg does: say, removing a server's line before the reload.
+     */
+    public void editConfig(java.util.function.UnaryOperator<String> edit) {
+        try {
+            String before = Files.readString(config);
+            String after = edit.apply(before);
+            if (after.equals(before)) {
+                throw new AssertionError("the edit changed nothing in " + config);
+            }
+            Files.writeString(config, after);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public static boolean waitUntil(Duration limit, BooleanSupplier condition) {
         long deadline = System.nanoTime() + limit.toNanos();
         while (System.nanoTime() < deadline) {
@@ -221,6 +312,10 @@ public final class HaproxyProcess implements AutoCloseable {
             } catch (IOException e) {
                 // already gone
             }
+        }
+        if (namespaced) {
+            // unshare ignores SIGTERM while its child runs: end the namespace's init, then unshare
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
         }
         process.destroy();
         try {

@@ -77,6 +77,13 @@ public final class LiveHaproxies implements AfterEachCallback, AfterAllCallback 
         return haproxy;
     }
 
+    /** As {@link #start(String, String)}, in a pid namespace of its own (see {@link HaproxyProcess#startInPidNamespace}). */
+    public synchronized HaproxyProcess startInPidNamespace(String binary, String proxies) {
+        HaproxyProcess haproxy = HaproxyProcess.startInPidNamespace(binary, proxies);
+        started.add(haproxy);
+        return haproxy;
+    }
+
     /**
      * What {@code setUp} made for this binary, made on the first call (the class's set-up of
      * one version) and kept until the extension stops everything.
