@@ -72,4 +72,21 @@ class HarnessTest {
             assertTrue(port >= 20_000 && port < 32_768, "outside the ephemeral range: " + port);
         }
     }
+
+    @Test
+    void portsStillComeOnceTheRangeIsUsedUpAndTheRecentOnesAreNotRepeated() {
+        // A whole suite can hand out every port below the ephemeral range (a full run did): then the
+        // oldest ports come again, never one of the last few hundred.
+        java.util.ArrayDeque<Integer> recent = new java.util.ArrayDeque<>();
+        Set<Integer> recentSet = new HashSet<>();
+        for (int i = 0; i < 40_000; i++) {
+            int port = Ports.free();
+            assertTrue(port >= 20_000 && port < 32_768, "outside the ephemeral range: " + port);
+            assertTrue(recentSet.add(port), "handed out again among the last 500: " + port + " (call " + i + ")");
+            recent.addLast(port);
+            if (recent.size() > 500) {
+                recentSet.remove(recent.removeFirst());
+            }
+        }
+    }
 }
