@@ -56,12 +56,8 @@ class VanishedTargetTest {
     /** drain-server with these arguments in the background, returned once db1 is drained and the wait polls. */
     private CompletableFuture<HapcRun> drainAndWait(HaproxyProcess haproxy, String... args) {
         CompletableFuture<HapcRun> drain = CompletableFuture.supplyAsync(() -> HapcRun.run(args));
-        assertTrue(HaproxyProcess.waitUntil(Duration.ofSeconds(10), () -> {
-            List<String> sent = relay.commands();
-            int write = sent.indexOf("set server db/db1 state drain");
-            return write >= 0 && sent.subList(write, sent.size()).stream()
-                    .filter(c -> c.startsWith("show servers state")).count() >= 2;
-        }), "the wait started polling: " + relay.commands());
+        assertTrue(HaproxyProcess.waitUntil(Duration.ofSeconds(10),
+                () -> relay.pollingAfter("set server db/db1 state drain")), "the wait started polling: " + relay.commands());
         assertEquals("drain", ServerStates.of(haproxy, "db", "db1"));
         return drain;
     }

@@ -52,12 +52,8 @@ class WaitSticksTest {
                 () -> ServerStates.of(haproxy, "db", "db1").equals("drain")), "the drain happened");
         // In its wait: the read-back after the write (which a reload may fail: the drain's own
         // answer is then a socket error) is done once the wait's first poll has read the state.
-        assertTrue(HaproxyProcess.waitUntil(Duration.ofSeconds(10), () -> {
-            List<String> sent = relay.commands();
-            int write = sent.indexOf("set server db/db1 state drain");
-            return write >= 0 && sent.subList(write, sent.size()).stream()
-                    .filter(c -> c.startsWith("show servers state")).count() >= 2;
-        }), "the wait started polling: " + relay.commands());
+        assertTrue(HaproxyProcess.waitUntil(Duration.ofSeconds(10),
+                () -> relay.pollingAfter("set server db/db1 state drain")), "the wait started polling: " + relay.commands());
         return drain;
     }
 

@@ -120,6 +120,17 @@ public final class RecordingRelay implements AutoCloseable {
     }
 
     /**
+     * Whether a drain wait is polling: {@code write} went out, then at least two {@code show
+     * servers state} (the write's read-back and the wait's first poll).
+     */
+    public boolean pollingAfter(String write) {
+        List<String> sent = commands();
+        int at = sent.indexOf(write);
+        return at >= 0 && sent.subList(at, sent.size()).stream().filter(c -> c.startsWith("show servers state"))
+                .count() >= 2;
+    }
+
+    /**
      * Breaks the {@code nth} connection (from 1, counted from this call) whose first line matches,
      * once; the others go through. The predicate sees the first line of every connection from now
      * on, in order, so it may keep state (say, "the first read after a write").
