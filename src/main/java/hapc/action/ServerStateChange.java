@@ -301,27 +301,9 @@ public final class ServerStateChange implements ActionHandler {
      */
     private Done stayedOut(Request request, Targets all, HoldPlan holds, HoldStore store) {
         Outcome outcome = new Outcome(action).put("check_mode", request.checkMode()).changed(holds.storeChanged());
+        // every target is one that stays out: showHolds makes its entry (unchanged in HAProxy)
         List<Map<String, Object>> entries = new ArrayList<>();
-        for (var target : all.list()) {
-            Server server = target.server();
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("backend", server.backend());
-            entry.put("server", server.name());
-            entry.put("changed", true);
-            entry.put("failed", false);
-            entry.put("before", server.toJson());
-            entry.put("after", server.toJson());
-            entry.put("write", WriteFate.NONE.jsonName());
-            entries.add(entry);
-        }
         showHolds(entries, store, holds, all);
-        for (Map<String, Object> entry : entries) {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> before = (Map<String, Object>) entry.get("before");
-            @SuppressWarnings("unchecked")
-            Map<String, Object> after = (Map<String, Object>) entry.get("after");
-            entry.put("diff", diff(before, after));
-        }
         OneTargetFields.copy(request, outcome, entries, ONE_TARGET_FIELDS);
         outcome.put("targets", entries);
         if (!request.checkMode()) {
@@ -440,9 +422,10 @@ public final class ServerStateChange implements ActionHandler {
         entry.put("changed", false);
         entry.put("failed", false);
         entry.put("write", WriteFate.NONE.jsonName());
-        entry.put("before", target.server().toJson());
+        Map<String, Object> server = target.server().toJson();
+        entry.put("before", server);
         entry.put("after", target.server().toJson());
-        entry.put("diff", diff(target.server().toJson(), target.server().toJson()));
+        entry.put("diff", diff(server, server));
         if (wanted.killSessions()) {
             entry.put("sessions_killed", false);
         }
@@ -463,9 +446,11 @@ public final class ServerStateChange implements ActionHandler {
         if (failure != null) {
             entry.put("error", failure);
         }
-        entry.put("before", change.before().toJson());
-        entry.put("after", after.toJson());
-        entry.put("diff", diff(change.before().toJson(), after.toJson()));
+        Map<String, Object> was = change.before().toJson();
+        Map<String, Object> now = after.toJson();
+        entry.put("before", was);
+        entry.put("after", now);
+        entry.put("diff", diff(was, now));
         if (wanted.killSessions()) {
             entry.put("sessions_killed", killed);
         }
