@@ -33,22 +33,22 @@ public record ChangePlan(Targets targets, List<PlannedChange> changes) {
      * back once, which may fail too (then {@link Applied#readBackFailure()} says why).
      */
     public Applied apply(LiveServers live) {
-        Written written = live.write(changes.stream().map(PlannedChange::commands).toList());
+        List<List<String>> groups = changes.stream().map(PlannedChange::commands).toList();
+        Written written = live.write(groups);
+        List<List<Written.Sent>> sentPerTarget = written.byGroup(groups);
         Map<String, String> refused = new LinkedHashMap<>();
         Map<String, List<String>> accepted = new LinkedHashMap<>();
         Map<String, WriteFate> writes = new LinkedHashMap<>();
-        int i = 0;
-        for (PlannedChange change : changes) {
+        for (int t = 0; t < changes.size(); t++) {
+            PlannedChange change = changes.get(t);
             List<WriteFate> fates = new ArrayList<>();
-            for (String command : change.commands()) {
-                WriteFate fate = written.fates().get(i);
-                fates.add(fate);
-                if (fate == WriteFate.REFUSED) {
-                    refused.putIfAbsent(change.id(), "HAProxy refused '" + command + "': " + written.refusals().get(i));
-                } else if (fate == WriteFate.APPLIED) {
-                    accepted.computeIfAbsent(change.id(), id -> new ArrayList<>()).add(command);
+            for (Written.Sent sent : sentPerTarget.get(t)) {
+                fates.add(sent.fate());
+                if (sent.fate() == WriteFate.REFUSED) {
+                    refused.putIfAbsent(change.id(), "HAProxy refused '" + sent.command() + "': " + sent.refusal());
+                } else if (sent.fate() == WriteFate.APPLIED) {
+                    accepted.computeIfAbsent(change.id(), id -> new ArrayList<>()).add(sent.command());
                 }
-                i++;
             }
             writes.put(change.id(), WriteFate.of(fates));
         }

@@ -1,6 +1,7 @@
 package hapc.runtime;
 
 import hapc.HapcException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -15,4 +16,26 @@ import java.util.List;
  */
 public record Written(List<WriteFate> fates, List<String> refusals, HapcException broken, int exchanges,
         int brokenAt) {
+
+    /** One command as sent, what became of it, and HAProxy's refusal when refused (else null). */
+    public record Sent(String command, WriteFate fate, String refusal) {
+    }
+
+    /**
+     * The commands back in the groups the write was given (one per target, in order), each with
+     * its fate: what the callers go through, instead of each counting its way along the flat lists.
+     */
+    public List<List<Sent>> byGroup(List<List<String>> groups) {
+        List<List<Sent>> byGroup = new ArrayList<>(groups.size());
+        int i = 0;
+        for (List<String> group : groups) {
+            List<Sent> sent = new ArrayList<>(group.size());
+            for (String command : group) {
+                sent.add(new Sent(command, fates.get(i), refusals.get(i)));
+                i++;
+            }
+            byGroup.add(sent);
+        }
+        return byGroup;
+    }
 }

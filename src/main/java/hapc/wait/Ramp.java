@@ -109,17 +109,18 @@ public final class Ramp {
             changes.add(WantedState.weightOnly(s -> plan.weightAt(k, s.initialWeight(), climber.floor()))
                     .planFor(found));
         }
-        Written written = live.write(changes.stream().map(PlannedChange::commands).toList());
+        List<List<String>> groups = changes.stream().map(PlannedChange::commands).toList();
+        Written written = live.write(groups);
+        List<List<Written.Sent>> sentPerClimber = written.byGroup(groups);
         String refused = null;
-        int i = 0;
-        for (PlannedChange change : changes) {
-            for (String command : change.commands()) {
-                if (written.fates().get(i) == WriteFate.APPLIED) {
+        for (int c = 0; c < changes.size(); c++) {
+            PlannedChange change = changes.get(c);
+            for (Written.Sent sent : sentPerClimber.get(c)) {
+                if (sent.fate() == WriteFate.APPLIED) {
                     weights.put(change.id(), change.expected().weight());
-                } else if (written.fates().get(i) == WriteFate.REFUSED && refused == null) {
-                    refused = "HAProxy refused '" + command + "': " + written.refusals().get(i);
+                } else if (sent.fate() == WriteFate.REFUSED && refused == null) {
+                    refused = "HAProxy refused '" + sent.command() + "': " + sent.refusal();
                 }
-                i++;
             }
         }
         if (written.broken() != null) {
