@@ -270,6 +270,8 @@ def drain_server(
     servers still busy are stopped (maintenance, sessions killed) and the answer says
     ``escalated``, ``sessions_killed`` (a boolean, as at stop_server) and ``sessions_killed_count``;
     each of ``targets`` says what it waited for and had left (``waited``, ``sessions_left``).
+    A server a reload removed from the running HAProxy during the wait is listed in ``vanished``;
+    its sessions are counted in the old workers until they end (no failure).
     ``keep_agent=True`` leaves a running agent check alone (by default hapc pauses it on drain
     and stop, and resumes it on enable); hapc then warns that the agent may undo the state.
     With ``min_up``, refuse when a backend would be left with fewer than ``min_up`` servers up

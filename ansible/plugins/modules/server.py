@@ -452,6 +452,15 @@ escalated:
   returned: when a drain wait escalated
   type: bool
   sample: true
+vanished:
+  description:
+    - With O(wait) or O(ramp), the servers a reload removed from the running HAProxy while the task waited
+      (hapc contract 1.2). A drain wait counts their sessions in the old workers and succeeds when those end;
+      an enable's wait or ramp fails (C(error.kind) C(conflict)).
+  returned: when a reload removed a target during the wait
+  type: list
+  elements: dict
+  sample: [{"backend": "web", "server": "web1"}]
 health:
   description: With O(state=enabled) and O(wait=true), the server's health when the wait ended.
   returned: when it waited for the server to be up
